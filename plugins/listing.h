@@ -1,0 +1,17 @@
+// A human-readable listing of every plugin family linked into the binary.
+//
+//   std::cout << FormatPluginListing();   // what `train --list_plugins` prints
+#ifndef PLUGINS_LISTING_H_
+#define PLUGINS_LISTING_H_
+
+#include <string>
+
+namespace plugins {
+
+// For each family: its description, then each plugin's name and help, then each option
+// as `--<plugin>.<option>=<type> (default <value>)  <help>`.
+std::string FormatPluginListing();
+
+}  // namespace plugins
+
+#endif  // PLUGINS_LISTING_H_

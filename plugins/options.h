@@ -1,0 +1,81 @@
+// Typed options that a plugin declares and a user sets by name.
+//
+// A plugin lists its options with their types, defaults and help; the user's strings
+// (`--radam.beta2=0.98` on the command line, `beta2 = 0.98` under `[radam]` in an INI
+// file) are checked against that list before the plugin is built, so a typo or a bad
+// value is an error that names the plugin, the option and the value.
+//
+//   const OptionSpecs specs = {
+//       OptionSpec::Double("beta2", 0.999, "decay rate of the second-moment average"),
+//       OptionSpec::Bool("amsgrad", false, "keep the running maximum of v")};
+//   absl::StatusOr<OptionValues> values =
+//       OptionValues::Parse("optimizer 'adam'", specs, {{"beta2", "0.98"}});
+//   double beta2 = values->GetDouble("beta2");  // 0.98
+#ifndef PLUGINS_OPTIONS_H_
+#define PLUGINS_OPTIONS_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace plugins {
+
+enum class OptionType { kBool, kInt, kDouble, kString };
+
+// "bool", "int", "double" or "string".
+const char* OptionTypeName(OptionType type);
+
+// One option of a plugin: its name, type, default (as the user would write it) and help.
+struct OptionSpec {
+  std::string name;
+  OptionType type = OptionType::kString;
+  std::string default_value;
+  std::string help;
+
+  static OptionSpec Bool(std::string name, bool default_value, std::string help);
+  static OptionSpec Int(std::string name, int64_t default_value, std::string help);
+  static OptionSpec Double(std::string name, double default_value, std::string help);
+  static OptionSpec String(std::string name, std::string default_value, std::string help);
+};
+
+using OptionSpecs = std::vector<OptionSpec>;
+
+// Option name -> value as the user wrote it.
+using OptionMap = std::map<std::string, std::string>;
+
+// A plugin's options, every one resolved (given or default) and parsed to its type.
+class OptionValues {
+ public:
+  // Checks `given` against `specs`. `owner` names the plugin in errors
+  // (e.g. "optimizer 'radam'"). Unknown names and unparsable values are
+  // InvalidArgument errors naming the owner, the option and the closest known name.
+  static absl::StatusOr<OptionValues> Parse(absl::string_view owner, const OptionSpecs& specs,
+                                            const OptionMap& given);
+
+  // Typed access. Asking for an undeclared option, or with the wrong type, is a bug in
+  // the plugin and aborts.
+  bool GetBool(absl::string_view name) const;
+  int64_t GetInt(absl::string_view name) const;
+  double GetDouble(absl::string_view name) const;
+  const std::string& GetString(absl::string_view name) const;
+
+  // Every option as `name=value`, in declaration order (for logs and configs).
+  std::vector<std::pair<std::string, std::string>> Resolved() const;
+
+ private:
+  using Value = std::variant<bool, int64_t, double, std::string>;
+  const Value& Get(absl::string_view name, OptionType type) const;
+
+  std::string owner_;
+  std::vector<std::pair<OptionSpec, Value>> values_;
+};
+
+}  // namespace plugins
+
+#endif  // PLUGINS_OPTIONS_H_

@@ -1,0 +1,69 @@
+#!/bin/bash
+# Installs everything the build, the tests and the default training run need on Debian 12,
+# and prepares the default data. Idempotent: what is already there is skipped.
+#
+#   tools/setup.sh            # as root (or through sudo)
+set -euo pipefail
+
+say() { echo "setup: $*"; }
+die() { echo "setup: error: $*" >&2; exit 1; }
+
+cd "$(dirname "$0")/.."
+
+# Every Debian package the project needs, and why.
+PACKAGES=(
+  bazel-bootstrap               # Bazel 4.2, offline (see docs/building.md)
+  g++                           # the C++17 compiler Bazel's auto toolchain finds
+  libtorch-dev                  # LibTorch 1.13 C++ API, CPU
+  libopenblas0-pthread          # BLAS behind LibTorch: ~35x the reference BLAS
+  libabsl-dev                   # absl::Status, strings
+  libgoogle-glog-dev            # logging
+  libgflags-dev                 # glog's flags
+  libboost-program-options-dev  # command line and INI configuration
+  libgtest-dev                  # tests
+  libgmock-dev                  # test matchers
+  pkg-config                    # link lines of system libraries
+)
+
+if [ -r /etc/os-release ]; then
+  . /etc/os-release
+  [ "${ID:-}" = debian ] && [ "${VERSION_ID:-}" = 12 ] ||
+    say "warning: written for Debian 12, found ${PRETTY_NAME:-unknown}; continuing"
+fi
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+  if dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    continue
+  fi
+  missing+=("$package")
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  say "all ${#PACKAGES[@]} Debian packages already installed"
+else
+  SUDO=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || die "installing ${missing[*]} needs root; run as root or install sudo"
+    SUDO=(sudo)
+  fi
+  say "installing ${missing[*]}"
+  "${SUDO[@]}" apt-get update -q || die "apt-get update failed (is a Debian mirror reachable?)"
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -q --no-install-recommends \
+    "${missing[@]}" || die "apt-get install ${missing[*]} failed"
+fi
+
+# LibTorch links the generic libblas.so.3; Debian's alternatives must point it at OpenBLAS.
+blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 || true)"
+case "$blas" in
+  *openblas*) say "BLAS: $blas" ;;
+  *)
+    say "pointing libblas.so.3 at OpenBLAS (was ${blas:-none})"
+    target="$(update-alternatives --list libblas.so.3-x86_64-linux-gnu | grep openblas | head -n1)" ||
+      die "no OpenBLAS alternative for libblas.so.3; is libopenblas0-pthread installed?"
+    update-alternatives --set libblas.so.3-x86_64-linux-gnu "$target"
+    ;;
+esac
+
+command -v bazel >/dev/null || die "bazel is not on PATH after installing bazel-bootstrap"
+say "done"
