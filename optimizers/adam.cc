@@ -4,7 +4,6 @@
 #include <torch/optim/adam.h>
 #include <torch/optim/adamw.h>
 
-#include "absl/strings/str_cat.h"
 #include "plugins/optimizer.h"
 
 namespace plugins {
@@ -12,17 +11,19 @@ namespace {
 
 absl::StatusOr<std::unique_ptr<torch::optim::Optimizer>> MakeAdam(
     const OptionValues& options, const OptimizerContext& context) {
-  const double beta1 = options.GetDouble("beta1");
-  const double beta2 = options.GetDouble("beta2");
+  const std::vector<double>& betas = options.GetDoubles("betas");
   const double eps = options.GetDouble("eps");
   const double weight_decay = options.GetDouble("weight_decay");
   const bool amsgrad = options.GetBool("amsgrad");
-  for (const auto& [name, beta] : {std::pair{"beta1", beta1}, std::pair{"beta2", beta2}}) {
-    if (beta < 0 || beta >= 1) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("optimizer 'adam': ", name, " = ", beta, " must be in [0, 1)"));
-    }
+  if (betas.size() != 2 || betas[0] < 0 || betas[0] >= 1 || betas[1] < 0 || betas[1] >= 1) {
+    return absl::InvalidArgumentError(
+        "optimizer 'adam': --betas must be two numbers in [0, 1), e.g. 0.9,0.98");
   }
+  if (eps < 0 || weight_decay < 0) {
+    return absl::InvalidArgumentError("optimizer 'adam': --eps and --weight_decay must be >= 0");
+  }
+  const double beta1 = betas[0];
+  const double beta2 = betas[1];
   if (options.GetBool("decoupled_weight_decay")) {
     return std::make_unique<torch::optim::AdamW>(context.parameters,
                                                  torch::optim::AdamWOptions(context.lr)
@@ -42,8 +43,8 @@ absl::StatusOr<std::unique_ptr<torch::optim::Optimizer>> MakeAdam(
 REGISTER_OPTIMIZER(
     "adam", "Adam (torch.optim.Adam); AdamW with decoupled_weight_decay=true.",
     (OptionSpecs{
-        OptionSpec::Double("beta1", 0.9, "decay rate of the first-moment average"),
-        OptionSpec::Double("beta2", 0.999, "decay rate of the second-moment average"),
+        OptionSpec::Doubles("betas", {0.9, 0.999},
+                            "decay rates of the first- and second-moment averages"),
         OptionSpec::Double("eps", 1e-8, "added to sqrt(v) in the denominator"),
         OptionSpec::Double("weight_decay", 0, "weight decay factor"),
         OptionSpec::Bool("decoupled_weight_decay", false,

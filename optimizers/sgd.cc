@@ -4,7 +4,6 @@
 
 #include <torch/optim/sgd.h>
 
-#include "absl/strings/str_cat.h"
 #include "plugins/optimizer.h"
 
 namespace plugins {
@@ -15,9 +14,8 @@ absl::StatusOr<std::unique_ptr<torch::optim::Optimizer>> MakeSgd(const OptionVal
   const double momentum = options.GetDouble("momentum");
   const double dampening = options.GetDouble("dampening");
   const bool nesterov = options.GetBool("nesterov");
-  if (momentum < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("optimizer 'sgd': momentum = ", momentum, " must be >= 0"));
+  if (momentum < 0 || options.GetDouble("weight_decay") < 0) {
+    return absl::InvalidArgumentError("optimizer 'sgd': --momentum and --weight_decay must be >= 0");
   }
   if (nesterov && (momentum <= 0 || dampening != 0)) {
     return absl::InvalidArgumentError(

@@ -13,8 +13,8 @@ std::string FormatPluginListing() {
     for (const PluginInfo* plugin : registry->Plugins()) {
       absl::StrAppendFormat(&out, "  %-22s %s\n", plugin->name, plugin->help);
       for (const OptionSpec& option : plugin->options) {
-        absl::StrAppendFormat(&out, "      --%s.%s=%s (default %s)\n          %s\n", plugin->name,
-                              option.name, OptionTypeName(option.type),
+        absl::StrAppendFormat(&out, "      --%s=%s (default %s)\n          %s\n", option.name,
+                              OptionTypeName(option.type),
                               option.default_value.empty() ? "\"\"" : option.default_value,
                               option.help);
       }

@@ -9,7 +9,7 @@
 namespace plugins {
 
 // For each family: its description, then each plugin's name and help, then each option
-// as `--<plugin>.<option>=<type> (default <value>)  <help>`.
+// as `--<option>=<type> (default <value>)` and its help.
 std::string FormatPluginListing();
 
 }  // namespace plugins

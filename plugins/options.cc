@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "plugins/closest_match.h"
 
 namespace plugins {
@@ -23,17 +24,28 @@ std::string FormatDouble(double value) {
   return buffer;
 }
 
-std::string FormatValue(const std::variant<bool, int64_t, double, std::string>& value) {
-  switch (value.index()) {
-    case 0:
-      return std::get<bool>(value) ? "true" : "false";
-    case 1:
-      return absl::StrCat(std::get<int64_t>(value));
-    case 2:
-      return FormatDouble(std::get<double>(value));
-    default:
-      return std::get<std::string>(value);
+std::string FormatDoubles(const std::vector<double>& values) {
+  return absl::StrJoin(values, ",", [](std::string* out, double value) {
+    out->append(FormatDouble(value));
+  });
+}
+
+struct ValueFormatter {
+  std::string operator()(bool value) const { return value ? "true" : "false"; }
+  std::string operator()(int64_t value) const { return absl::StrCat(value); }
+  std::string operator()(double value) const { return FormatDouble(value); }
+  std::string operator()(const std::vector<double>& value) const { return FormatDoubles(value); }
+  std::string operator()(const std::string& value) const { return value; }
+};
+
+bool ParseDoubles(absl::string_view text, std::vector<double>* values) {
+  values->clear();
+  for (absl::string_view part : absl::StrSplit(text, ',')) {
+    double value;
+    if (!absl::SimpleAtod(absl::StripAsciiWhitespace(part), &value)) return false;
+    values->push_back(value);
   }
+  return true;
 }
 
 }  // namespace
@@ -46,6 +58,8 @@ const char* OptionTypeName(OptionType type) {
       return "int";
     case OptionType::kDouble:
       return "double";
+    case OptionType::kDoubles:
+      return "doubles";
     case OptionType::kString:
       return "string";
   }
@@ -62,6 +76,11 @@ OptionSpec OptionSpec::Int(std::string name, int64_t default_value, std::string 
 
 OptionSpec OptionSpec::Double(std::string name, double default_value, std::string help) {
   return {std::move(name), OptionType::kDouble, FormatDouble(default_value), std::move(help)};
+}
+
+OptionSpec OptionSpec::Doubles(std::string name, const std::vector<double>& default_value,
+                               std::string help) {
+  return {std::move(name), OptionType::kDoubles, FormatDoubles(default_value), std::move(help)};
 }
 
 OptionSpec OptionSpec::String(std::string name, std::string default_value, std::string help) {
@@ -118,6 +137,12 @@ absl::StatusOr<OptionValues> OptionValues::Parse(absl::string_view owner,
         value = parsed;
         break;
       }
+      case OptionType::kDoubles: {
+        std::vector<double> parsed;
+        if (!ParseDoubles(text, &parsed)) return bad_value("a comma-separated list of numbers");
+        value = std::move(parsed);
+        break;
+      }
       case OptionType::kString:
         value = text;
         break;
@@ -131,7 +156,7 @@ const OptionValues::Value& OptionValues::Get(absl::string_view name, OptionType 
   for (const auto& [spec, value] : values_) {
     if (spec.name != name) continue;
     if (spec.type == type) return value;
-    std::fprintf(stderr, "%s: option '%s' is a %s, read as a %s (bug in the plugin)\n",
+    std::fprintf(stderr, "%s: option '%s' has type %s, read as %s (bug in the plugin)\n",
                  owner_.c_str(), spec.name.c_str(), OptionTypeName(spec.type),
                  OptionTypeName(type));
     std::abort();
@@ -153,13 +178,19 @@ double OptionValues::GetDouble(absl::string_view name) const {
   return std::get<double>(Get(name, OptionType::kDouble));
 }
 
+const std::vector<double>& OptionValues::GetDoubles(absl::string_view name) const {
+  return std::get<std::vector<double>>(Get(name, OptionType::kDoubles));
+}
+
 const std::string& OptionValues::GetString(absl::string_view name) const {
   return std::get<std::string>(Get(name, OptionType::kString));
 }
 
 std::vector<std::pair<std::string, std::string>> OptionValues::Resolved() const {
   std::vector<std::pair<std::string, std::string>> resolved;
-  for (const auto& [spec, value] : values_) resolved.emplace_back(spec.name, FormatValue(value));
+  for (const auto& [spec, value] : values_) {
+    resolved.emplace_back(spec.name, std::visit(ValueFormatter(), value));
+  }
   return resolved;
 }
 

@@ -1,16 +1,15 @@
 // Typed options that a plugin declares and a user sets by name.
 //
 // A plugin lists its options with their types, defaults and help; the user's strings
-// (`--radam.beta2=0.98` on the command line, `beta2 = 0.98` under `[radam]` in an INI
-// file) are checked against that list before the plugin is built, so a typo or a bad
+// (`--betas=0.9,0.98` on the command line, `betas = 0.9,0.98` in an INI file) are checked against that list before the plugin is built, so a typo or a bad
 // value is an error that names the plugin, the option and the value.
 //
 //   const OptionSpecs specs = {
-//       OptionSpec::Double("beta2", 0.999, "decay rate of the second-moment average"),
+//       OptionSpec::Doubles("betas", {0.9, 0.999}, "decay rates of the moment averages"),
 //       OptionSpec::Bool("amsgrad", false, "keep the running maximum of v")};
 //   absl::StatusOr<OptionValues> values =
-//       OptionValues::Parse("optimizer 'adam'", specs, {{"beta2", "0.98"}});
-//   double beta2 = values->GetDouble("beta2");  // 0.98
+//       OptionValues::Parse("optimizer 'adam'", specs, {{"betas", "0.9,0.98"}});
+//   std::vector<double> betas = values->GetDoubles("betas");  // {0.9, 0.98}
 #ifndef PLUGINS_OPTIONS_H_
 #define PLUGINS_OPTIONS_H_
 
@@ -26,9 +25,9 @@
 
 namespace plugins {
 
-enum class OptionType { kBool, kInt, kDouble, kString };
+enum class OptionType { kBool, kInt, kDouble, kDoubles, kString };
 
-// "bool", "int", "double" or "string".
+// "bool", "int", "double", "doubles" (comma-separated) or "string".
 const char* OptionTypeName(OptionType type);
 
 // One option of a plugin: its name, type, default (as the user would write it) and help.
@@ -41,6 +40,8 @@ struct OptionSpec {
   static OptionSpec Bool(std::string name, bool default_value, std::string help);
   static OptionSpec Int(std::string name, int64_t default_value, std::string help);
   static OptionSpec Double(std::string name, double default_value, std::string help);
+  static OptionSpec Doubles(std::string name, const std::vector<double>& default_value,
+                            std::string help);
   static OptionSpec String(std::string name, std::string default_value, std::string help);
 };
 
@@ -63,13 +64,14 @@ class OptionValues {
   bool GetBool(absl::string_view name) const;
   int64_t GetInt(absl::string_view name) const;
   double GetDouble(absl::string_view name) const;
+  const std::vector<double>& GetDoubles(absl::string_view name) const;
   const std::string& GetString(absl::string_view name) const;
 
   // Every option as `name=value`, in declaration order (for logs and configs).
   std::vector<std::pair<std::string, std::string>> Resolved() const;
 
  private:
-  using Value = std::variant<bool, int64_t, double, std::string>;
+  using Value = std::variant<bool, int64_t, double, std::vector<double>, std::string>;
   const Value& Get(absl::string_view name, OptionType type) const;
 
   std::string owner_;

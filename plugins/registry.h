@@ -42,7 +42,7 @@ struct PluginInfo {
   std::string name;
   // One line on what it is.
   std::string help;
-  // Its options, settable as --<name>.<option>=VALUE.
+  // Its options, settable as --<option>=VALUE when the plugin is selected.
   OptionSpecs options;
   // "file:line" of the registration, to name both sides of a duplicate.
   std::string location;

@@ -14,8 +14,8 @@ expect() {
 expect "optimizer: "
 expect "lr_scheduler: "
 for plugin in adam sgd constant inverse_sqrt; do expect "  $plugin "; done
-expect "--adam.beta2=double (default 0.999)"
-expect "--inverse_sqrt.warmup_updates=int (default 4000)"
+expect "--betas=doubles (default 0.9,0.999)"
+expect "--warmup_updates=int (default 4000)"
 if "$train" --no_such_flag >/dev/null 2>&1; then
   echo "FAIL: an unknown flag exited 0"
   failed=1

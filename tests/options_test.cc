@@ -16,6 +16,7 @@ const OptionSpecs& Specs() {
       OptionSpec::Int("warmup", 4000, "warmup updates"),
       OptionSpec::Bool("amsgrad", false, "max of v"),
       OptionSpec::String("mode", "l2", "weight decay mode"),
+      OptionSpec::Doubles("betas", {0.9, 0.999}, "moment decay rates"),
   };
   return specs;
 }
@@ -27,17 +28,23 @@ TEST(OptionValuesTest, DefaultsWhenNothingGiven) {
   EXPECT_EQ(values->GetInt("warmup"), 4000);
   EXPECT_FALSE(values->GetBool("amsgrad"));
   EXPECT_EQ(values->GetString("mode"), "l2");
+  EXPECT_THAT(values->GetDoubles("betas"), ElementsAre(0.9, 0.999));
 }
 
 TEST(OptionValuesTest, ParsesGivenValuesOfEveryType) {
   absl::StatusOr<OptionValues> values = OptionValues::Parse(
       "optimizer 'x'", Specs(),
-      {{"beta2", "0.98"}, {"warmup", " 8000 "}, {"amsgrad", "true"}, {"mode", "decoupled"}});
+      {{"beta2", "0.98"},
+       {"warmup", " 8000 "},
+       {"amsgrad", "true"},
+       {"mode", "decoupled"},
+       {"betas", "0.9, 0.98"}});
   ASSERT_TRUE(values.ok()) << values.status();
   EXPECT_DOUBLE_EQ(values->GetDouble("beta2"), 0.98);
   EXPECT_EQ(values->GetInt("warmup"), 8000);
   EXPECT_TRUE(values->GetBool("amsgrad"));
   EXPECT_EQ(values->GetString("mode"), "decoupled");
+  EXPECT_THAT(values->GetDoubles("betas"), ElementsAre(0.9, 0.98));
 }
 
 TEST(OptionValuesTest, ResolvedListsEveryOptionInDeclarationOrder) {
@@ -45,7 +52,8 @@ TEST(OptionValuesTest, ResolvedListsEveryOptionInDeclarationOrder) {
       OptionValues::Parse("optimizer 'x'", Specs(), {{"beta2", "1e-8"}});
   ASSERT_TRUE(values.ok());
   EXPECT_THAT(values->Resolved(), ElementsAre(Pair("beta2", "1e-08"), Pair("warmup", "4000"),
-                                              Pair("amsgrad", "false"), Pair("mode", "l2")));
+                                              Pair("amsgrad", "false"), Pair("mode", "l2"),
+                                              Pair("betas", "0.9,0.999")));
 }
 
 TEST(OptionValuesTest, UnknownOptionNamesOwnerAndClosestMatch) {
@@ -55,7 +63,7 @@ TEST(OptionValuesTest, UnknownOptionNamesOwnerAndClosestMatch) {
   EXPECT_EQ(values.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(values.status().message(),
             "optimizer 'radam': unknown option 'beta3'; did you mean 'beta2'?; known: beta2, "
-            "warmup, amsgrad, mode");
+            "warmup, amsgrad, mode, betas");
 }
 
 TEST(OptionValuesTest, OptionsForAPluginWithoutOptionsAreRejected) {
@@ -67,7 +75,7 @@ TEST(OptionValuesTest, OptionsForAPluginWithoutOptionsAreRejected) {
 
 TEST(OptionValuesTest, BadValuesNameOptionAndValue) {
   const std::pair<const char*, const char*> cases[] = {
-      {"beta2", "abc"}, {"warmup", "1.5"}, {"amsgrad", "maybe"}};
+      {"beta2", "abc"}, {"warmup", "1.5"}, {"amsgrad", "maybe"}, {"betas", "0.9;0.98"}};
   for (const auto& [name, text] : cases) {
     absl::StatusOr<OptionValues> values =
         OptionValues::Parse("optimizer 'x'", Specs(), {{name, text}});
@@ -81,7 +89,7 @@ TEST(OptionValuesDeathTest, ReadingUndeclaredOptionIsAPluginBug) {
   absl::StatusOr<OptionValues> values = OptionValues::Parse("optimizer 'x'", Specs(), {});
   ASSERT_TRUE(values.ok());
   EXPECT_DEATH(values->GetDouble("beta1"), "undeclared option 'beta1'");
-  EXPECT_DEATH(values->GetInt("beta2"), "'beta2' is a double, read as a int");
+  EXPECT_DEATH(values->GetInt("beta2"), "'beta2' has type double, read as int");
 }
 
 }  // namespace
