@@ -1,9 +1,11 @@
-// `sgd`: LibTorch's SGD with momentum, Nesterov and L2 weight decay (PyTorch defaults).
-// The paper's point: plain SGD fails to train Transformers (paper.md §2.2).
-#include <memory>
-
+// `sgd`: LibTorch's SGD with momentum, Nesterov and L2 weight decay; options and defaults as
+// torch.optim.SGD (PyTorch 1.13). The paper's point: plain SGD fails to train Transformers
+// (paper.md §2.2).
 #include <torch/optim/sgd.h>
 
+#include <memory>
+
+#include "optimizers/checks.h"
 #include "plugins/optimizer.h"
 
 namespace plugins {
@@ -14,8 +16,11 @@ absl::StatusOr<std::unique_ptr<torch::optim::Optimizer>> MakeSgd(const OptionVal
   const double momentum = options.GetDouble("momentum");
   const double dampening = options.GetDouble("dampening");
   const bool nesterov = options.GetBool("nesterov");
-  if (momentum < 0 || options.GetDouble("weight_decay") < 0) {
-    return absl::InvalidArgumentError("optimizer 'sgd': --momentum and --weight_decay must be >= 0");
+  const double weight_decay = options.GetDouble("weight_decay");
+  for (const absl::Status& status :
+       {CheckNonNegative("sgd", "lr", context.lr), CheckNonNegative("sgd", "momentum", momentum),
+        CheckNonNegative("sgd", "weight_decay", weight_decay)}) {
+    if (!status.ok()) return status;
   }
   if (nesterov && (momentum <= 0 || dampening != 0)) {
     return absl::InvalidArgumentError(
@@ -26,7 +31,7 @@ absl::StatusOr<std::unique_ptr<torch::optim::Optimizer>> MakeSgd(const OptionVal
                                                  .momentum(momentum)
                                                  .dampening(dampening)
                                                  .nesterov(nesterov)
-                                                 .weight_decay(options.GetDouble("weight_decay")));
+                                                 .weight_decay(weight_decay));
 }
 
 REGISTER_OPTIMIZER("sgd", "Stochastic gradient descent with momentum (torch.optim.SGD).",

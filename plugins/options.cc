@@ -13,17 +13,6 @@
 namespace plugins {
 namespace {
 
-// Formats a double so that parsing it back gives the same value, without noise
-// digits for round numbers ("0.999", "1e-08").
-std::string FormatDouble(double value) {
-  char buffer[32];
-  for (int precision = 6; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof(buffer), "%.*g", precision, value);
-    if (std::strtod(buffer, nullptr) == value) break;
-  }
-  return buffer;
-}
-
 std::string FormatDoubles(const std::vector<double>& values) {
   return absl::StrJoin(values, ",", [](std::string* out, double value) {
     out->append(FormatDouble(value));
@@ -49,6 +38,15 @@ bool ParseDoubles(absl::string_view text, std::vector<double>* values) {
 }
 
 }  // namespace
+
+std::string FormatDouble(double value) {
+  char buffer[32];
+  for (int precision = 6; precision <= 17; ++precision) {
+    std::snprintf(buffer, sizeof(buffer), "%.*g", precision, value);
+    if (std::strtod(buffer, nullptr) == value) break;
+  }
+  return buffer;
+}
 
 const char* OptionTypeName(OptionType type) {
   switch (type) {

@@ -27,6 +27,9 @@ namespace plugins {
 
 enum class OptionType { kBool, kInt, kDouble, kDoubles, kString };
 
+// Shortest text that parses back to the same double ("0.999", "1e-08").
+std::string FormatDouble(double value);
+
 // "bool", "int", "double", "doubles" (comma-separated) or "string".
 const char* OptionTypeName(OptionType type);
 

@@ -13,9 +13,15 @@ expect() {
 }
 expect "optimizer: "
 expect "lr_scheduler: "
+expect "initializer: "
+for plugin in default tfixup admin admin_closed_form deepnorm; do expect "  $plugin "; done
+expect "--admin_profile=string"
 for plugin in adam sgd constant inverse_sqrt; do expect "  $plugin "; done
 expect "--betas=doubles (default 0.9,0.999)"
 expect "--warmup_updates=int (default 4000)"
+for plugin in radam linear poly cosine inverse_sqrt_nowarmup; do expect "  $plugin "; done
+expect "--weight_decay_mode=string (default l2)"
+expect "--decay_period=int (default 4000)"
 if "$train" --no_such_flag >/dev/null 2>&1; then
   echo "FAIL: an unknown flag exited 0"
   failed=1

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "plugins/initializer.h"
 #include "plugins/lr_schedule.h"
 #include "plugins/optimizer.h"
 
@@ -20,10 +21,21 @@ TEST(PluginsLinkedTest, EveryScheduleIsRegistered) {
   EXPECT_THAT(LrSchedules().Names(), IsSupersetOf({"constant", "inverse_sqrt"}));
 }
 
+TEST(PluginsLinkedTest, EveryInitializerIsRegistered) {
+  EXPECT_THAT(Initializers().Names(),
+              IsSupersetOf({"admin", "admin_closed_form", "default", "deepnorm", "tfixup"}));
+}
+
 TEST(PluginsLinkedTest, EveryFamilyIsListed) {
   std::vector<std::string> families;
   for (const RegistryBase* registry : AllRegistries()) families.push_back(registry->family());
-  EXPECT_THAT(families, IsSupersetOf({"lr_scheduler", "optimizer"}));
+  EXPECT_THAT(families, IsSupersetOf({"initializer", "lr_scheduler", "optimizer"}));
+}
+
+TEST(PluginsLinkedTest, OptimizersAndSchedulesOfIssue5AreRegistered) {
+  EXPECT_THAT(Optimizers().Names(), IsSupersetOf({"radam"}));
+  EXPECT_THAT(LrSchedules().Names(),
+              IsSupersetOf({"cosine", "inverse_sqrt_nowarmup", "linear", "poly"}));
 }
 
 }  // namespace

@@ -23,6 +23,8 @@ PACKAGES=(
   libgtest-dev                  # tests
   libgmock-dev                  # test matchers
   pkg-config                    # link lines of system libraries
+  trans-de-en                   # Ding dictionary: the German-English example sentences
+  libsentencepiece-dev          # SentencePiece BPE training and encoding
 )
 
 if [ -r /etc/os-release ]; then
@@ -66,4 +68,16 @@ case "$blas" in
 esac
 
 command -v bazel >/dev/null || die "bazel is not on PATH after installing bazel-bootstrap"
+
+# The default dataset (data/ding-de-en: Ding sentence pairs, splits, SentencePiece model).
+# A no-op when it is already there with the same settings; rebuilt when the code's defaults
+# changed since (--overwrite replaces only a dataset prepare_data wrote).
+# Under sudo, build as the user who ran it, so Bazel's cache and data/ are theirs, not root's.
+AS_USER=()
+if [ "$(id -u)" -eq 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then
+  AS_USER=(sudo -u "$SUDO_USER" -H)
+fi
+say "preparing the default dataset"
+"${AS_USER[@]}" bazel run //tools:prepare_data -- --overwrite ||
+  die "preparing the dataset failed (see above)"
 say "done"

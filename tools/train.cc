@@ -1,32 +1,50 @@
-// `bazel run //:train -- [flags]`: trains one model (see README.md).
+// `bazel run //:train -- [flags]`: trains one model (README "Training").
 //
-// The trainer itself arrives with core/trainer; until then the default job lists the
-// plugins linked into this binary, which proves the registry and static linking work.
+// Exit codes: 0 done, 1 error, 2 usage or configuration, 3 diverged, 130 SIGINT,
+// 143 SIGTERM (a checkpoint was written: re-run the same command to resume).
 #include <cstdlib>
 #include <iostream>
+#include <string>
+#include <vector>
 
-#include <boost/program_options.hpp>
+#include <glog/logging.h>
 
+#include "absl/status/status.h"
+#include "core/train_config.h"
+#include "core/trainer.h"
 #include "plugins/listing.h"
 
-namespace po = boost::program_options;
-
 int main(int argc, char** argv) {
-  po::options_description flags("train flags");
-  flags.add_options()("help", "print this help")(
-      "list_plugins", "print every plugin family, its plugins and their options");
-  po::variables_map values;
-  try {
-    po::store(po::parse_command_line(argc, argv, flags), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    std::cerr << "train: " << error.what() << "\n" << flags;
-    return EXIT_FAILURE;
+  FLAGS_logtostderr = true;
+  google::InitGoogleLogging(argv[0]);
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  absl::StatusOr<core::ParsedTrainConfig> parsed = core::ParseTrainConfig(args);
+  if (!parsed.ok()) {
+    std::cerr << "train: " << parsed.status().message() << "\n(train --help lists every flag)\n";
+    return core::kExitUsage;
   }
-  if (values.count("help")) {
-    std::cout << flags;
-    return EXIT_SUCCESS;
+  if (parsed->help) {
+    std::cout << "usage: bazel run //:train -- [--flag=value ...] [--config=FILE]\n"
+              << parsed->usage;
+    return core::kExitDone;
   }
-  std::cout << plugins::FormatPluginListing();
-  return EXIT_SUCCESS;
+  if (parsed->list_plugins) {
+    std::cout << plugins::FormatPluginListing();
+    return core::kExitDone;
+  }
+  absl::StatusOr<std::unique_ptr<core::Trainer>> trainer = core::Trainer::Create(*parsed);
+  if (!trainer.ok()) {
+    std::cerr << "train: " << trainer.status().message() << "\n";
+    return absl::IsInvalidArgument(trainer.status()) ? core::kExitUsage : core::kExitError;
+  }
+  absl::StatusOr<core::TrainOutcome> outcome = (*trainer)->Run();
+  if (!outcome.ok()) {
+    std::cerr << "train: " << outcome.status().message() << "\n";
+    return core::kExitError;
+  }
+  const core::RunStatus& status = outcome->status;
+  std::cout << "run " << status.state << " (" << status.exit_reason << ") after "
+            << status.updates << " updates; valid BLEU " << status.valid_bleu << ", test BLEU "
+            << status.test_bleu << "; run directory: " << outcome->run_dir << "\n";
+  return outcome->exit_code;
 }

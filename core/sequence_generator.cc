@@ -1,0 +1,143 @@
+#include "core/sequence_generator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <ATen/ATen.h>
+
+#include "core/eval_mode.h"
+
+namespace core {
+namespace {
+
+constexpr double kMinusInfinity = -std::numeric_limits<double>::infinity();
+
+struct Hypothesis {
+  double score;  // length-normalised
+  std::vector<int64_t> tokens;
+};
+
+
+}  // namespace
+
+std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tensor& source_tokens,
+                                           const GenerationOptions& options) {
+  TORCH_CHECK(options.beam_size >= 1, "beam size ", options.beam_size, " must be >= 1");
+  EvalModeScope eval_mode(*model);
+  at::NoGradGuard no_grad;
+  const ModelOptions& model_options = model->options();
+  const int64_t batch = source_tokens.size(0);
+  const int64_t beam = options.beam_size;
+  const int64_t vocab = model_options.target_vocab_size;
+
+  EncoderOutput encoded = model->Encode(source_tokens);
+  // Every hypothesis of sentence b lives in row b·beam + k.
+  const at::Tensor expand = at::arange(batch, source_tokens.options()).repeat_interleave(beam);
+  encoded.states = encoded.states.index_select(0, expand);
+  encoded.padding_mask = encoded.padding_mask.index_select(0, expand);
+
+  const at::Tensor source_lengths = source_tokens.ne(model_options.pad_id).sum(1).cpu();
+  std::vector<int64_t> max_length(batch);
+  int64_t longest = 0;
+  for (int64_t b = 0; b < batch; ++b) {
+    const double limit =
+        options.max_len_a * source_lengths[b].item<double>() + static_cast<double>(options.max_len_b);
+    max_length[b] = std::max<int64_t>(
+        1, std::min<int64_t>(static_cast<int64_t>(limit), model_options.max_positions - 1));
+    longest = std::max(longest, max_length[b]);
+  }
+
+  DecoderState state = model->StartDecoding();
+  std::vector<std::vector<int64_t>> history(batch * beam);
+  // Only the first hypothesis of each sentence is live at step 0: the others would
+  // duplicate it.
+  std::vector<double> scores(batch * beam, kMinusInfinity);
+  for (int64_t b = 0; b < batch; ++b) scores[b * beam] = 0;
+  at::Tensor last = at::full({batch * beam}, options.bos_id, source_tokens.options());
+  std::vector<std::vector<Hypothesis>> finished(batch);
+  std::vector<bool> done(batch, false);
+
+  for (int64_t step = 0; step <= longest; ++step) {
+    at::Tensor log_probs =
+        at::log_softmax(model->DecodeStep(last, encoded, state), /*dim=*/-1, at::kFloat);
+    log_probs.select(1, model_options.pad_id).fill_(kMinusInfinity);
+    if (options.bos_id != options.eos_id) log_probs.select(1, options.bos_id).fill_(kMinusInfinity);
+    // No empty translations (fairseq's min_len = 1).
+    if (step == 0) log_probs.select(1, options.eos_id).fill_(kMinusInfinity);
+    for (int64_t b = 0; b < batch; ++b) {
+      if (step < max_length[b]) continue;
+      // At the length limit only EOS may follow.
+      at::Tensor rows = log_probs.narrow(0, b * beam, beam);
+      const at::Tensor eos = rows.select(1, options.eos_id).clone();
+      rows.fill_(kMinusInfinity);
+      rows.select(1, options.eos_id).copy_(eos);
+    }
+    const at::Tensor candidates =
+        (at::tensor(scores, at::kDouble).to(log_probs.device()).unsqueeze(1) +
+         log_probs.to(at::kDouble))
+            .view({batch, beam * vocab});
+    const auto [top_scores_tensor, top_indices_tensor] =
+        candidates.topk(std::min<int64_t>(2 * beam, beam * vocab), /*dim=*/1);
+    const at::Tensor top_scores = top_scores_tensor.cpu();
+    const at::Tensor top_indices = top_indices_tensor.cpu();
+    const auto score_at = top_scores.accessor<double, 2>();
+    const auto index_at = top_indices.accessor<int64_t, 2>();
+
+    std::vector<int64_t> next_rows;
+    std::vector<int64_t> next_tokens;
+    std::vector<double> next_scores;
+    for (int64_t b = 0; b < batch; ++b) {
+      int64_t kept = 0;
+      for (int64_t j = 0; !done[b] && j < top_scores.size(1); ++j) {
+        const double score = score_at[b][j];
+        if (score == kMinusInfinity) break;
+        const int64_t row = b * beam + index_at[b][j] / vocab;
+        const int64_t token = index_at[b][j] % vocab;
+        if (token == options.eos_id) {
+          // As fairseq: only an EOS among the best `beam` candidates ends a hypothesis.
+          if (j < beam && static_cast<int64_t>(finished[b].size()) < beam) {
+            const double length = static_cast<double>(history[row].size() + 1);
+            finished[b].push_back({score / std::pow(length, options.length_penalty), history[row]});
+          }
+        } else if (kept < beam) {
+          next_rows.push_back(row);
+          next_tokens.push_back(token);
+          next_scores.push_back(score);
+          ++kept;
+        }
+        if (kept == beam && static_cast<int64_t>(finished[b].size()) >= beam) break;
+      }
+      if (static_cast<int64_t>(finished[b].size()) >= beam || step >= max_length[b]) done[b] = true;
+      // Dead rows keep the batch rectangular until every sentence is done.
+      for (; kept < beam; ++kept) {
+        next_rows.push_back(b * beam);
+        next_tokens.push_back(options.eos_id);
+        next_scores.push_back(kMinusInfinity);
+      }
+    }
+    if (std::all_of(done.begin(), done.end(), [](bool d) { return d; })) break;
+
+    std::vector<std::vector<int64_t>> next_history(batch * beam);
+    for (size_t i = 0; i < next_rows.size(); ++i) {
+      next_history[i] = history[next_rows[i]];
+      next_history[i].push_back(next_tokens[i]);
+    }
+    history = std::move(next_history);
+    scores = std::move(next_scores);
+    const at::Tensor order = at::tensor(next_rows, at::kLong).to(source_tokens.device());
+    TransformerImpl::ReorderDecoderState(state, order);
+    last = at::tensor(next_tokens, at::kLong).to(source_tokens.device());
+  }
+
+  std::vector<std::vector<int64_t>> translations(batch);
+  for (int64_t b = 0; b < batch; ++b) {
+    const auto best = std::max_element(
+        finished[b].begin(), finished[b].end(),
+        [](const Hypothesis& x, const Hypothesis& y) { return x.score < y.score; });
+    if (best != finished[b].end()) translations[b] = best->tokens;
+  }
+  return translations;
+}
+
+}  // namespace core

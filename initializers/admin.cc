@@ -1,0 +1,92 @@
+// `admin`: Admin (Liu et al., EMNLP 2020) in one command (paper.md §1.3–1.4).
+//
+// Fairseq's init, then one profiling forward pass in train mode on a real training batch
+// that fills every ω by the recursion in initializers/admin_profile.h, and the profile
+// written to the run directory as `profile.ratio.init` (the reference format). With
+// --admin_profile=FILE the profile is read instead of measured (e.g. to train several
+// seeds with one profile, or with the reference code's file). ω is a model parameter, so
+// checkpoints carry it.
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "core/transformer.h"
+#include "initializers/admin_profile.h"
+#include "initializers/fairseq_init.h"
+#include "plugins/initializer.h"
+
+namespace initializers {
+namespace {
+
+class AdminInitializer : public plugins::Initializer {
+ public:
+  AdminInitializer(std::string profile_path, VarianceOver variance_over)
+      : profile_path_(std::move(profile_path)), variance_over_(variance_over) {}
+
+  absl::Status CheckModelOptions(const core::ModelOptions& options) const override {
+    if (options.encoder_residual == core::ResidualMode::kAdmin &&
+        options.decoder_residual == core::ResidualMode::kAdmin) {
+      return absl::OkStatus();
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "initializer 'admin' needs --encoder_residual=admin --decoder_residual=admin (got ",
+        core::ResidualModeName(options.encoder_residual), "/",
+        core::ResidualModeName(options.decoder_residual),
+        "): it sets the trainable shortcut scale omega that only Admin residuals have"));
+  }
+
+  absl::Status Initialize(core::TransformerImpl& model,
+                          const plugins::InitContext& context) override {
+    ApplyFairseqInit(model);
+    AdminProfile profile;
+    if (!profile_path_.empty()) {
+      absl::StatusOr<AdminProfile> read = ReadAdminProfile(
+          profile_path_, 2 * model.options().encoder_layers, 3 * model.options().decoder_layers);
+      if (!read.ok()) return read.status();
+      profile = *std::move(read);
+      if (absl::Status applied = ApplyAdminProfile(model, profile); !applied.ok()) return applied;
+    } else {
+      if (!context.forward_sample_batch) {
+        return absl::FailedPreconditionError(
+            "initializer 'admin' profiles on a training batch, and none is available here; "
+            "pass --admin_profile=FILE");
+      }
+      AdminProfiler profiler(variance_over_);
+      if (absl::Status ran = context.forward_sample_batch(&profiler); !ran.ok()) return ran;
+      profile = profiler.profile();
+    }
+    if (context.output_dir.empty()) return absl::OkStatus();
+    return WriteAdminProfile(context.output_dir + "/profile.ratio.init", profile);
+  }
+
+ private:
+  std::string profile_path_;
+  VarianceOver variance_over_;
+};
+
+absl::StatusOr<std::unique_ptr<plugins::Initializer>> MakeAdmin(
+    const plugins::OptionValues& options) {
+  const std::string& variance = options.GetString("admin_variance");
+  if (variance != "all" && variance != "real") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "initializer 'admin': --admin_variance = '", variance, "' must be 'all' or 'real'"));
+  }
+  return std::make_unique<AdminInitializer>(
+      options.GetString("admin_profile"),
+      variance == "all" ? VarianceOver::kAllPositions : VarianceOver::kRealPositions);
+}
+
+REGISTER_INITIALIZER(
+    "admin", "Admin: fairseq init, then omega profiled on one training batch (Liu et al. 2020).",
+    (plugins::OptionSpecs{
+        plugins::OptionSpec::String("admin_profile", "",
+                                    "read omega from this profile.ratio.init instead of "
+                                    "profiling (\"\": profile)"),
+        plugins::OptionSpec::String(
+            "admin_variance", "all",
+            "positions the profiling variances run over: all (reference code, padding "
+            "included) or real (padding excluded)"),
+    }),
+    MakeAdmin);
+
+}  // namespace
+}  // namespace initializers

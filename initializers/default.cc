@@ -1,0 +1,27 @@
+// `default`: fairseq's initialization (paper.md §1.2), the baseline of every comparison.
+#include <memory>
+
+#include "core/transformer.h"
+#include "initializers/fairseq_init.h"
+#include "plugins/initializer.h"
+
+namespace initializers {
+namespace {
+
+class DefaultInitializer : public plugins::Initializer {
+ public:
+  absl::Status Initialize(core::TransformerImpl& model, const plugins::InitContext&) override {
+    ApplyFairseqInit(model);
+    return absl::OkStatus();
+  }
+};
+
+REGISTER_INITIALIZER("default",
+                     "fairseq: Xavier uniform (q/k/v gain 1/sqrt 2), embeddings N(0, d^-1/2), "
+                     "zero biases, LayerNorm 1/0, Admin omega 1.",
+                     {}, [](const plugins::OptionValues&) {
+                       return std::make_unique<DefaultInitializer>();
+                     });
+
+}  // namespace
+}  // namespace initializers

@@ -1,0 +1,103 @@
+// Greedy and beam search on a small random model.
+#include "core/sequence_generator.h"
+
+#include <gtest/gtest.h>
+
+#include <ATen/ATen.h>
+
+namespace core {
+namespace {
+
+constexpr int64_t kPad = 0;
+constexpr int64_t kEos = 2;
+
+Transformer SmallModel(uint64_t seed) {
+  ModelOptions options;
+  options.source_vocab_size = options.target_vocab_size = 30;
+  options.pad_id = kPad;
+  options.embed_dim = 16;
+  options.ffn_dim = 32;
+  options.attention_heads = 2;
+  options.encoder_layers = options.decoder_layers = 2;
+  at::manual_seed(seed);
+  Transformer model(options);
+  // Larger weights than LibTorch's default make EOS come at varied steps.
+  at::NoGradGuard no_grad;
+  for (at::Tensor& p : model->parameters()) p.mul_(3);
+  return model;
+}
+
+GenerationOptions Options(int64_t beam) {
+  GenerationOptions options;
+  options.beam_size = beam;
+  options.bos_id = options.eos_id = kEos;
+  options.max_len_a = 0;
+  options.max_len_b = 12;
+  return options;
+}
+
+// Greedy decoding by re-running the whole decoder on the growing prefix: independent of
+// the cache and of the beam bookkeeping.
+std::vector<int64_t> GreedyByRecomputation(Transformer& model, const at::Tensor& source,
+                                           int64_t max_length) {
+  at::NoGradGuard no_grad;
+  model->eval();
+  const EncoderOutput encoded = model->Encode(source);
+  std::vector<int64_t> prefix = {kEos};
+  for (int64_t step = 0; step <= max_length; ++step) {
+    at::Tensor log_probs =
+        at::log_softmax(model->Decode(at::tensor(prefix, at::kLong).view({1, -1}), encoded)[0][-1],
+                        -1);
+    log_probs[kPad] = -INFINITY;
+    if (step == 0) log_probs[kEos] = -INFINITY;
+    int64_t token = log_probs.argmax().item<int64_t>();
+    if (step == max_length) token = kEos;
+    if (token == kEos) break;
+    prefix.push_back(token);
+  }
+  return std::vector<int64_t>(prefix.begin() + 1, prefix.end());
+}
+
+TEST(SequenceGeneratorTest, BeamOneEqualsGreedy) {
+  for (uint64_t seed : {1, 2, 3, 4}) {
+    Transformer model = SmallModel(seed);
+    at::manual_seed(seed + 100);
+    const at::Tensor sources = at::randint(3, 30, {3, 5}, at::kLong);
+    const std::vector<std::vector<int64_t>> beam = Generate(model, sources, Options(1));
+    ASSERT_EQ(beam.size(), 3u);
+    for (int64_t b = 0; b < 3; ++b) {
+      EXPECT_EQ(beam[b], GreedyByRecomputation(model, sources.narrow(0, b, 1), 12))
+          << "seed " << seed << " sentence " << b;
+    }
+  }
+}
+
+TEST(SequenceGeneratorTest, BeamOutputsAreWellFormedAndScoreAtLeastGreedy) {
+  Transformer model = SmallModel(5);
+  at::manual_seed(6);
+  const at::Tensor sources = at::randint(3, 30, {4, 6}, at::kLong);
+  sources[1].narrow(0, 3, 3).fill_(kPad);
+  const auto beam = Generate(model, sources, Options(4));
+  ASSERT_EQ(beam.size(), 4u);
+  for (const std::vector<int64_t>& translation : beam) {
+    EXPECT_FALSE(translation.empty());
+    EXPECT_LE(translation.size(), 12u);
+    for (int64_t token : translation) {
+      EXPECT_NE(token, kEos);
+      EXPECT_NE(token, kPad);
+    }
+  }
+}
+
+TEST(SequenceGeneratorTest, MaxLengthIsRespectedAndTrainingModeRestored) {
+  Transformer model = SmallModel(7);
+  model->train();
+  GenerationOptions options = Options(3);
+  options.max_len_b = 2;
+  const auto translations = Generate(model, at::randint(3, 30, {2, 5}, at::kLong), options);
+  for (const auto& translation : translations) EXPECT_LE(translation.size(), 2u);
+  EXPECT_TRUE(model->is_training());
+}
+
+}  // namespace
+}  // namespace core
