@@ -35,6 +35,11 @@ void WriteState(torch::serialize::OutputArchive& archive, const CheckpointState&
   archive.write("fast_loss", c10::IValue(state.fast_loss));
   archive.write("slow_loss", c10::IValue(state.slow_loss));
   archive.write("observed_updates", c10::IValue(state.observed_updates));
+  archive.write("interval_loss", c10::IValue(state.log_interval.loss));
+  archive.write("interval_nll", c10::IValue(state.log_interval.nll));
+  archive.write("interval_grad_norm", c10::IValue(state.log_interval.grad_norm));
+  archive.write("interval_tokens", c10::IValue(state.log_interval.tokens));
+  archive.write("interval_updates", c10::IValue(state.log_interval.updates));
   std::vector<std::string> keys;
   std::vector<std::string> values;
   for (const auto& [key, value] : state.config) {
@@ -60,6 +65,9 @@ CheckpointState ReadState(torch::serialize::InputArchive& archive) {
   state.fast_loss = read("fast_loss").toDouble();
   state.slow_loss = read("slow_loss").toDouble();
   state.observed_updates = read("observed_updates").toInt();
+  state.log_interval = {read("interval_loss").toDouble(), read("interval_nll").toDouble(),
+                        read("interval_grad_norm").toDouble(), read("interval_tokens").toInt(),
+                        read("interval_updates").toInt()};
   const auto keys = read("config_keys").toList();
   const auto values = read("config_values").toList();
   TORCH_CHECK(keys.size() == values.size(), "config keys and values differ in number");

@@ -26,6 +26,16 @@
 
 namespace core {
 
+// Sums over the updates since the last logged training line, so that a resumed run logs
+// the same averages as an uninterrupted one.
+struct LogInterval {
+  double loss = 0;
+  double nll = 0;
+  double grad_norm = 0;
+  int64_t tokens = 0;
+  int64_t updates = 0;
+};
+
 // The non-tensor part of a checkpoint.
 struct CheckpointState {
   // Updates completed.
@@ -39,6 +49,7 @@ struct CheckpointState {
   double fast_loss = 0;
   double slow_loss = 0;
   int64_t observed_updates = 0;
+  LogInterval log_interval;
   // The resolved configuration (key -> value).
   std::map<std::string, std::string> config;
 };

@@ -56,7 +56,9 @@ absl::StatusOr<std::unique_ptr<RunDirectory>> RunDirectory::Open(const std::stri
 
 RunDirectory::~RunDirectory() { ::close(lock_fd_); }
 
-std::string RunDirectory::File(absl::string_view name) const { return absl::StrCat(path_, "/", name); }
+std::string RunDirectory::File(absl::string_view name) const {
+  return absl::StrCat(path_, "/", name);
+}
 
 absl::Status RunDirectory::WriteStatus(const RunStatus& status) const {
   const std::string json = JsonLine()
@@ -81,11 +83,17 @@ absl::Status RunDirectory::AppendMetrics(const JsonLine& line) const {
 }
 
 absl::Status RunDirectory::TruncateMetricsAfter(int64_t update) const {
-  std::ifstream in(File("metrics.jsonl"));
-  if (!in) return absl::OkStatus();
+  if (!std::filesystem::exists(File("metrics.jsonl"))) return absl::OkStatus();
+  absl::StatusOr<std::string> text = ReadFileBytes(File("metrics.jsonl"));
+  if (!text.ok()) return text.status();
   std::string kept;
-  for (std::string line; std::getline(in, line);) {
-    if (UpdateOf(line) <= update) absl::StrAppend(&kept, line, "\n");
+  size_t start = 0;
+  // A last line without its '\n' is the fragment of a process killed while appending it:
+  // dropped, like lines that are not metrics at all, so every kept line is whole JSON.
+  for (size_t end; (end = text->find('\n', start)) != std::string::npos; start = end + 1) {
+    const std::string line = text->substr(start, end - start);
+    const int64_t line_update = UpdateOf(line);
+    if (line_update >= 0 && line_update <= update) absl::StrAppend(&kept, line, "\n");
   }
   return WriteFileAtomically(File("metrics.jsonl"), kept);
 }

@@ -15,25 +15,25 @@
 #include <torch/types.h>  // clip_grad.h uses torch::Tensor without including it
 #include <torch/nn/utils/clip_grad.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "core/batch_tensors.h"
 #include "core/batcher.h"
 #include "core/checkpoint.h"
 #include "core/divergence_detector.h"
 #include "core/evaluation.h"
+#include "core/experiment.h"
 #include "core/label_smoothed_loss.h"
 #include "core/parallel_dataset.h"
 #include "core/stop_signal.h"
 #include "core/text_file.h"
-#include "core/translation_direction.h"
 #include "core/transformer.h"
 #include "core/user_path.h"
-#include "plugins/initializer.h"
 #include "plugins/lr_schedule.h"
 #include "plugins/optimizer.h"
-#include "plugins/plugin_options.h"
 
 namespace core {
 namespace {
@@ -62,22 +62,6 @@ class FileLogSink : public google::LogSink {
   std::ofstream out_;
 };
 
-absl::StatusOr<c10::Device> ParseDevice(const std::string& name) {
-  try {
-    c10::Device device(name);
-    if (device.is_cuda() && !at::hasCUDA()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--device=", name,
-          ": this LibTorch has no CUDA (or no GPU is visible); build against a CUDA LibTorch "
-          "with LIBTORCH_HOME (docs/building.md) or use --device=cpu"));
-    }
-    return device;
-  } catch (const c10::Error&) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--device=", name, " is not a device (cpu, cuda, cuda:N)"));
-  }
-}
-
 // The keys whose values differ between a checkpoint's config and this command's, among
 // those a resumed run may not change.
 std::vector<std::string> IncompatibleKeys(const std::map<std::string, std::string>& saved,
@@ -96,9 +80,36 @@ std::vector<std::string> IncompatibleKeys(const std::map<std::string, std::strin
     const auto b = current.find(key);
     const std::string before = a == saved.end() ? "(unset)" : a->second;
     const std::string now = b == current.end() ? "(unset)" : b->second;
-    if (before != now) differing.push_back(absl::StrCat(key, " = ", before, " there, ", now, " here"));
+    if (before != now) {
+      differing.push_back(absl::StrCat(key, " = ", before, " there, ", now, " here"));
+    }
   }
   return differing;
+}
+
+// Makes <run_dir>/metrics.jsonl (already cut to lines up to `update`) agree with a run that
+// resumes at `update`. The end of a run validates, writes checkpoint_last, then scores BLEU,
+// so a checkpoint at `update` may come from a run killed while scoring, or from a finished
+// run whose command is run again: the BLEU lines at `update` go, since this session scores
+// again at its end. The validation at `update` happened before the checkpoint when logged;
+// returns whether it was, so that it is not logged twice.
+absl::StatusOr<bool> PrepareMetricsForResume(const std::string& path, int64_t update) {
+  if (!std::filesystem::exists(path)) return false;
+  absl::StatusOr<std::string> text = ReadFileBytes(path);
+  if (!text.ok()) return text.status();
+  // JsonLine writes "type" first and "update" right after it.
+  const std::string at_update = absl::StrCat("\"update\":", update, ",");
+  bool validated = false;
+  std::string kept;
+  for (absl::string_view line : absl::StrSplit(*text, '\n', absl::SkipEmpty())) {
+    if (absl::StrContains(line, at_update)) {
+      if (absl::StartsWith(line, "{\"type\":\"bleu\"")) continue;
+      if (absl::StartsWith(line, "{\"type\":\"valid\"")) validated = true;
+    }
+    absl::StrAppend(&kept, line, "\n");
+  }
+  if (absl::Status status = WriteFileAtomically(path, kept); !status.ok()) return status;
+  return validated;
 }
 
 }  // namespace
@@ -118,6 +129,8 @@ struct Trainer::State {
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   std::unique_ptr<plugins::LrSchedule> schedule;
   std::unique_ptr<DivergenceDetector> detector;
+  // Sums since the last logged training line (carried by checkpoints).
+  LogInterval log_interval;
   RunStatus status;
   int64_t updates = 0;
   double best_valid_loss = std::numeric_limits<double>::infinity();
@@ -128,6 +141,14 @@ struct Trainer::State {
   int64_t validated_at = -1;
 
   double TrainTime() const { return previous_train_time + SecondsSince(session_start); }
+  // The epoch the last update's batches came from: the batcher has moved on to the next
+  // epoch after an epoch's last batch, which that update still belongs to.
+  int64_t UpdateEpoch() const {
+    const DataPosition position = batcher->position();
+    return position.batch_index == 0 && position.epoch > 1 ? position.epoch - 1 : position.epoch;
+  }
+  // The loop of Run(); errors leave status.json to Run().
+  absl::StatusOr<TrainOutcome> Train();
   EvaluationOptions Evaluation() const;
   absl::Status SaveCheckpoint(const std::string& name);
   absl::Status Validate();
@@ -161,6 +182,7 @@ absl::Status Trainer::State::SaveCheckpoint(const std::string& name) {
   saved.fast_loss = detector->fast();
   saved.slow_loss = detector->slow();
   saved.observed_updates = detector->observed();
+  saved.log_interval = log_interval;
   saved.config = resolved;
   return core::SaveCheckpoint(run->File(name), *model, *optimizer, saved);
 }
@@ -169,7 +191,7 @@ absl::Status Trainer::State::WriteStatus(const std::string& state, const std::st
   status.state = state;
   status.exit_reason = reason;
   status.updates = updates;
-  status.epoch = batcher->position().epoch;
+  status.epoch = UpdateEpoch();
   status.best_valid_loss = std::isfinite(best_valid_loss)
                                ? best_valid_loss
                                : std::numeric_limits<double>::quiet_NaN();
@@ -188,7 +210,7 @@ absl::Status Trainer::State::Validate() {
   if (absl::Status status = run->AppendMetrics(JsonLine()
                                                    .Add("type", "valid")
                                                    .Add("update", updates)
-                                                   .Add("epoch", batcher->position().epoch)
+                                                   .Add("epoch", UpdateEpoch())
                                                    .Add("loss", result->loss)
                                                    .Add("nll", result->nll)
                                                    .Add("ppl", result->perplexity));
@@ -248,76 +270,44 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const ParsedTrainConfig
   s->resolved = parsed.resolved;
   const TrainConfig& config = s->config;
 
+  // Data, model and device come first: a mistyped command leaves no run directory behind.
+  if (config.threads > 0) at::set_num_threads(static_cast<int>(config.threads));
+  absl::StatusOr<Experiment> experiment = BuildExperiment(config, /*with_eval_splits=*/true);
+  if (!experiment.ok()) return experiment.status();
   absl::StatusOr<std::unique_ptr<RunDirectory>> run =
       RunDirectory::Open(ResolveUserPath(config.run_dir));
   if (!run.ok()) return run.status();
   s->run = *std::move(run);
   s->log_sink = std::make_unique<FileLogSink>(s->run->File("train.log"));
-  absl::StatusOr<c10::Device> device = ParseDevice(config.device);
-  if (!device.ok()) return device.status();
-  s->device = *device;
-  if (config.threads > 0) at::set_num_threads(static_cast<int>(config.threads));
+  const std::string last = s->run->File("checkpoint_last.pt");
+  const bool resuming = std::filesystem::exists(last);
+  if (!resuming) {
+    if (absl::Status status = InitializeModel(*experiment, config, s->run->path()); !status.ok()) {
+      return status;
+    }
+    LOG(INFO) << "new run in " << s->run->path() << " (--init=" << config.init << ")";
+  }
+  s->device = experiment->device;
+  s->train = std::move(experiment->train);
+  s->valid = std::move(experiment->valid);
+  s->test = std::move(experiment->test);
+  s->batcher = std::move(experiment->batcher);
+  s->model = experiment->model;
+  const ModelOptions& model_options = experiment->model_options;
 
-  // Data.
-  const std::string data_dir =
-      config.data_dir.empty() ? WorkspacePath("data/ding-de-en") : ResolveUserPath(config.data_dir);
-  if (!std::filesystem::exists(data_dir)) {
-    return absl::NotFoundError(absl::StrCat(
-        "dataset ", data_dir, " not found; build it with `bazel run //tools:prepare_data -- "
-        "--output_dir=", data_dir, "` (tools/setup.sh builds the default one)"));
-  }
-  absl::StatusOr<TranslationDirection> direction = ParseTranslationDirection(config.direction);
-  if (!direction.ok()) return absl::InvalidArgumentError(direction.status().message());
-  for (auto [split, target] : {std::pair{"train", &s->train}, std::pair{"valid", &s->valid},
-                               std::pair{"test", &s->test}}) {
-    ParallelDatasetOptions options;
-    options.dir = data_dir;
-    options.split = split;
-    options.direction = *direction;
-    options.max_positions = static_cast<int>(config.model.max_positions);
-    absl::StatusOr<ParallelDataset> dataset = ParallelDataset::Load(options);
-    if (!dataset.ok()) return dataset.status();
-    *target = std::make_unique<ParallelDataset>(*std::move(dataset));
-  }
-  const SubwordModel& vocabulary = s->train->model();
-  BatcherOptions batching;
-  batching.max_tokens = config.max_tokens;
-  batching.seed = static_cast<uint64_t>(config.seed);
-  absl::StatusOr<Batcher> batcher =
-      Batcher::Create(&s->train->examples(), batching, {vocabulary.pad_id(), vocabulary.bos_id()});
-  if (!batcher.ok()) return batcher.status();
-  s->batcher = std::make_unique<Batcher>(*std::move(batcher));
-
-  // Model and plugins. Seeding first makes a fresh run's weights a function of --seed.
-  at::manual_seed(static_cast<uint64_t>(config.seed));
-  ModelOptions model_options = config.model;
-  model_options.source_vocab_size = model_options.target_vocab_size = vocabulary.vocab_size();
-  model_options.pad_id = vocabulary.pad_id();
-  if (absl::Status status = ValidateModelOptions(model_options); !status.ok()) {
-    return absl::InvalidArgumentError(status.message());
-  }
-  s->model = Transformer(model_options);
-  s->model->to(s->device);
   s->parameters = s->model->parameters();
-  absl::StatusOr<std::vector<plugins::OptionMap>> assigned = plugins::AssignPluginOptions(
-      {{&plugins::Initializers(), config.init},
-       {&plugins::Optimizers(), config.optimizer},
-       {&plugins::LrSchedules(), config.lr_scheduler}},
-      config.plugin_options);
-  if (!assigned.ok()) return absl::InvalidArgumentError(assigned.status().message());
-  auto optimizer =
-      plugins::Optimizers().Create(config.optimizer, (*assigned)[1], {s->parameters, config.lr});
+  auto optimizer = plugins::Optimizers().Create(config.optimizer, experiment->optimizer_options,
+                                                {s->parameters, config.lr});
   if (!optimizer.ok()) return absl::InvalidArgumentError(optimizer.status().message());
   s->optimizer = *std::move(optimizer);
-  auto schedule = plugins::LrSchedules().Create(config.lr_scheduler, (*assigned)[2],
+  auto schedule = plugins::LrSchedules().Create(config.lr_scheduler, experiment->schedule_options,
                                                 {config.lr, config.max_updates});
   if (!schedule.ok()) return absl::InvalidArgumentError(schedule.status().message());
   s->schedule = *std::move(schedule);
   s->detector = std::make_unique<DivergenceDetector>(config.divergence_ratio,
                                                      config.divergence_warmup);
 
-  const std::string last = s->run->File("checkpoint_last.pt");
-  if (std::filesystem::exists(last)) {
+  if (resuming) {
     absl::StatusOr<CheckpointState> saved = ReadCheckpointState(last);
     if (!saved.ok()) {
       return absl::DataLossError(absl::StrCat(
@@ -337,36 +327,21 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const ParsedTrainConfig
     s->previous_train_time = saved->train_time;
     s->best_valid_loss = saved->best_valid_loss;
     s->detector->Restore(saved->fast_loss, saved->slow_loss, saved->observed_updates);
+    s->log_interval = saved->log_interval;
     if (absl::Status status = s->batcher->Restore(saved->data_position); !status.ok()) {
       return status;
     }
     LOG(INFO) << "resuming " << s->run->path() << " at update " << s->updates << ", "
               << saved->data_position.ToString();
-  } else {
-    auto initializer = plugins::Initializers().Create(config.init, (*assigned)[0]);
-    if (!initializer.ok()) return absl::InvalidArgumentError(initializer.status().message());
-    if (absl::Status status = (*initializer)->CheckModelOptions(model_options); !status.ok()) {
-      return absl::InvalidArgumentError(status.message());
-    }
-    plugins::InitContext context;
-    context.output_dir = s->run->path();
-    State* state = s.get();
-    context.forward_sample_batch = [state](SublayerObserver* observer) {
-      // The first batch of the seed's order: the one training starts with.
-      const BatchTensors batch = ToTensors(
-          state->batcher->MakeBatch(state->batcher->PlanEpoch(1).front()), state->device);
-      at::NoGradGuard no_grad;
-      state->model->train();
-      state->model->forward(batch.source, batch.decoder_input, observer);
-      return absl::OkStatus();
-    };
-    if (absl::Status status = (*initializer)->Initialize(*s->model, context); !status.ok()) {
-      return status;
-    }
-    LOG(INFO) << "new run in " << s->run->path() << " (--init=" << config.init << ")";
   }
   // A fresh start or a resume redoes every update after the checkpoint: drop their lines.
   if (absl::Status status = s->run->TruncateMetricsAfter(s->updates); !status.ok()) return status;
+  if (s->updates > 0) {
+    absl::StatusOr<bool> validated =
+        PrepareMetricsForResume(s->run->File("metrics.jsonl"), s->updates);
+    if (!validated.ok()) return validated.status();
+    if (*validated) s->validated_at = s->updates;
+  }
   if (absl::Status status =
           WriteFileAtomically(s->run->File("config.ini"), FormatConfigIni(s->resolved));
       !status.ok()) {
@@ -386,14 +361,26 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const ParsedTrainConfig
 }
 
 absl::StatusOr<TrainOutcome> Trainer::Run() {
-  State& s = *state_;
+  absl::StatusOr<TrainOutcome> outcome = state_->Train();
+  if (!outcome.ok()) {
+    // status.json must not claim a dead run is still running. The original error matters
+    // more than one writing status.json, which is only logged.
+    if (absl::Status status =
+            state_->WriteStatus("failed", std::string(outcome.status().message()));
+        !status.ok()) {
+      LOG(ERROR) << status.message();
+    }
+  }
+  return outcome;
+}
+
+absl::StatusOr<TrainOutcome> Trainer::State::Train() {
+  State& s = *this;
   const TrainConfig& config = s.config;
   InstallStopSignalHandlers();
   s.session_start = Clock::now();
   const bool terminal = isatty(STDERR_FILENO);
-  // Sums over the current logging interval.
-  double interval_loss = 0, interval_nll = 0, interval_norm = 0;
-  int64_t interval_tokens = 0, interval_updates = 0;
+  LogInterval& interval = s.log_interval;
   Clock::time_point interval_start = Clock::now();
   std::string stop_reason;
 
@@ -418,9 +405,9 @@ absl::StatusOr<TrainOutcome> Trainer::Run() {
       const int64_t epoch = s.batcher->position().epoch;
       const BatchTensors batch = ToTensors(s.batcher->Next(), s.device);
       epoch_ended = s.batcher->position().epoch != epoch;
-      const LossSums sums =
-          LabelSmoothedCrossEntropy(s.model->forward(batch.source, batch.decoder_input),
-                                    batch.target, config.label_smoothing, s.train->model().pad_id());
+      const LossSums sums = LabelSmoothedCrossEntropy(
+          s.model->forward(batch.source, batch.decoder_input), batch.target, config.label_smoothing,
+          s.train->model().pad_id());
       sums.loss.backward();
       loss_sum += sums.loss.item<double>();
       nll_sum += sums.nll.item<double>();
@@ -444,11 +431,11 @@ absl::StatusOr<TrainOutcome> Trainer::Run() {
     s.optimizer->step();
     ++s.updates;
 
-    interval_loss += loss_sum;
-    interval_nll += nll_sum;
-    interval_tokens += tokens;
-    interval_norm += grad_norm;
-    ++interval_updates;
+    interval.loss += loss_sum;
+    interval.nll += nll_sum;
+    interval.tokens += tokens;
+    interval.grad_norm += grad_norm;
+    ++interval.updates;
     if (terminal) {
       const double eta = config.max_updates > 0 ? s.TrainTime() / s.updates *
                                                       (config.max_updates - s.updates)
@@ -460,31 +447,30 @@ absl::StatusOr<TrainOutcome> Trainer::Run() {
     }
     if (s.updates % config.log_interval == 0) {
       const double seconds = SecondsSince(interval_start);
-      const double mean_loss = interval_loss / interval_tokens;
-      const double mean_nll = interval_nll / interval_tokens;
+      const double mean_loss = interval.loss / interval.tokens;
+      const double mean_nll = interval.nll / interval.tokens;
       if (terminal) std::fprintf(stderr, "\n");
       LOG(INFO) << absl::StrFormat(
           "train | epoch %d | update %d | loss %.4f | nll %.4f | ppl %.2f | lr %.4g | gnorm %.3f "
           "| %.0f tok/s",
-          s.batcher->position().epoch, s.updates, mean_loss, mean_nll, std::exp(mean_nll), lr,
-          interval_norm / interval_updates, interval_tokens / seconds);
+          s.UpdateEpoch(), s.updates, mean_loss, mean_nll, std::exp(mean_nll), lr,
+          interval.grad_norm / interval.updates, interval.tokens / seconds);
       if (absl::Status status =
               s.run->AppendMetrics(JsonLine()
                                        .Add("type", "train")
                                        .Add("update", s.updates)
-                                       .Add("epoch", s.batcher->position().epoch)
+                                       .Add("epoch", s.UpdateEpoch())
                                        .Add("loss", mean_loss)
                                        .Add("nll", mean_nll)
                                        .Add("ppl", std::exp(mean_nll))
                                        .Add("lr", lr)
-                                       .Add("grad_norm", interval_norm / interval_updates)
-                                       .Add("tokens_per_s", interval_tokens / seconds)
+                                       .Add("grad_norm", interval.grad_norm / interval.updates)
+                                       .Add("tokens_per_s", interval.tokens / seconds)
                                        .Add("elapsed", s.TrainTime()));
           !status.ok()) {
         return status;
       }
-      interval_loss = interval_nll = interval_norm = 0;
-      interval_tokens = interval_updates = 0;
+      interval = LogInterval();
       interval_start = Clock::now();
     }
     const bool validate = config.validate_interval > 0

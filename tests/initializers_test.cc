@@ -295,5 +295,26 @@ TEST(DeepNormInitializerTest, AlphaAndBetaFromTheDepths) {
               1e-12);
 }
 
+TEST(LookLinearInitializerTest, EveryFeedForwardStartsLinear) {
+  core::Transformer model = Initialized("looklinear", Options(2, 1, core::ResidualMode::kPost));
+  model->eval();  // no activation dropout
+  at::manual_seed(3);
+  const at::Tensor x = at::randn({5, kDim});
+  for (const core::Sublayer& s : model->Sublayers()) {
+    if (s.feed_forward == nullptr) continue;
+    // fc2(relu(fc1 x)) equals the linear map fc2[:, :h/2] · fc1[:h/2] · x.
+    const at::Tensor fc1 = s.feed_forward->fc1->weight.narrow(0, 0, kFfn / 2);
+    const at::Tensor fc2 = s.feed_forward->fc2->weight.narrow(1, 0, kFfn / 2);
+    EXPECT_TRUE(at::allclose(s.feed_forward->forward(x), at::matmul(x, at::matmul(fc2, fc1).t()),
+                             1e-4, 1e-5))
+        << s.name;
+  }
+  EXPECT_FALSE(Make("looklinear")->CheckModelOptions([] {
+    core::ModelOptions odd = Options(1, 1, core::ResidualMode::kPost);
+    odd.ffn_dim = 63;
+    return odd;
+  }()).ok());
+}
+
 }  // namespace
 }  // namespace initializers

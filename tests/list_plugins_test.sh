@@ -14,7 +14,7 @@ expect() {
 expect "optimizer: "
 expect "lr_scheduler: "
 expect "initializer: "
-for plugin in default tfixup admin admin_closed_form deepnorm; do expect "  $plugin "; done
+for plugin in default tfixup admin admin_closed_form deepnorm looklinear; do expect "  $plugin "; done
 expect "--admin_profile=string"
 for plugin in adam sgd constant inverse_sqrt; do expect "  $plugin "; done
 expect "--betas=doubles (default 0.9,0.999)"

@@ -23,7 +23,7 @@ TEST(PluginsLinkedTest, EveryScheduleIsRegistered) {
 
 TEST(PluginsLinkedTest, EveryInitializerIsRegistered) {
   EXPECT_THAT(Initializers().Names(),
-              IsSupersetOf({"admin", "admin_closed_form", "default", "deepnorm", "tfixup"}));
+              IsSupersetOf({"admin", "admin_closed_form", "default", "deepnorm", "looklinear", "tfixup"}));
 }
 
 TEST(PluginsLinkedTest, EveryFamilyIsListed) {

@@ -1,0 +1,449 @@
+#!/bin/bash
+# End to end tests of the real `train` binary (issue 7 "Done when") on a tiny dataset built
+# from the first 30,000 lines of the Debian Ding dictionary: a run completes, kill -9 and
+# resume reproduce the uninterrupted losses bit for bit, SIGTERM/SIGINT checkpoint and exit
+# 143/130, an absurd learning rate ends as `diverged`, and bad input fails clearly with the
+# documented exit code. Each case prints PASS or FAIL; the test fails if any case does.
+#
+# Usage: train_e2e_test.sh TRAIN_BINARY PREPARE_DATA_BINARY
+set -u
+train="$1"
+prepare_data="$2"
+tmp="${TEST_TMPDIR:-$(mktemp -d)}/train_e2e"
+rm -rf "$tmp"
+mkdir -p "$tmp"
+data="$tmp/data"
+
+# Background trainers still alive when the test ends (a failed case) are killed.
+trap 'for pid in $(jobs -p); do kill -9 "$pid" 2>/dev/null; done' EXIT
+
+# A model of about 40k parameters: an update takes milliseconds on one thread.
+common=(--data_dir="$data" --embed_dim=32 --ffn_dim=64 --attention_heads=2 --encoder_layers=1
+        --decoder_layers=1 --max_tokens=512 --threads=1 --bleu_sentences=10 --beam_size=2
+        --log_interval=1)
+
+failed_cases=()
+case_failed=0
+
+# fail MESSAGE: marks the current case failed.
+fail() {
+  echo "  $1"
+  case_failed=1
+}
+
+# run_case FUNCTION: runs one case and prints its verdict.
+run_case() {
+  case_failed=0
+  local start=$SECONDS
+  "$1"
+  if [ "$case_failed" = 0 ]; then
+    echo "PASS: $1 ($((SECONDS - start)) s)"
+  else
+    echo "FAIL: $1"
+    failed_cases+=("$1")
+  fi
+}
+
+# merge_flags FLAGS...: sets `merged` to `common` then FLAGS, where a later flag replaces an
+# earlier one of the same name (boost rejects a repeated flag).
+merge_flags() {
+  merged=()
+  local all=("${common[@]}" "$@") i j later
+  for ((i = 0; i < ${#all[@]}; ++i)); do
+    later=0
+    for ((j = i + 1; j < ${#all[@]}; ++j)); do
+      [ "${all[i]%%=*}" = "${all[j]%%=*}" ] && later=1
+    done
+    [ "$later" = 0 ] && merged+=("${all[i]}")
+  done
+}
+
+# train_in NAME FLAGS...: runs the trainer on run directory $tmp/NAME (unless FLAGS give
+# --run_dir) in the foreground, stdout and stderr to $tmp/NAME.out and $tmp/NAME.err;
+# returns its exit code.
+train_in() {
+  local dir="$1"
+  shift
+  merge_flags --run_dir="$tmp/$dir" "$@"
+  timeout 120 "$train" "${merged[@]}" >"$tmp/$dir.out" 2>"$tmp/$dir.err"
+}
+
+# start_in DIR FLAGS...: the same in the background; sets `pid` to the trainer's.
+start_in() {
+  local dir="$1"
+  shift
+  merge_flags --run_dir="$tmp/$dir" "$@"
+  "$train" "${merged[@]}" >"$tmp/$dir.out" 2>"$tmp/$dir.err" &
+  pid=$!
+}
+
+# train_lines FILE: the number of "train" lines in a metrics.jsonl (0 when it is missing).
+train_lines() {
+  local count
+  count="$(grep -c '"type":"train"' "$1" 2>/dev/null)"
+  echo "${count:-0}"
+}
+
+# wait_for_lines PID FILE N: waits (60 s at most) until FILE has N train lines; fails when
+# process PID ends first.
+wait_for_lines() {
+  local pid="$1" file="$2" n="$3" i
+  for ((i = 0; i < 3000; ++i)); do
+    [ "$(train_lines "$file")" -ge "$n" ] && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.02
+  done
+  return 1
+}
+
+# train_losses FILE: "update loss" per train line, loss as the full 17-digit number.
+train_losses() {
+  sed -n 's/^{"type":"train","update":\([0-9]*\),.*"loss":\([^,]*\),.*/\1 \2/p' "$1" 2>/dev/null
+}
+
+# train_lines_untimed FILE: the train lines without their timings (tokens/s, elapsed), which
+# differ between runs; the rest (epoch, loss, nll, ppl, lr, grad norm) must not.
+train_lines_untimed() {
+  grep '"type":"train"' "$1" 2>/dev/null | sed 's/,"tokens_per_s":.*//'
+}
+
+# expect_whole_lines METRICS: every line is one whole JSON object.
+expect_whole_lines() {
+  local bad
+  [ -f "$1" ] || return
+  bad="$(grep -vn '^{.*}$' "$1")"
+  [ -z "$bad" ] || fail "$1 has lines that are not JSON objects: $(head -c 300 <<<"$bad")"
+}
+
+# valid_lines FILE: the validation lines.
+valid_lines() {
+  grep '"type":"valid"' "$1" 2>/dev/null
+}
+
+# json_field FILE KEY: a number or string field of a one-line JSON file (status.json).
+json_field() {
+  sed -n "s/.*\"$2\":\"\\{0,1\\}\\([^,\"}]*\\).*/\\1/p" "$1" 2>/dev/null
+}
+
+# expect_updates_1_to_n METRICS N: the train lines are exactly updates 1..N, once each.
+expect_updates_1_to_n() {
+  local updates
+  updates="$(train_losses "$1" | awk '{print $1}' | tr '\n' ' ')"
+  if [ "$updates" != "$(seq -s ' ' 1 "${2:-0}" 2>/dev/null) " ]; then
+    fail "$1: train lines are not updates 1..$2 once each: $updates"
+  fi
+}
+
+# expect_rc NAME ACTUAL EXPECTED ERR_FILE
+expect_rc() {
+  if [ "$2" != "$3" ]; then
+    fail "$1: exit code $2, expected $3; stderr ends with:"
+    tail -n 5 "$4" | sed 's/^/    /'
+  fi
+}
+
+# expect_in FILE TEXT: FILE contains TEXT (fixed string).
+expect_in() {
+  if ! grep -qF -- "$2" "$1" 2>/dev/null; then
+    fail "$1 lacks: $2"
+    [ -f "$1" ] && tail -n 5 "$1" | sed 's/^/    /'
+  fi
+}
+
+# expect_files DIR NAMES...: each DIR/NAME exists and is not empty.
+expect_files() {
+  local dir="$1" name
+  shift
+  for name in "$@"; do
+    [ -s "$dir/$name" ] || fail "$dir/$name is missing or empty"
+  done
+}
+
+# expect_error NAME CODE MESSAGE DIR FLAGS...: train on DIR exits with CODE, prints nothing
+# on stdout and MESSAGE on stderr.
+expect_error() {
+  local name="$1" code="$2" message="$3" dir="$4"
+  shift 4
+  train_in "$dir" "$@"
+  expect_rc "$name" $? "$code" "$tmp/$dir.err"
+  [ -s "$tmp/$dir.out" ] && fail "$name: printed on stdout: $(head -c 300 "$tmp/$dir.out")"
+  expect_in "$tmp/$dir.err" "$message"
+}
+
+build_dataset() {
+  head -n 30000 /usr/share/trans/de-en >"$tmp/tiny.txt"
+  if ! "$prepare_data" --ding_path="$tmp/tiny.txt" --output_dir="$data" --vocab_size=500 \
+      --valid_pairs=40 --test_pairs=40 >"$tmp/prepare.out" 2>&1; then
+    fail "prepare_data failed: $(cat "$tmp/prepare.out")"
+  fi
+}
+
+# 1. A run completes with every file a researcher looks at.
+case_run_completes() {
+  train_in done --max_updates=30
+  expect_rc done $? 0 "$tmp/done.err"
+  local dir="$tmp/done"
+  expect_in "$dir/status.json" '"state":"done"'
+  expect_in "$dir/status.json" '"exit_reason":"max_updates"'
+  expect_in "$dir/status.json" '"updates":30'
+  [ "$(json_field "$dir/status.json" valid_bleu)" = null ] && fail "status.json has no valid BLEU"
+  [ "$(json_field "$dir/status.json" test_bleu)" = null ] && fail "status.json has no test BLEU"
+  expect_updates_1_to_n "$dir/metrics.jsonl" 30
+  expect_in "$dir/metrics.jsonl" '"type":"valid","update":30,'
+  expect_in "$dir/metrics.jsonl" '"type":"bleu","split":"valid"'
+  expect_in "$dir/metrics.jsonl" '"type":"bleu","split":"test"'
+  expect_files "$dir" config.ini train.log metrics.jsonl checkpoint_last.pt checkpoint_best.pt \
+    profile.ratio.init valid.hyp test.hyp
+  expect_in "$dir/config.ini" "init = admin"
+  expect_in "$tmp/done.out" "run directory: $dir"
+  expect_whole_lines "$dir/metrics.jsonl"
+}
+
+# 1b. The same command on a finished run: it resumes at the end, scores again and logs each
+# result once (no second validation or BLEU line at the last update).
+case_rerun_finished_run() {
+  cp -r "$tmp/done" "$tmp/rerun"
+  train_in rerun --max_updates=30
+  expect_rc rerun $? 0 "$tmp/rerun.err"
+  expect_in "$tmp/rerun.err" "resuming $tmp/rerun at update 30,"
+  expect_in "$tmp/rerun/status.json" '"state":"done"'
+  expect_updates_1_to_n "$tmp/rerun/metrics.jsonl" 30
+  local type
+  for type in '"type":"valid","update":30,' '"type":"bleu","split":"valid","update":30,' \
+      '"type":"bleu","split":"test","update":30,'; do
+    [ "$(grep -cF -- "$type" "$tmp/rerun/metrics.jsonl")" = 1 ] ||
+      fail "metrics.jsonl should have one line with $type, has $(grep -cF -- "$type" \
+        "$tmp/rerun/metrics.jsonl")"
+  done
+  if ! cmp -s "$tmp/done/test.hyp" "$tmp/rerun/test.hyp"; then
+    fail "scoring the finished run again changed test.hyp"
+  fi
+}
+
+# 1c. The run directory's config.ini, given to --config, repeats the run bit for bit.
+case_config_ini_repeats_run() {
+  timeout 120 "$train" --config="$tmp/done/config.ini" --run_dir="$tmp/from_ini" \
+    >"$tmp/from_ini.out" 2>"$tmp/from_ini.err"
+  expect_rc from_ini $? 0 "$tmp/from_ini.err"
+  expect_in "$tmp/from_ini/config.ini" "run_dir = $tmp/from_ini"
+  if ! diff <(train_lines_untimed "$tmp/done/metrics.jsonl") \
+            <(train_lines_untimed "$tmp/from_ini/metrics.jsonl") >"$tmp/from_ini.diff"; then
+    fail "the run from config.ini trained differently:"
+    head -n 6 "$tmp/from_ini.diff" | sed 's/^/    /'
+  fi
+  if ! diff <(grep -v '^run_dir = ' "$tmp/done/config.ini") \
+            <(grep -v '^run_dir = ' "$tmp/from_ini/config.ini") >"$tmp/from_ini.diff"; then
+    fail "config.ini changed on the way through --config:"
+    head -n 6 "$tmp/from_ini.diff" | sed 's/^/    /'
+  fi
+}
+
+# 1d. Epoch ends: the update that finishes epoch 1 (83 updates of this dataset), its
+# validation and status.json belong to epoch 1, not to the epoch the data moved on to.
+case_epoch_end() {
+  train_in epoch --max_epochs=1 --max_updates=0
+  expect_rc epoch $? 0 "$tmp/epoch.err"
+  local dir="$tmp/epoch" last
+  expect_in "$dir/status.json" '"exit_reason":"max_epochs"'
+  expect_in "$dir/status.json" '"epoch":1,'
+  last="$(json_field "$dir/status.json" updates)"
+  expect_updates_1_to_n "$dir/metrics.jsonl" "$last"
+  expect_in "$dir/metrics.jsonl" "{\"type\":\"train\",\"update\":$last,\"epoch\":1,"
+  expect_in "$dir/metrics.jsonl" "{\"type\":\"valid\",\"update\":$last,\"epoch\":1,"
+  expect_files "$dir" checkpoint_last.pt checkpoint_best.pt
+}
+
+# 1e. A run that fails after it started (here: test.hyp cannot be written) exits 1 and says
+# "failed" in status.json, not "running".
+case_failure_recorded() {
+  mkdir -p "$tmp/failing/test.hyp"
+  train_in failing --max_updates=2
+  expect_rc failing $? 1 "$tmp/failing.err"
+  expect_in "$tmp/failing.err" "test.hyp"
+  expect_in "$tmp/failing/status.json" '"state":"failed"'
+  expect_in "$tmp/failing/status.json" 'test.hyp'
+}
+
+# 2. kill -9 twice (in epoch 1, then early in epoch 2; 83 updates make an epoch of this
+# dataset), each time as if in the middle of a metrics line, and resume: bit for bit the
+# losses, validations and translations of the uninterrupted run.
+case_exact_resume() {
+  local flags=(--max_updates=110 --save_interval=5 --validate_interval=10 --lr=1e-3
+               --lr_scheduler=inverse_sqrt --warmup_updates=10)
+  train_in resume_a "${flags[@]}"
+  expect_rc resume_a $? 0 "$tmp/resume_a.err"
+
+  local kill_at rc resumed=0
+  for kill_at in 17 88; do
+    start_in resume_b "${flags[@]}"
+    if ! wait_for_lines "$pid" "$tmp/resume_b/metrics.jsonl" "$kill_at"; then
+      fail "run B ended before logging $kill_at updates (too fast to kill mid-run?)"
+    fi
+    kill -9 "$pid" 2>/dev/null
+    { wait "$pid"; } 2>/dev/null
+    rc=$?
+    [ "$rc" = 137 ] || fail "run B was not killed by SIGKILL at $kill_at (exit code $rc)"
+    # As if the kill had come in the middle of appending a metrics line.
+    printf '{"type":"train","upd' >>"$tmp/resume_b/metrics.jsonl"
+    [ "$resumed" = 1 ] && expect_in "$tmp/resume_b.err" "resuming $tmp/resume_b at update"
+    resumed=1
+  done
+  train_in resume_b "${flags[@]}"
+  expect_rc resume_b $? 0 "$tmp/resume_b.err"
+  expect_in "$tmp/resume_b.err" "resuming $tmp/resume_b at update"
+
+  expect_in "$tmp/resume_b/status.json" '"state":"done"'
+  expect_updates_1_to_n "$tmp/resume_b/metrics.jsonl" 110
+  expect_whole_lines "$tmp/resume_b/metrics.jsonl"
+  if ! diff <(train_losses "$tmp/resume_a/metrics.jsonl") \
+            <(train_losses "$tmp/resume_b/metrics.jsonl") >"$tmp/resume.diff"; then
+    fail "per-update losses differ between the uninterrupted and the resumed run:"
+    head -n 6 "$tmp/resume.diff" | sed 's/^/    /'
+  elif ! diff <(train_lines_untimed "$tmp/resume_a/metrics.jsonl") \
+              <(train_lines_untimed "$tmp/resume_b/metrics.jsonl") >"$tmp/resume.diff"; then
+    fail "train lines (nll, lr, grad norm, epoch) differ between the two runs:"
+    head -n 6 "$tmp/resume.diff" | sed 's/^/    /'
+  fi
+  if ! diff <(valid_lines "$tmp/resume_a/metrics.jsonl") \
+            <(valid_lines "$tmp/resume_b/metrics.jsonl") >"$tmp/resume_valid.diff"; then
+    fail "validation lines differ between the uninterrupted and the resumed run:"
+    head -n 6 "$tmp/resume_valid.diff" | sed 's/^/    /'
+  fi
+  if ! cmp -s "$tmp/resume_a/test.hyp" "$tmp/resume_b/test.hyp"; then
+    fail "test.hyp differs between the uninterrupted and the resumed run"
+  fi
+}
+
+# 3. SIGTERM / SIGINT: finish the update, checkpoint, exit 143 / 130; the same command resumes.
+signal_case() {
+  local signal="$1" code="$2" dir="signal_$1"
+  start_in "$dir" --max_updates=100000
+  wait_for_lines "$pid" "$tmp/$dir/metrics.jsonl" 3 || fail "the run ended before 3 updates"
+  kill -"$signal" "$pid"
+  wait "$pid"
+  expect_rc "SIG$signal" $? "$code" "$tmp/$dir.err"
+  expect_files "$tmp/$dir" checkpoint_last.pt
+  expect_in "$tmp/$dir/status.json" '"state":"interrupted"'
+  expect_in "$tmp/$dir/status.json" "\"exit_reason\":\"SIG$signal\""
+  local updates
+  updates="$(json_field "$tmp/$dir/status.json" updates)"
+  if ! [ "${updates:-0}" -ge 3 ] 2>/dev/null; then
+    fail "status.json says '$updates' updates, expected at least 3"
+    return
+  fi
+  # A requeued job: the same command (here with a nearer stop) continues the run.
+  local stop=$((updates + 3))
+  train_in "$dir" --max_updates="$stop"
+  expect_rc "resume after SIG$signal" $? 0 "$tmp/$dir.err"
+  expect_in "$tmp/$dir.err" "resuming $tmp/$dir at update $updates,"
+  expect_in "$tmp/$dir/status.json" '"state":"done"'
+  expect_in "$tmp/$dir/status.json" "\"updates\":$stop,"
+  expect_updates_1_to_n "$tmp/$dir/metrics.jsonl" "$stop"
+}
+case_sigterm() { signal_case TERM 143; }
+case_sigint() { signal_case INT 130; }
+
+# 4. Divergence is a result: exit code 3, state "diverged", the last good checkpoint kept.
+case_divergence() {
+  train_in diverge --max_updates=200 --lr=1000 --lr_scheduler=constant --optimizer=sgd \
+    --save_interval=1
+  expect_rc diverge $? 3 "$tmp/diverge.err"
+  expect_in "$tmp/diverge/status.json" '"state":"diverged"'
+  expect_in "$tmp/diverge.err" "diverged at update"
+  expect_files "$tmp/diverge" checkpoint_last.pt
+  local updates
+  updates="$(json_field "$tmp/diverge/status.json" updates)"
+  if ! [ "${updates:-200}" -lt 200 ] 2>/dev/null; then
+    fail "status.json says '$updates' updates"
+    return
+  fi
+  # The checkpoint is the last good update's: the same command resumes there and, being
+  # deterministic, diverges again.
+  train_in diverge --max_updates=200 --lr=1000 --lr_scheduler=constant --optimizer=sgd \
+    --save_interval=1
+  expect_rc "diverge again" $? 3 "$tmp/diverge.err"
+  expect_in "$tmp/diverge.err" "resuming $tmp/diverge at update $updates,"
+  expect_in "$tmp/diverge.err" "diverged at update $((updates + 1))"
+}
+
+# 5. Bad input: a clear message and the documented exit code.
+case_unknown_flag() {
+  expect_error "unknown flag" 2 "unknown flag --max_updatez; did you mean --max_updates?" \
+    bad_flag --max_updatez=3
+}
+
+case_bad_value() {
+  expect_error "bad value" 2 "--max_tokens" bad_value --max_updates=3 --max_tokens=lots
+}
+
+case_config_unknown_key() {
+  printf '# a config\n\nmax_updates = 3\nmax_updatez = 3\n' >"$tmp/bad.ini"
+  expect_error "config unknown key" 2 "$tmp/bad.ini:4: unknown key 'max_updatez'" bad_config \
+    --config="$tmp/bad.ini"
+}
+
+case_tfixup_with_admin_residuals() {
+  expect_error "tfixup + admin residuals" 2 "tfixup" tfixup --max_updates=3 --init=tfixup \
+    --encoder_residual=admin --decoder_residual=admin
+  expect_in "$tmp/tfixup.err" "--encoder_residual=none"
+}
+
+case_missing_dataset() {
+  expect_error "missing dataset" 1 "prepare_data" no_data --max_updates=3 \
+    --data_dir="$tmp/no_such_dataset"
+  expect_in "$tmp/no_data.err" "$tmp/no_such_dataset"
+  [ -e "$tmp/no_data" ] && fail "a command that cannot run created its run directory"
+}
+
+case_cuda_without_cuda() {
+  expect_error "--device=cuda" 2 "--device=cuda: this LibTorch has no CUDA" cuda \
+    --max_updates=3 --device=cuda
+}
+
+case_locked_run_dir() {
+  start_in locked_owner --run_dir="$tmp/locked" --max_updates=100000
+  wait_for_lines "$pid" "$tmp/locked/metrics.jsonl" 1 || fail "the owner ended before training"
+  expect_error "locked run directory" 1 "in use" locked --max_updates=3
+  expect_in "$tmp/locked.err" "$tmp/locked"
+  kill -TERM "$pid"
+  wait "$pid"
+  expect_rc "owner of the locked run directory" $? 143 "$tmp/locked_owner.err"
+}
+
+case_corrupt_checkpoint() {
+  cp -r "$tmp/done" "$tmp/corrupt"
+  local size
+  size="$(wc -c <"$tmp/corrupt/checkpoint_last.pt")"
+  truncate -s $((size / 2)) "$tmp/corrupt/checkpoint_last.pt"
+  expect_error "corrupt checkpoint" 1 "$tmp/corrupt/checkpoint_last.pt" corrupt --max_updates=30
+  expect_in "$tmp/corrupt.err" "checkpoint_best.pt"
+  # The error's advice works: the best checkpoint resumes the run.
+  cp "$tmp/corrupt/checkpoint_best.pt" "$tmp/corrupt/checkpoint_last.pt"
+  train_in corrupt --max_updates=30
+  expect_rc "resume from checkpoint_best" $? 0 "$tmp/corrupt.err"
+  expect_in "$tmp/corrupt.err" "resuming"
+}
+
+case_incompatible_resume() {
+  cp -r "$tmp/done" "$tmp/incompatible"
+  expect_error "incompatible resume" 2 "encoder_layers = 1 there, 2 here" incompatible \
+    --max_updates=30 --encoder_layers=2
+}
+
+run_case build_dataset
+if [ "${#failed_cases[@]}" != 0 ]; then
+  echo "FAIL: no dataset, no test"
+  exit 1
+fi
+for test_case in case_run_completes case_rerun_finished_run case_config_ini_repeats_run \
+    case_epoch_end case_failure_recorded case_exact_resume case_sigterm case_sigint \
+    case_divergence case_unknown_flag case_bad_value case_config_unknown_key \
+    case_tfixup_with_admin_residuals case_missing_dataset case_cuda_without_cuda \
+    case_locked_run_dir case_corrupt_checkpoint case_incompatible_resume; do
+  run_case "$test_case"
+done
+if [ "${#failed_cases[@]}" != 0 ]; then
+  echo "FAILED: ${failed_cases[*]}"
+  exit 1
+fi
+echo "PASS: all cases"
