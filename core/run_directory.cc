@@ -68,7 +68,7 @@ absl::Status RunDirectory::WriteStatus(const RunStatus& status) const {
                                .Add("best_valid_loss", status.best_valid_loss)
                                .Add("valid_bleu", status.valid_bleu)
                                .Add("test_bleu", status.test_bleu)
-                               .Add("train_time", status.train_time)
+                               .Add("wall_time", status.train_time)
                                .Add("exit_reason", status.exit_reason)
                                .str();
   return WriteFileAtomically(File("status.json"), json + "\n");

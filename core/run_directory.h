@@ -34,7 +34,8 @@ struct RunStatus {
   double best_valid_loss = std::numeric_limits<double>::quiet_NaN();
   double valid_bleu = std::numeric_limits<double>::quiet_NaN();
   double test_bleu = std::numeric_limits<double>::quiet_NaN();
-  // Seconds of training over all sessions of the run.
+  // Seconds the run has taken over all its sessions (training, validation, scoring);
+  // status.json calls it wall_time.
   double train_time = 0;
   // Why the run stopped ("max_updates", "loss is NaN", "SIGTERM", ...); "" while running.
   std::string exit_reason;

@@ -190,6 +190,25 @@ absl::Status ValidateConfig(const TrainConfig& config) {
       .status();
 }
 
+// Gives the chosen plugins the trainer's own defaults for options they declare and the
+// user did not set.
+void ApplyTrainerPluginDefaults(TrainConfig& config) {
+  const std::pair<const plugins::RegistryBase*, const std::string*> chosen[] = {
+      {&plugins::Initializers(), &config.init},
+      {&plugins::OptimizerFamily(), &config.optimizer},
+      {&plugins::LrSchedules(), &config.lr_scheduler}};
+  for (const auto& [option, value] : TrainerPluginDefaults()) {
+    if (config.plugin_options.count(option)) continue;
+    for (const auto& [registry, name] : chosen) {
+      absl::StatusOr<const plugins::PluginInfo*> plugin = registry->Find(*name);
+      if (!plugin.ok()) continue;
+      for (const plugins::OptionSpec& spec : (*plugin)->options) {
+        if (spec.name == option) config.plugin_options[option] = value;
+      }
+    }
+  }
+}
+
 // Fills `config` from key -> (value, where it came from).
 struct GivenValue {
   std::string value;
@@ -213,6 +232,7 @@ absl::StatusOr<ParsedTrainConfig> Resolve(const std::map<std::string, GivenValue
       config.plugin_options[key] = given_value.value;
     }
   }
+  ApplyTrainerPluginDefaults(config);
   if (absl::Status status = ValidateConfig(config); !status.ok()) return status;
   for (const Field& field : Fields()) parsed.resolved[field.info.name] = field.get(config);
   for (const auto& [key, value] : config.plugin_options) parsed.resolved[key] = value;
@@ -229,6 +249,14 @@ std::set<std::string> PluginOptionNames() {
 }
 
 }  // namespace
+
+const plugins::OptionMap& TrainerPluginDefaults() {
+  // The Admin paper's betas for every run (paper.md §3.2): with PyTorch's 0.999, RAdam's
+  // rectification keeps the step small for about a thousand updates, longer than a
+  // short run lasts.
+  static const auto* defaults = new plugins::OptionMap{{"betas", "0.9,0.98"}};
+  return *defaults;
+}
 
 std::vector<TrainFlagInfo> TrainFlagInfos() {
   std::vector<TrainFlagInfo> infos;
@@ -268,7 +296,14 @@ absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string
                                           ")");
     train_flags.add_options()(field.info.name.c_str(), po::value<std::string>(), help.c_str());
   }
-  po::options_description plugin_flags("plugin options (see --list_plugins)");
+  std::string trainer_defaults;
+  for (const auto& [option, value] : TrainerPluginDefaults()) {
+    absl::StrAppend(&trainer_defaults, " --", option, "=", value);
+  }
+  po::options_description plugin_flags(absl::StrCat(
+      "plugin options (see --list_plugins; the trainer's defaults, for chosen plugins that "
+      "take them:",
+      trainer_defaults, ")"));
   if (absl::Status status = AddPluginOptionFlags(plugin_flags); !status.ok()) return status;
   po::options_description all;
   all.add(train_flags).add(plugin_flags);

@@ -62,7 +62,7 @@ struct TrainConfig {
   std::string lr_scheduler = "inverse_sqrt_nowarmup";
   plugins::OptionMap plugin_options;
   // Peak learning rate (what the schedule scales).
-  double lr = 7e-4;
+  double lr = 1e-3;
 
   double label_smoothing = 0.1;
   // Clip the gradient's global L2 norm to this; 0 logs the norm without clipping.
@@ -70,7 +70,7 @@ struct TrainConfig {
 
   // Stop after this many updates / epochs / seconds of training; 0 means no limit (at
   // least one must be set).
-  int64_t max_updates = 450;
+  int64_t max_updates = 250;
   int64_t max_epochs = 0;
   double max_time = 0;
 
@@ -84,7 +84,7 @@ struct TrainConfig {
   int64_t keep_interval = 0;
 
   // Decoding for BLEU (valid at the end; test with the best checkpoint).
-  int64_t beam_size = 5;
+  int64_t beam_size = 4;
   double lenpen = 1.0;
   double max_len_a = 1.2;
   int64_t max_len_b = 10;
@@ -106,6 +106,10 @@ struct TrainFlagInfo {
   // cannot be resumed under this one.
   bool changeable_on_resume = false;
 };
+
+// Defaults the trainer gives plugin options (e.g. --betas=0.9,0.98), applied when a chosen
+// plugin declares the option and the user did not set it; config.ini shows them.
+const plugins::OptionMap& TrainerPluginDefaults();
 
 // Every trainer flag (not plugin options), in help order.
 std::vector<TrainFlagInfo> TrainFlagInfos();

@@ -30,7 +30,8 @@ TEST(TrainConfigTest, DefaultsAreValid) {
   EXPECT_EQ(parsed->config.init, "admin");
   EXPECT_EQ(parsed->config.model.encoder_residual, ResidualMode::kAdmin);
   EXPECT_EQ(parsed->config.model.decoder_residual, ResidualMode::kAdmin);
-  EXPECT_TRUE(parsed->config.plugin_options.empty());
+  // The trainer's own default for a plugin option the chosen radam takes.
+  EXPECT_EQ(parsed->config.plugin_options, TrainerPluginDefaults());
   // Every flag is in the resolved map (config.ini), with its documented default.
   for (const TrainFlagInfo& info : TrainFlagInfos()) {
     ASSERT_TRUE(parsed->resolved.count(info.name)) << info.name;
@@ -52,6 +53,16 @@ TEST(TrainConfigTest, FlagsSetFieldsAndPluginOptions) {
   EXPECT_EQ(parsed->config.plugin_options.at("betas"), "0.9,0.98");
   EXPECT_EQ(parsed->resolved.at("betas"), "0.9,0.98");
   EXPECT_EQ(parsed->resolved.at("max_tokens"), "1000");
+}
+
+TEST(TrainConfigTest, TrainerPluginDefaultsOnlyReachPluginsThatTakeThem) {
+  absl::StatusOr<ParsedTrainConfig> sgd = ParseTrainConfig({"--optimizer=sgd"});
+  ASSERT_TRUE(sgd.ok()) << sgd.status();
+  EXPECT_EQ(sgd->config.plugin_options.count("betas"), 0u);
+  EXPECT_EQ(sgd->resolved.count("betas"), 0u);
+  absl::StatusOr<ParsedTrainConfig> mine = ParseTrainConfig({"--betas=0.8,0.9"});
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  EXPECT_EQ(mine->config.plugin_options.at("betas"), "0.8,0.9");
 }
 
 TEST(TrainConfigTest, CommandLineWinsOverConfigFile) {
