@@ -1,9 +1,9 @@
 #include "core/attention.h"
 
+#include <ATen/ATen.h>
+
 #include <cmath>
 #include <limits>
-
-#include <ATen/ATen.h>
 
 namespace core {
 
@@ -51,8 +51,7 @@ torch::Tensor MultiheadAttentionImpl::forward(const torch::Tensor& query,
   torch::Tensor scores = at::matmul(q, keys.transpose(-2, -1));  // [B, H, T, S]
   const double minus_infinity = -std::numeric_limits<double>::infinity();
   if (key_padding_mask.defined()) {
-    scores = scores.masked_fill(key_padding_mask.view({batch, 1, 1, keys.size(2)}),
-                                minus_infinity);
+    scores = scores.masked_fill(key_padding_mask.view({batch, 1, 1, keys.size(2)}), minus_infinity);
   }
   if (causal) {
     TORCH_CHECK(length == keys.size(2), "causal attention needs as many queries as keys");

@@ -9,11 +9,11 @@
 #ifndef CORE_ATTENTION_H_
 #define CORE_ATTENTION_H_
 
-#include <cstdint>
-
 #include <torch/nn/module.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
+
+#include <cstdint>
 
 namespace core {
 

@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/corpus_score.h"
 #include "core/tokenizer_13a.h"
 #include "core/utf8.h"
 
@@ -139,23 +140,7 @@ BleuScore BleuStatistics::Score() const {
 
 absl::StatusOr<BleuScore> CorpusBleu(const std::vector<std::string>& hypotheses,
                                      const std::vector<std::vector<std::string>>& references) {
-  if (references.empty()) return absl::InvalidArgumentError("no reference stream given");
-  for (size_t r = 0; r < references.size(); ++r) {
-    if (references[r].size() != hypotheses.size()) {
-      return absl::InvalidArgumentError(absl::StrCat("reference stream ", r + 1, " has ",
-                                                     references[r].size(), " sentences, the ",
-                                                     "hypotheses ", hypotheses.size()));
-    }
-  }
-  BleuStatistics statistics;
-  for (size_t i = 0; i < hypotheses.size(); ++i) {
-    std::vector<absl::string_view> refs;
-    for (const auto& stream : references) refs.push_back(stream[i]);
-    if (absl::Status added = statistics.Add(hypotheses[i], refs); !added.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("sentence ", i + 1, ": ", added.message()));
-    }
-  }
-  return statistics.Score();
+  return ScoreCorpus<BleuStatistics>(hypotheses, references);
 }
 
 }  // namespace core

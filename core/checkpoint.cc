@@ -1,11 +1,11 @@
 #include "core/checkpoint.h"
 
-#include <cstdio>
-#include <filesystem>
-
 #include <ATen/Context.h>
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
+
+#include <cstdio>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 
@@ -88,9 +88,9 @@ absl::Status WithArchive(const std::string& path, Load load) {
     archive.load_from(path);
     load(archive);
   } catch (const c10::Error& error) {
-    return absl::DataLossError(absl::StrCat("checkpoint ", path,
-                                            " is corrupt, truncated or from another model: ",
-                                            error.what_without_backtrace()));
+    return absl::DataLossError(absl::StrCat(
+        "checkpoint ", path,
+        " is corrupt, truncated or from another model: ", error.what_without_backtrace()));
   }
   return absl::OkStatus();
 }

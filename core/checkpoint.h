@@ -12,12 +12,12 @@
 #ifndef CORE_CHECKPOINT_H_
 #define CORE_CHECKPOINT_H_
 
+#include <torch/optim/optimizer.h>
+
 #include <cstdint>
 #include <limits>
 #include <map>
 #include <string>
-
-#include <torch/optim/optimizer.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "core/corpus_score.h"
 #include "core/metrics_version.h"
 #include "core/utf8.h"
 
@@ -117,23 +118,7 @@ ChrfScore ChrfStatistics::Score() const {
 
 absl::StatusOr<ChrfScore> CorpusChrf(const std::vector<std::string>& hypotheses,
                                      const std::vector<std::vector<std::string>>& references) {
-  if (references.empty()) return absl::InvalidArgumentError("no reference stream given");
-  for (size_t r = 0; r < references.size(); ++r) {
-    if (references[r].size() != hypotheses.size()) {
-      return absl::InvalidArgumentError(absl::StrCat("reference stream ", r + 1, " has ",
-                                                     references[r].size(), " sentences, the ",
-                                                     "hypotheses ", hypotheses.size()));
-    }
-  }
-  ChrfStatistics statistics;
-  for (size_t i = 0; i < hypotheses.size(); ++i) {
-    std::vector<absl::string_view> refs;
-    for (const auto& stream : references) refs.push_back(stream[i]);
-    if (absl::Status added = statistics.Add(hypotheses[i], refs); !added.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("sentence ", i + 1, ": ", added.message()));
-    }
-  }
-  return statistics.Score();
+  return ScoreCorpus<ChrfStatistics>(hypotheses, references);
 }
 
 }  // namespace core

@@ -1,13 +1,12 @@
 #include "core/evaluation.h"
 
-#include <algorithm>
-
 #include <ATen/ATen.h>
 
-#include "core/eval_mode.h"
+#include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "core/batch_tensors.h"
+#include "core/eval_mode.h"
 #include "core/label_smoothed_loss.h"
 
 namespace core {
@@ -16,7 +15,6 @@ namespace {
 BatchSpecialIds SpecialIds(const ParallelDataset& dataset) {
   return {dataset.model().pad_id(), dataset.model().bos_id()};
 }
-
 
 }  // namespace
 

@@ -7,11 +7,11 @@
 #ifndef CORE_EVALUATION_H_
 #define CORE_EVALUATION_H_
 
+#include <c10/core/Device.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <c10/core/Device.h>
 
 #include "absl/status/statusor.h"
 #include "core/bleu.h"

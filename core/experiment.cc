@@ -1,8 +1,8 @@
 #include "core/experiment.h"
 
-#include <filesystem>
-
 #include <ATen/ATen.h>
+
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "core/batch_tensors.h"
@@ -57,9 +57,11 @@ absl::StatusOr<Experiment> BuildExperiment(const TrainConfig& config, bool with_
   const std::string data_dir =
       config.data_dir.empty() ? WorkspacePath("data/ding-de-en") : ResolveUserPath(config.data_dir);
   if (!std::filesystem::exists(data_dir)) {
-    return absl::NotFoundError(absl::StrCat(
-        "dataset ", data_dir, " not found; build it with `bazel run //tools:prepare_data -- "
-        "--output_dir=", data_dir, "` (tools/setup.sh builds the default one)"));
+    return absl::NotFoundError(
+        absl::StrCat("dataset ", data_dir,
+                     " not found; build it with `bazel run //tools:prepare_data -- "
+                     "--output_dir=",
+                     data_dir, "` (tools/setup.sh builds the default one)"));
   }
   absl::StatusOr<TranslationDirection> direction = ParseTranslationDirection(config.direction);
   if (!direction.ok()) return absl::InvalidArgumentError(direction.status().message());
@@ -81,11 +83,11 @@ absl::StatusOr<Experiment> BuildExperiment(const TrainConfig& config, bool with_
   if (!batcher.ok()) return batcher.status();
   experiment.batcher = std::make_unique<Batcher>(*std::move(batcher));
 
-  absl::StatusOr<std::vector<plugins::OptionMap>> assigned = plugins::AssignPluginOptions(
-      {{&plugins::Initializers(), config.init},
-       {&plugins::OptimizerFamily(), config.optimizer},
-       {&plugins::LrSchedules(), config.lr_scheduler}},
-      config.plugin_options);
+  absl::StatusOr<std::vector<plugins::OptionMap>> assigned =
+      plugins::AssignPluginOptions({{&plugins::Initializers(), config.init},
+                                    {&plugins::OptimizerFamily(), config.optimizer},
+                                    {&plugins::LrSchedules(), config.lr_scheduler}},
+                                   config.plugin_options);
   if (!assigned.ok()) return absl::InvalidArgumentError(assigned.status().message());
   experiment.initializer_options = (*assigned)[0];
   experiment.optimizer_options = (*assigned)[1];
@@ -117,9 +119,8 @@ absl::Status InitializeModel(Experiment& experiment, const TrainConfig& config,
   context.output_dir = output_dir;
   context.forward_sample_batch = [&experiment](SublayerObserver* observer) {
     // The first batch of the seed's order: the one training starts with.
-    const BatchTensors batch =
-        ToTensors(experiment.batcher->MakeBatch(experiment.batcher->PlanEpoch(1).front()),
-                  experiment.device);
+    const BatchTensors batch = ToTensors(
+        experiment.batcher->MakeBatch(experiment.batcher->PlanEpoch(1).front()), experiment.device);
     at::NoGradGuard no_grad;
     experiment.model->train();
     experiment.model->forward(batch.source, batch.decoder_input, observer);

@@ -7,11 +7,11 @@
 #ifndef CORE_EXPERIMENT_H_
 #define CORE_EXPERIMENT_H_
 
+#include <c10/core/Device.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <c10/core/Device.h>
 
 #include "absl/status/statusor.h"
 #include "core/batcher.h"

@@ -5,11 +5,11 @@
 #ifndef CORE_FEED_FORWARD_H_
 #define CORE_FEED_FORWARD_H_
 
-#include <cstdint>
-
 #include <torch/nn/module.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
+
+#include <cstdint>
 
 namespace core {
 

@@ -1,6 +1,7 @@
 // One JSON object on one line, built field by field (metrics.jsonl, status.json).
 //
-//   std::string line = JsonLine().Add("update", 120).Add("loss", 5.25).Add("state", "running").str();
+//   std::string line = JsonLine().Add("update", 120).Add("loss", 5.25).Add("state",
+//   "running").str();
 //   // {"update":120,"loss":5.25,"state":"running"}
 // Doubles keep every digit (17 significant), so losses compare bitwise across runs;
 // NaN and infinities, which JSON lacks, are written as null.

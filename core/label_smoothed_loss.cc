@@ -19,8 +19,7 @@ LossSums LabelSmoothedCrossEntropy(const at::Tensor& logits, const at::Tensor& t
   const double eps_i = vocab_size > 1 ? epsilon / static_cast<double>(vocab_size - 1) : 0.0;
   const at::Tensor per_token = (1.0 - epsilon - eps_i) * nll + eps_i * smooth;
   const at::Tensor zero = at::zeros({}, per_token.options());
-  return {at::where(real, per_token, zero).sum(), at::where(real, nll, zero).sum(),
-          real.sum()};
+  return {at::where(real, per_token, zero).sum(), at::where(real, nll, zero).sum(), real.sum()};
 }
 
 }  // namespace core

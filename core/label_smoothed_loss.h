@@ -10,9 +10,9 @@
 #ifndef CORE_LABEL_SMOOTHED_LOSS_H_
 #define CORE_LABEL_SMOOTHED_LOSS_H_
 
-#include <cstdint>
-
 #include <ATen/core/Tensor.h>
+
+#include <cstdint>
 
 namespace core {
 

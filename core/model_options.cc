@@ -6,9 +6,8 @@
 namespace core {
 namespace {
 
-constexpr ResidualMode kAllModes[] = {ResidualMode::kPost, ResidualMode::kPre,
-                                      ResidualMode::kAdmin, ResidualMode::kNone,
-                                      ResidualMode::kScaled};
+constexpr ResidualMode kAllModes[] = {ResidualMode::kPost, ResidualMode::kPre, ResidualMode::kAdmin,
+                                      ResidualMode::kNone, ResidualMode::kScaled};
 
 }  // namespace
 
@@ -38,8 +37,8 @@ absl::StatusOr<ResidualMode> ParseResidualMode(absl::string_view name) {
   for (ResidualMode mode : kAllModes) {
     if (name == ResidualModeName(mode)) return mode;
   }
-  return absl::InvalidArgumentError(absl::StrCat("unknown residual mode '", name,
-                                                 "'; known: ", absl::StrJoin(ResidualModeNames(), ", ")));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown residual mode '", name, "'; known: ", absl::StrJoin(ResidualModeNames(), ", ")));
 }
 
 bool IsPostNorm(ResidualMode mode) {
@@ -64,9 +63,8 @@ absl::Status ValidateModelOptions(const ModelOptions& o) {
     if (absl::Status status = positive(name, value); !status.ok()) return status;
   }
   if (o.embed_dim % o.attention_heads != 0) {
-    return absl::InvalidArgumentError(absl::StrCat("embed_dim = ", o.embed_dim,
-                                                   " is not divisible by attention_heads = ",
-                                                   o.attention_heads));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "embed_dim = ", o.embed_dim, " is not divisible by attention_heads = ", o.attention_heads));
   }
   if (o.embed_dim % 2 != 0) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -85,8 +83,8 @@ absl::Status ValidateModelOptions(const ModelOptions& o) {
   }
   if (o.share_all_embeddings && o.source_vocab_size != o.target_vocab_size) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "share_all_embeddings needs one vocabulary, but source_vocab_size = ",
-        o.source_vocab_size, " and target_vocab_size = ", o.target_vocab_size));
+        "share_all_embeddings needs one vocabulary, but source_vocab_size = ", o.source_vocab_size,
+        " and target_vocab_size = ", o.target_vocab_size));
   }
   return absl::OkStatus();
 }

@@ -1,8 +1,8 @@
 #include "core/positional_embedding.h"
 
-#include <cmath>
-
 #include <ATen/ATen.h>
+
+#include <cmath>
 
 namespace core {
 

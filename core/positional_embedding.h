@@ -8,9 +8,9 @@
 #ifndef CORE_POSITIONAL_EMBEDDING_H_
 #define CORE_POSITIONAL_EMBEDDING_H_
 
-#include <cstdint>
-
 #include <ATen/core/Tensor.h>
+
+#include <cstdint>
 
 namespace core {
 

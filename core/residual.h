@@ -11,11 +11,11 @@
 #ifndef CORE_RESIDUAL_H_
 #define CORE_RESIDUAL_H_
 
-#include <cstdint>
-
 #include <torch/nn/module.h>
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
+
+#include <cstdint>
 
 #include "core/model_options.h"
 

@@ -47,9 +47,9 @@ absl::StatusOr<std::unique_ptr<RunDirectory>> RunDirectory::Open(const std::stri
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
-    return absl::FailedPreconditionError(absl::StrCat(
-        "run directory ", path, " is in use by another live trainer (", lock_path,
-        " is locked); wait for it, stop it, or choose another --run_dir"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("run directory ", path, " is in use by another live trainer (", lock_path,
+                     " is locked); wait for it, stop it, or choose another --run_dir"));
   }
   return std::unique_ptr<RunDirectory>(new RunDirectory(path, fd));
 }

@@ -1,10 +1,10 @@
 #include "core/sequence_generator.h"
 
+#include <ATen/ATen.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include <ATen/ATen.h>
 
 #include "core/eval_mode.h"
 
@@ -17,7 +17,6 @@ struct Hypothesis {
   double score;  // length-normalised
   std::vector<int64_t> tokens;
 };
-
 
 }  // namespace
 
@@ -41,8 +40,8 @@ std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tens
   std::vector<int64_t> max_length(batch);
   int64_t longest = 0;
   for (int64_t b = 0; b < batch; ++b) {
-    const double limit =
-        options.max_len_a * source_lengths[b].item<double>() + static_cast<double>(options.max_len_b);
+    const double limit = options.max_len_a * source_lengths[b].item<double>() +
+                         static_cast<double>(options.max_len_b);
     max_length[b] = std::max<int64_t>(
         1, std::min<int64_t>(static_cast<int64_t>(limit), model_options.max_positions - 1));
     longest = std::max(longest, max_length[b]);

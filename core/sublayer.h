@@ -17,11 +17,11 @@
 #ifndef CORE_SUBLAYER_H_
 #define CORE_SUBLAYER_H_
 
+#include <ATen/core/Tensor.h>
+
 #include <cstdint>
 #include <functional>
 #include <string>
-
-#include <ATen/core/Tensor.h>
 
 namespace core {
 

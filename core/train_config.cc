@@ -1,10 +1,9 @@
 #include "core/train_config.h"
 
+#include <boost/program_options.hpp>
 #include <fstream>
 #include <functional>
 #include <set>
-
-#include <boost/program_options.hpp>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -80,12 +79,12 @@ Field MakeField(std::string name, Access access, std::string help, bool changeab
   return field;
 }
 
-#define CONFIG_FIELD(NAME, HELP, CHANGEABLE)                                                  \
-  MakeField<decltype(TrainConfig::NAME)>(                                                    \
+#define CONFIG_FIELD(NAME, HELP, CHANGEABLE)                                              \
+  MakeField<decltype(TrainConfig::NAME)>(                                                 \
       #NAME, [](TrainConfig& c) -> decltype(TrainConfig::NAME)& { return c.NAME; }, HELP, \
       CHANGEABLE)
-#define MODEL_FIELD(NAME, HELP)                                                                \
-  MakeField<decltype(ModelOptions::NAME)>(                                                    \
+#define MODEL_FIELD(NAME, HELP)                                                                  \
+  MakeField<decltype(ModelOptions::NAME)>(                                                       \
       #NAME, [](TrainConfig& c) -> decltype(ModelOptions::NAME)& { return c.model.NAME; }, HELP, \
       false)
 
@@ -130,10 +129,11 @@ const std::vector<Field>& Fields() {
       CONFIG_FIELD(lenpen, "length penalty exponent of beam search", true),
       CONFIG_FIELD(max_len_a, "longest output: a * source length + b", true),
       CONFIG_FIELD(max_len_b, "longest output: a * source length + b", true),
+      CONFIG_FIELD(bleu_interval, "also score valid BLEU every N updates; 0: only at the end",
+                   true),
       CONFIG_FIELD(bleu_sentences, "valid/test sentences decoded for BLEU; 0: all", true),
       CONFIG_FIELD(divergence_ratio,
-                   "diverged when the fast loss average exceeds this x the slow one; 0: off",
-                   true),
+                   "diverged when the fast loss average exceeds this x the slow one; 0: off", true),
       CONFIG_FIELD(divergence_warmup, "updates before the loss-explosion test starts", true),
   };
   return *fields;
@@ -168,11 +168,11 @@ absl::Status ValidateConfig(const TrainConfig& config) {
   }
   if (config.clip_norm < 0) return absl::InvalidArgumentError("--clip_norm must be >= 0");
 
-  absl::StatusOr<std::vector<plugins::OptionMap>> assigned = plugins::AssignPluginOptions(
-      {{&plugins::Initializers(), config.init},
-       {&plugins::OptimizerFamily(), config.optimizer},
-       {&plugins::LrSchedules(), config.lr_scheduler}},
-      config.plugin_options);
+  absl::StatusOr<std::vector<plugins::OptionMap>> assigned =
+      plugins::AssignPluginOptions({{&plugins::Initializers(), config.init},
+                                    {&plugins::OptimizerFamily(), config.optimizer},
+                                    {&plugins::LrSchedules(), config.lr_scheduler}},
+                                   config.plugin_options);
   if (!assigned.ok()) return assigned.status();
   absl::StatusOr<std::unique_ptr<plugins::Initializer>> initializer =
       plugins::Initializers().Create(config.init, (*assigned)[0]);
@@ -225,8 +225,7 @@ absl::StatusOr<ParsedTrainConfig> Resolve(const std::map<std::string, GivenValue
       absl::Status status = field->set(given_value.value, config);
       if (!status.ok()) {
         return absl::InvalidArgumentError(absl::StrCat(given_value.origin, ": ", key, " = '",
-                                                       given_value.value, "' ",
-                                                       status.message()));
+                                                       given_value.value, "' ", status.message()));
       }
     } else if (plugin_option_names.count(key)) {
       config.plugin_options[key] = given_value.value;
@@ -289,11 +288,9 @@ absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string
       "list_plugins", "print every plugin family, its plugins and their options")(
       "config", po::value<std::string>(), "INI file of `key = value` lines; flags win");
   for (const Field& field : Fields()) {
-    const std::string help = absl::StrCat(field.info.help, " (default ",
-                                          field.info.default_value.empty()
-                                              ? "\"\""
-                                              : field.info.default_value,
-                                          ")");
+    const std::string help =
+        absl::StrCat(field.info.help, " (default ",
+                     field.info.default_value.empty() ? "\"\"" : field.info.default_value, ")");
     train_flags.add_options()(field.info.name.c_str(), po::value<std::string>(), help.c_str());
   }
   std::string trainer_defaults;
@@ -357,8 +354,7 @@ absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string
   return parsed;
 }
 
-absl::StatusOr<TrainConfig> ConfigFromResolved(
-    const std::map<std::string, std::string>& resolved) {
+absl::StatusOr<TrainConfig> ConfigFromResolved(const std::map<std::string, std::string>& resolved) {
   std::map<std::string, GivenValue> given;
   for (const auto& [key, value] : resolved) given[key] = {value, "checkpoint config"};
   absl::StatusOr<ParsedTrainConfig> parsed = Resolve(given, PluginOptionNames());

@@ -88,6 +88,8 @@ struct TrainConfig {
   double lenpen = 1.0;
   double max_len_a = 1.2;
   int64_t max_len_b = 10;
+  // Also score valid BLEU with the current model every N updates; 0: only at the end.
+  int64_t bleu_interval = 0;
   // Sentences of valid/test decoded for BLEU; 0: all.
   int64_t bleu_sentences = 0;
 

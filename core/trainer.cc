@@ -1,5 +1,8 @@
 #include "core/trainer.h"
 
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <glog/logging.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -8,12 +11,11 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
-
-#include <ATen/ATen.h>
-#include <ATen/Parallel.h>
-#include <glog/logging.h>
-#include <torch/types.h>  // clip_grad.h uses torch::Tensor without including it
+// clip_grad.h uses torch::Tensor without including its header: types.h must come first.
+// clang-format off
+#include <torch/types.h>
 #include <torch/nn/utils/clip_grad.h>
+// clang-format on
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -155,6 +157,10 @@ struct Trainer::State {
   absl::Status WriteStatus(const std::string& state, const std::string& reason);
   std::string StopReason() const;
   absl::Status ScoreBleu();
+  // Valid BLEU of the current model during training (--bleu_interval).
+  absl::Status ScorePeriodicBleu();
+  absl::StatusOr<TranslationScores> Translate(const std::string& split,
+                                              const ParallelDataset& dataset);
 };
 
 Trainer::Trainer(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -192,9 +198,8 @@ absl::Status Trainer::State::WriteStatus(const std::string& state, const std::st
   status.exit_reason = reason;
   status.updates = updates;
   status.epoch = UpdateEpoch();
-  status.best_valid_loss = std::isfinite(best_valid_loss)
-                               ? best_valid_loss
-                               : std::numeric_limits<double>::quiet_NaN();
+  status.best_valid_loss =
+      std::isfinite(best_valid_loss) ? best_valid_loss : std::numeric_limits<double>::quiet_NaN();
   status.train_time = TrainTime();
   return run->WriteStatus(status);
 }
@@ -229,6 +234,28 @@ std::string Trainer::State::StopReason() const {
   return "";
 }
 
+absl::StatusOr<TranslationScores> Trainer::State::Translate(const std::string& split,
+                                                            const ParallelDataset& dataset) {
+  const Clock::time_point start = Clock::now();
+  absl::StatusOr<TranslationScores> scores = TranslateAndScore(model, dataset, Evaluation());
+  if (!scores.ok()) return scores.status();
+  LOG(INFO) << split << " | update " << updates << " | " << scores->bleu.Format() << " | "
+            << scores->chrf.Format() << " | " << scores->bleu.Signature()
+            << absl::StrFormat(" | %.1f s", SecondsSince(start));
+  return scores;
+}
+
+absl::Status Trainer::State::ScorePeriodicBleu() {
+  absl::StatusOr<TranslationScores> scores = Translate("valid", *valid);
+  if (!scores.ok()) return scores.status();
+  // Its own type: a resume drops the final "bleu" lines it redoes, never these.
+  return run->AppendMetrics(JsonLine()
+                                .Add("type", "valid_bleu")
+                                .Add("update", updates)
+                                .Add("bleu", scores->bleu.score)
+                                .Add("chrf", scores->chrf.score));
+}
+
 absl::Status Trainer::State::ScoreBleu() {
   // Scores come from the best checkpoint (lowest validation loss), as a paper reports them.
   if (std::filesystem::exists(run->File("checkpoint_best.pt"))) {
@@ -239,12 +266,9 @@ absl::Status Trainer::State::ScoreBleu() {
   }
   for (auto [split, dataset, score] : {std::tuple{"valid", valid.get(), &status.valid_bleu},
                                        std::tuple{"test", test.get(), &status.test_bleu}}) {
-    const Clock::time_point start = Clock::now();
-    absl::StatusOr<TranslationScores> scores = TranslateAndScore(model, *dataset, Evaluation());
+    absl::StatusOr<TranslationScores> scores = Translate(split, *dataset);
     if (!scores.ok()) return scores.status();
     *score = scores->bleu.score;
-    LOG(INFO) << split << " | " << scores->bleu.Format() << " | " << scores->chrf.Format() << " | "
-              << scores->bleu.Signature() << absl::StrFormat(" | %.1f s", SecondsSince(start));
     if (absl::Status status = run->AppendMetrics(JsonLine()
                                                      .Add("type", "bleu")
                                                      .Add("split", split)
@@ -304,8 +328,8 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const ParsedTrainConfig
                                                 {config.lr, config.max_updates});
   if (!schedule.ok()) return absl::InvalidArgumentError(schedule.status().message());
   s->schedule = *std::move(schedule);
-  s->detector = std::make_unique<DivergenceDetector>(config.divergence_ratio,
-                                                     config.divergence_warmup);
+  s->detector =
+      std::make_unique<DivergenceDetector>(config.divergence_ratio, config.divergence_warmup);
 
   if (resuming) {
     absl::StatusOr<CheckpointState> saved = ReadCheckpointState(last);
@@ -437,9 +461,8 @@ absl::StatusOr<TrainOutcome> Trainer::State::Train() {
     interval.grad_norm += grad_norm;
     ++interval.updates;
     if (terminal) {
-      const double eta = config.max_updates > 0 ? s.TrainTime() / s.updates *
-                                                      (config.max_updates - s.updates)
-                                                : 0;
+      const double eta =
+          config.max_updates > 0 ? s.TrainTime() / s.updates * (config.max_updates - s.updates) : 0;
       std::fprintf(stderr, "\rupdate %ld%s | loss %.3f | lr %.3g | gnorm %.3f | ETA %.0f s   ",
                    static_cast<long>(s.updates),
                    config.max_updates > 0 ? absl::StrCat("/", config.max_updates).c_str() : "",
@@ -473,9 +496,8 @@ absl::StatusOr<TrainOutcome> Trainer::State::Train() {
       interval = LogInterval();
       interval_start = Clock::now();
     }
-    const bool validate = config.validate_interval > 0
-                              ? s.updates % config.validate_interval == 0
-                              : epoch_ended;
+    const bool validate =
+        config.validate_interval > 0 ? s.updates % config.validate_interval == 0 : epoch_ended;
     if (validate) {
       if (absl::Status status = s.Validate(); !status.ok()) return status;
     }
@@ -488,6 +510,9 @@ absl::StatusOr<TrainOutcome> Trainer::State::Train() {
           !status.ok()) {
         return status;
       }
+    }
+    if (config.bleu_interval > 0 && s.updates % config.bleu_interval == 0) {
+      if (absl::Status status = s.ScorePeriodicBleu(); !status.ok()) return status;
     }
   }
   if (terminal) std::fprintf(stderr, "\n");

@@ -1,9 +1,9 @@
 #include "core/transformer.h"
 
+#include <ATen/ATen.h>
+
 #include <cmath>
 #include <string>
-
-#include <ATen/ATen.h>
 
 #include "core/positional_embedding.h"
 
@@ -44,9 +44,8 @@ torch::Tensor EmbedTokens(torch::nn::Embedding& embedding, const torch::Tensor& 
                           bool training) {
   const torch::Tensor tokens_embedded =
       embedding(tokens) * std::sqrt(static_cast<double>(options.embed_dim));
-  const torch::Tensor x =
-      tokens_embedded +
-      SinusoidalEmbedding(positions, options.embed_dim, tokens_embedded.scalar_type());
+  const torch::Tensor x = tokens_embedded + SinusoidalEmbedding(positions, options.embed_dim,
+                                                                tokens_embedded.scalar_type());
   return at::dropout(x, options.dropout, training);
 }
 
@@ -69,9 +68,9 @@ EncoderOutput TransformerEncoderImpl::forward(const torch::Tensor& source_tokens
                                               SublayerObserver* observer) {
   CheckTokens(source_tokens, options_, options_.source_vocab_size, "source");
   const torch::Tensor padding_mask = source_tokens.eq(options_.pad_id);
-  torch::Tensor x = EmbedTokens(embed_tokens, source_tokens,
-                                PositionsOf(source_tokens, options_.pad_id), options_,
-                                is_training());
+  torch::Tensor x =
+      EmbedTokens(embed_tokens, source_tokens, PositionsOf(source_tokens, options_.pad_id),
+                  options_, is_training());
   for (EncoderLayer& layer : layers) x = layer(x, padding_mask, observer);
   if (final_layer_norm) x = final_layer_norm(x);
   return {x, padding_mask};
@@ -119,14 +118,13 @@ torch::Tensor TransformerDecoderImpl::forward(const torch::Tensor& previous_toke
     padding_mask = previous_tokens.eq(options_.pad_id);
     positions = PositionsOf(previous_tokens, options_.pad_id);
   } else {
-    TORCH_CHECK(state->layers.size() == layers.size(), "decoder state has ",
-                state->layers.size(), " layers, the decoder ", layers.size());
+    TORCH_CHECK(state->layers.size() == layers.size(), "decoder state has ", state->layers.size(),
+                " layers, the decoder ", layers.size());
     positions = at::arange(state->steps + 1, state->steps + 1 + previous_tokens.size(1),
                            previous_tokens.options())
                     .expand_as(previous_tokens);
   }
-  torch::Tensor x =
-      EmbedTokens(embed_tokens, previous_tokens, positions, options_, is_training());
+  torch::Tensor x = EmbedTokens(embed_tokens, previous_tokens, positions, options_, is_training());
   for (size_t l = 0; l < layers.size(); ++l) {
     x = layers[l](x, padding_mask, encoder_output.states, encoder_output.padding_mask, observer,
                   state != nullptr ? &state->layers[l] : nullptr);
@@ -140,10 +138,10 @@ TransformerImpl::TransformerImpl(const ModelOptions& options) : options_(options
   const absl::Status status = ValidateModelOptions(options);
   TORCH_CHECK(status.ok(), "invalid model options: ", std::string(status.message()));
   encoder = register_module("encoder", TransformerEncoder(options));
-  decoder = register_module(
-      "decoder", TransformerDecoder(options, options.share_all_embeddings
-                                                 ? encoder->embed_tokens
-                                                 : torch::nn::Embedding(nullptr)));
+  decoder =
+      register_module("decoder", TransformerDecoder(options, options.share_all_embeddings
+                                                                 ? encoder->embed_tokens
+                                                                 : torch::nn::Embedding(nullptr)));
 }
 
 EncoderOutput TransformerImpl::Encode(const torch::Tensor& source_tokens,

@@ -18,14 +18,14 @@
 #ifndef CORE_TRANSFORMER_H_
 #define CORE_TRANSFORMER_H_
 
-#include <vector>
-
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
+
+#include <vector>
 
 #include "core/model_options.h"
 #include "core/sublayer.h"

@@ -27,12 +27,12 @@ EncoderLayerImpl::EncoderLayerImpl(const ModelOptions& options, int64_t layer)
     : dropout_(options.dropout) {
   const ResidualMode mode = options.encoder_residual;
   self_attn = register_module(
-      "self_attn", MultiheadAttention(options.embed_dim, options.attention_heads,
-                                      options.attention_dropout));
-  self_attn_residual = register_module(
-      "self_attn_residual", Residual(mode, options.embed_dim, options.residual_alpha));
-  ffn = register_module("ffn",
-                        FeedForward(options.embed_dim, options.ffn_dim, options.activation_dropout));
+      "self_attn",
+      MultiheadAttention(options.embed_dim, options.attention_heads, options.attention_dropout));
+  self_attn_residual = register_module("self_attn_residual",
+                                       Residual(mode, options.embed_dim, options.residual_alpha));
+  ffn = register_module(
+      "ffn", FeedForward(options.embed_dim, options.ffn_dim, options.activation_dropout));
   ffn_residual =
       register_module("ffn_residual", Residual(mode, options.embed_dim, options.residual_alpha));
   sublayers_ = {
@@ -67,8 +67,8 @@ DecoderLayerImpl::DecoderLayerImpl(const ModelOptions& options, int64_t layer)
   self_attn_residual = register_module("self_attn_residual", residual());
   encoder_attn = register_module("encoder_attn", attention());
   encoder_attn_residual = register_module("encoder_attn_residual", residual());
-  ffn = register_module("ffn",
-                        FeedForward(options.embed_dim, options.ffn_dim, options.activation_dropout));
+  ffn = register_module(
+      "ffn", FeedForward(options.embed_dim, options.ffn_dim, options.activation_dropout));
   ffn_residual = register_module("ffn_residual", residual());
   sublayers_ = {
       Describe(Stack::kDecoder, layer, SublayerRole::kSelfAttention, 3 * layer,

@@ -7,11 +7,11 @@
 #ifndef CORE_TRANSFORMER_LAYER_H_
 #define CORE_TRANSFORMER_LAYER_H_
 
-#include <cstdint>
-#include <vector>
-
 #include <torch/nn/module.h>
 #include <torch/nn/pimpl.h>
+
+#include <cstdint>
+#include <vector>
 
 #include "core/attention.h"
 #include "core/feed_forward.h"

@@ -67,8 +67,8 @@ absl::StatusOr<std::unique_ptr<plugins::Initializer>> MakeAdmin(
     const plugins::OptionValues& options) {
   const std::string& variance = options.GetString("admin_variance");
   if (variance != "all" && variance != "real") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "initializer 'admin': --admin_variance = '", variance, "' must be 'all' or 'real'"));
+    return absl::InvalidArgumentError(absl::StrCat("initializer 'admin': --admin_variance = '",
+                                                   variance, "' must be 'all' or 'real'"));
   }
   return std::make_unique<AdminInitializer>(
       options.GetString("admin_profile"),

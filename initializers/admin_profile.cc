@@ -1,11 +1,11 @@
 #include "initializers/admin_profile.h"
 
+#include <ATen/ATen.h>
+
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
-
-#include <ATen/ATen.h>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -74,8 +74,7 @@ absl::StatusOr<AdminProfile> ReadAdminProfile(const std::string& path, int64_t e
       return error(absl::StrCat("more lines than the model's ", encoder_sublayers, " encoder + ",
                                 decoder_sublayers, " decoder sublayers"));
     }
-    const std::vector<absl::string_view> fields =
-        absl::StrSplit(line, ' ', absl::SkipWhitespace());
+    const std::vector<absl::string_view> fields = absl::StrSplit(line, ' ', absl::SkipWhitespace());
     int64_t index;
     double omega;
     if (fields.size() != 2 || !absl::SimpleAtoi(fields[0], &index) ||
@@ -94,8 +93,8 @@ absl::StatusOr<AdminProfile> ReadAdminProfile(const std::string& path, int64_t e
   if (static_cast<int64_t>(profile.encoder.size()) != encoder_sublayers ||
       static_cast<int64_t>(profile.decoder.size()) != decoder_sublayers) {
     return absl::InvalidArgumentError(absl::StrCat(
-        path, ": has ", line_number, " lines; the model needs ", encoder_sublayers,
-        " encoder + ", decoder_sublayers, " decoder sublayers (same depths as when profiled?)"));
+        path, ": has ", line_number, " lines; the model needs ", encoder_sublayers, " encoder + ",
+        decoder_sublayers, " decoder sublayers (same depths as when profiled?)"));
   }
   return profile;
 }

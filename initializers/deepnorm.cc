@@ -3,9 +3,9 @@
 // initializers/residual_scales.h; v_proj, out_proj, fc1 and fc2 drawn Xavier-normal with
 // gain β, q_proj and k_proj with gain 1; biases 0, embeddings as fairseq. (torchscale's
 // encoder β is 1.15·(N⁴M)^-1/16 instead of 0.87·…: this follows the Clinic code.)
-#include <memory>
-
 #include <torch/nn/init.h>
+
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "core/attention.h"

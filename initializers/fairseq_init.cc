@@ -1,8 +1,8 @@
 #include "initializers/fairseq_init.h"
 
-#include <cmath>
-
 #include <torch/nn/init.h>
+
+#include <cmath>
 
 #include "core/attention.h"
 #include "core/feed_forward.h"

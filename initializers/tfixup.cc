@@ -43,8 +43,7 @@ class TFixupInitializer : public plugins::Initializer {
     const double encoder_scale = 0.67 * std::pow(options.encoder_layers, -0.25);
     const double decoder_scale = std::pow(9.0 * options.decoder_layers, -0.25);
     for (const core::Sublayer& sublayer : model.Sublayers()) {
-      const double scale =
-          sublayer.stack == core::Stack::kEncoder ? encoder_scale : decoder_scale;
+      const double scale = sublayer.stack == core::Stack::kEncoder ? encoder_scale : decoder_scale;
       if (sublayer.attention != nullptr) {
         sublayer.attention->out_proj->weight.mul_(scale);
         sublayer.attention->v_proj->weight.mul_(scale * std::sqrt(2.0));

@@ -12,9 +12,9 @@
 #ifndef PLUGINS_OPTIMIZER_H_
 #define PLUGINS_OPTIMIZER_H_
 
-#include <vector>
-
 #include <torch/optim/optimizer.h>
+
+#include <vector>
 
 #include "plugins/registry.h"
 

@@ -14,9 +14,8 @@ namespace plugins {
 namespace {
 
 std::string FormatDoubles(const std::vector<double>& values) {
-  return absl::StrJoin(values, ",", [](std::string* out, double value) {
-    out->append(FormatDouble(value));
-  });
+  return absl::StrJoin(values, ",",
+                       [](std::string* out, double value) { out->append(FormatDouble(value)); });
 }
 
 struct ValueFormatter {
@@ -85,8 +84,7 @@ OptionSpec OptionSpec::String(std::string name, std::string default_value, std::
   return {std::move(name), OptionType::kString, std::move(default_value), std::move(help)};
 }
 
-absl::StatusOr<OptionValues> OptionValues::Parse(absl::string_view owner,
-                                                 const OptionSpecs& specs,
+absl::StatusOr<OptionValues> OptionValues::Parse(absl::string_view owner, const OptionSpecs& specs,
                                                  const OptionMap& given) {
   std::vector<std::string> known;
   for (const OptionSpec& spec : specs) known.push_back(spec.name);
@@ -99,21 +97,21 @@ absl::StatusOr<OptionValues> OptionValues::Parse(absl::string_view owner,
           absl::StrCat(owner, ": unknown option '", name, "'; it takes no options"));
     }
     const std::string hint = ClosestMatch(name, known);
-    return absl::InvalidArgumentError(absl::StrCat(
-        owner, ": unknown option '", name, "'",
-        hint.empty() ? "" : absl::StrCat("; did you mean '", hint, "'?"),
-        "; known: ", absl::StrJoin(known, ", ")));
+    return absl::InvalidArgumentError(
+        absl::StrCat(owner, ": unknown option '", name, "'",
+                     hint.empty() ? "" : absl::StrCat("; did you mean '", hint, "'?"),
+                     "; known: ", absl::StrJoin(known, ", ")));
   }
 
   OptionValues result;
   result.owner_ = std::string(owner);
   for (const OptionSpec& spec : specs) {
     const auto it = given.find(spec.name);
-    const std::string text =
-        std::string(absl::StripAsciiWhitespace(it == given.end() ? spec.default_value : it->second));
+    const std::string text = std::string(
+        absl::StripAsciiWhitespace(it == given.end() ? spec.default_value : it->second));
     auto bad_value = [&](absl::string_view expected) {
-      return absl::InvalidArgumentError(absl::StrCat(owner, ": option '", spec.name, "' = '", text,
-                                                     "' is not ", expected));
+      return absl::InvalidArgumentError(
+          absl::StrCat(owner, ": option '", spec.name, "' = '", text, "' is not ", expected));
     };
     Value value;
     switch (spec.type) {

@@ -1,8 +1,9 @@
 // Typed options that a plugin declares and a user sets by name.
 //
 // A plugin lists its options with their types, defaults and help; the user's strings
-// (`--betas=0.9,0.98` on the command line, `betas = 0.9,0.98` in an INI file) are checked against that list before the plugin is built, so a typo or a bad
-// value is an error that names the plugin, the option and the value.
+// (`--betas=0.9,0.98` on the command line, `betas = 0.9,0.98` in an INI file) are checked against
+// that list before the plugin is built, so a typo or a bad value is an error that names the plugin,
+// the option and the value.
 //
 //   const OptionSpecs specs = {
 //       OptionSpec::Doubles("betas", {0.9, 0.999}, "decay rates of the moment averages"),

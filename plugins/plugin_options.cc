@@ -60,9 +60,9 @@ absl::StatusOr<std::vector<OptionMap>> AssignPluginOptions(const std::vector<Plu
           absl::StrCat("--", name, " is not an option of any plugin",
                        hint.empty() ? "" : absl::StrCat("; did you mean --", hint, "?")));
     }
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--", name, " is an option of ", absl::StrJoin(declared->second.owners, ", "),
-        "; the chosen ", absl::StrJoin(chosen_names, " and "), " do not take it"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, " is an option of ", absl::StrJoin(declared->second.owners, ", "),
+                     "; the chosen ", absl::StrJoin(chosen_names, " and "), " do not take it"));
   }
   return assigned;
 }

@@ -5,13 +5,13 @@
 #ifndef TESTS_GOLDEN_TENSORS_H_
 #define TESTS_GOLDEN_TENSORS_H_
 
+#include <ATen/ATen.h>
+
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <ATen/ATen.h>
 
 namespace testing_util {
 

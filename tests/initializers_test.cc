@@ -1,13 +1,12 @@
 // Every initializer plugin: standard deviations against the formulas, Admin's recursion
 // against the variances observed in the test, the profile file, the closed forms.
-#include <cmath>
-#include <cstdio>
-#include <fstream>
-
+#include <ATen/ATen.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <ATen/ATen.h>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
 
 #include "core/attention.h"
 #include "core/feed_forward.h"
@@ -67,7 +66,8 @@ void ExpectStd(const at::Tensor& t, double expected, const std::string& what) {
 
 TEST(DefaultInitializerTest, StandardDeviationsFollowFairseq) {
   for (int64_t depth : {1, 3}) {
-    core::Transformer model = Initialized("default", Options(depth, depth, core::ResidualMode::kPost));
+    core::Transformer model =
+        Initialized("default", Options(depth, depth, core::ResidualMode::kPost));
     for (const core::Sublayer& s : model->Sublayers()) {
       if (s.attention != nullptr) {
         // Xavier uniform, gain g on d×d: std = g / sqrt(d); q/k/v have g = 1/√2.
@@ -175,8 +175,8 @@ TEST(AdminInitializerTest, RecursionMatchesObservedVariances) {
       continue;
     }
     const auto& previous = recorder.records[i - 1];
-    EXPECT_NEAR(record.omega,
-                std::sqrt(previous.shortcut_variance + previous.branch_variance), 1e-4)
+    EXPECT_NEAR(record.omega, std::sqrt(previous.shortcut_variance + previous.branch_variance),
+                1e-4)
         << "sublayer " << i;
   }
   // ω grows along each chain, as in every reference profile.
@@ -291,8 +291,8 @@ TEST(DeepNormInitializerTest, AlphaAndBetaFromTheDepths) {
       }
     }
   }
-  EXPECT_NEAR(EncoderDecoderDeepNorm(6, 6).encoder_alpha, 0.81 * std::pow(6.0 * 6 * 6 * 6 * 6, 1.0 / 16),
-              1e-12);
+  EXPECT_NEAR(EncoderDecoderDeepNorm(6, 6).encoder_alpha,
+              0.81 * std::pow(6.0 * 6 * 6 * 6 * 6, 1.0 / 16), 1e-12);
 }
 
 TEST(LookLinearInitializerTest, EveryFeedForwardStartsLinear) {
@@ -309,11 +309,13 @@ TEST(LookLinearInitializerTest, EveryFeedForwardStartsLinear) {
                              1e-4, 1e-5))
         << s.name;
   }
-  EXPECT_FALSE(Make("looklinear")->CheckModelOptions([] {
-    core::ModelOptions odd = Options(1, 1, core::ResidualMode::kPost);
-    odd.ffn_dim = 63;
-    return odd;
-  }()).ok());
+  EXPECT_FALSE(Make("looklinear")
+                   ->CheckModelOptions([] {
+                     core::ModelOptions odd = Options(1, 1, core::ResidualMode::kPost);
+                     odd.ffn_dim = 63;
+                     return odd;
+                   }())
+                   .ok());
 }
 
 }  // namespace

@@ -1,10 +1,9 @@
 #include "core/label_smoothed_loss.h"
 
-#include <cmath>
-
+#include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
-#include <ATen/ATen.h>
+#include <cmath>
 
 namespace core {
 namespace {
@@ -47,8 +46,9 @@ TEST(LabelSmoothedLossTest, GradientFlowsToLogits) {
 }
 
 TEST(LabelSmoothedLossTest, MismatchedShapesAreAnError) {
-  EXPECT_THROW(LabelSmoothedCrossEntropy(at::zeros({1, 2, 4}), at::zeros({1, 3}, at::kLong), 0.1, 0),
-               c10::Error);
+  EXPECT_THROW(
+      LabelSmoothedCrossEntropy(at::zeros({1, 2, 4}), at::zeros({1, 3}, at::kLong), 0.1, 0),
+      c10::Error);
 }
 
 }  // namespace

@@ -32,13 +32,12 @@ TEST(OptionValuesTest, DefaultsWhenNothingGiven) {
 }
 
 TEST(OptionValuesTest, ParsesGivenValuesOfEveryType) {
-  absl::StatusOr<OptionValues> values = OptionValues::Parse(
-      "optimizer 'x'", Specs(),
-      {{"beta2", "0.98"},
-       {"warmup", " 8000 "},
-       {"amsgrad", "true"},
-       {"mode", "decoupled"},
-       {"betas", "0.9, 0.98"}});
+  absl::StatusOr<OptionValues> values = OptionValues::Parse("optimizer 'x'", Specs(),
+                                                            {{"beta2", "0.98"},
+                                                             {"warmup", " 8000 "},
+                                                             {"amsgrad", "true"},
+                                                             {"mode", "decoupled"},
+                                                             {"betas", "0.9, 0.98"}});
   ASSERT_TRUE(values.ok()) << values.status();
   EXPECT_DOUBLE_EQ(values->GetDouble("beta2"), 0.98);
   EXPECT_EQ(values->GetInt("warmup"), 8000);
@@ -51,9 +50,9 @@ TEST(OptionValuesTest, ResolvedListsEveryOptionInDeclarationOrder) {
   absl::StatusOr<OptionValues> values =
       OptionValues::Parse("optimizer 'x'", Specs(), {{"beta2", "1e-8"}});
   ASSERT_TRUE(values.ok());
-  EXPECT_THAT(values->Resolved(), ElementsAre(Pair("beta2", "1e-08"), Pair("warmup", "4000"),
-                                              Pair("amsgrad", "false"), Pair("mode", "l2"),
-                                              Pair("betas", "0.9,0.999")));
+  EXPECT_THAT(values->Resolved(),
+              ElementsAre(Pair("beta2", "1e-08"), Pair("warmup", "4000"), Pair("amsgrad", "false"),
+                          Pair("mode", "l2"), Pair("betas", "0.9,0.999")));
 }
 
 TEST(OptionValuesTest, UnknownOptionNamesOwnerAndClosestMatch) {

@@ -21,10 +21,11 @@ std::unique_ptr<Thing> MakeThing(const OptionValues&) { return std::make_unique<
 class PluginOptionsTest : public ::testing::Test {
  protected:
   PluginOptionsTest() : optimizers_("optimizer", "toy"), schedules_("lr_scheduler", "toy") {
-    Add(optimizers_, "sgd", {OptionSpec::Double("momentum", 0, ""),
-                             OptionSpec::Double("weight_decay", 0, "")});
-    Add(optimizers_, "adam", {OptionSpec::Doubles("betas", {0.9, 0.999}, ""),
-                              OptionSpec::Double("weight_decay", 0, "")});
+    Add(optimizers_, "sgd",
+        {OptionSpec::Double("momentum", 0, ""), OptionSpec::Double("weight_decay", 0, "")});
+    Add(optimizers_, "adam",
+        {OptionSpec::Doubles("betas", {0.9, 0.999}, ""),
+         OptionSpec::Double("weight_decay", 0, "")});
     Add(schedules_, "inverse_sqrt", {OptionSpec::Int("warmup_updates", 4000, "")});
     Add(schedules_, "constant", {});
   }
@@ -75,8 +76,7 @@ TEST_F(PluginOptionsTest, NothingGivenGivesEmptyMaps) {
 TEST_F(PluginOptionsTest, AllPluginOptionsListsOwnersOfSharedNames) {
   absl::StatusOr<std::map<std::string, DeclaredOption>> all = AllPluginOptions();
   ASSERT_TRUE(all.ok()) << all.status();
-  EXPECT_THAT(all->at("weight_decay").owners,
-              ElementsAre("optimizer 'adam'", "optimizer 'sgd'"));
+  EXPECT_THAT(all->at("weight_decay").owners, ElementsAre("optimizer 'adam'", "optimizer 'sgd'"));
 }
 
 TEST_F(PluginOptionsTest, SharedNameWithDifferentTypesIsRejected) {

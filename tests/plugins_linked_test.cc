@@ -22,8 +22,8 @@ TEST(PluginsLinkedTest, EveryScheduleIsRegistered) {
 }
 
 TEST(PluginsLinkedTest, EveryInitializerIsRegistered) {
-  EXPECT_THAT(Initializers().Names(),
-              IsSupersetOf({"admin", "admin_closed_form", "default", "deepnorm", "looklinear", "tfixup"}));
+  EXPECT_THAT(Initializers().Names(), IsSupersetOf({"admin", "admin_closed_form", "default",
+                                                    "deepnorm", "looklinear", "tfixup"}));
 }
 
 TEST(PluginsLinkedTest, EveryFamilyIsListed) {

@@ -33,7 +33,9 @@ class RegistryTest : public ::testing::Test {
   RegistryTest() : registry_("optimizer", "toy family") {
     for (const char* name : {"sgd", "adam", "radam"}) {
       EXPECT_TRUE(registry_
-                      .Add({name, std::string("the ") + name, {OptionSpec::String("greeting", "hello", "")},
+                      .Add({name,
+                            std::string("the ") + name,
+                            {OptionSpec::String("greeting", "hello", "")},
                             std::string("test.cc:") + name},
                            MakeHello)
                       .ok());
@@ -88,8 +90,8 @@ TEST_F(RegistryTest, FactoryErrorsReachTheCaller) {
   GreeterRegistry registry("greeter", "toy");
   ASSERT_TRUE(registry
                   .Add({"picky", "", {}, "here"},
-                       [](const OptionValues&, const std::string& who)
-                           -> absl::StatusOr<std::unique_ptr<Greeter>> {
+                       [](const OptionValues&,
+                          const std::string& who) -> absl::StatusOr<std::unique_ptr<Greeter>> {
                          return absl::InvalidArgumentError("greeter 'picky': no " + who);
                        })
                   .ok());

@@ -1,9 +1,8 @@
 // Greedy and beam search on a small random model.
 #include "core/sequence_generator.h"
 
-#include <gtest/gtest.h>
-
 #include <ATen/ATen.h>
+#include <gtest/gtest.h>
 
 namespace core {
 namespace {
@@ -45,9 +44,8 @@ std::vector<int64_t> GreedyByRecomputation(Transformer& model, const at::Tensor&
   const EncoderOutput encoded = model->Encode(source);
   std::vector<int64_t> prefix = {kEos};
   for (int64_t step = 0; step <= max_length; ++step) {
-    at::Tensor log_probs =
-        at::log_softmax(model->Decode(at::tensor(prefix, at::kLong).view({1, -1}), encoded)[0][-1],
-                        -1);
+    at::Tensor log_probs = at::log_softmax(
+        model->Decode(at::tensor(prefix, at::kLong).view({1, -1}), encoded)[0][-1], -1);
     log_probs[kPad] = -INFINITY;
     if (step == 0) log_probs[kEos] = -INFINITY;
     int64_t token = log_probs.argmax().item<int64_t>();

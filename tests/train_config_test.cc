@@ -1,12 +1,12 @@
 #include "core/train_config.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "absl/status/status.h"
 
@@ -66,10 +66,10 @@ TEST(TrainConfigTest, TrainerPluginDefaultsOnlyReachPluginsThatTakeThem) {
 }
 
 TEST(TrainConfigTest, CommandLineWinsOverConfigFile) {
-  const std::string path = WriteTempFile(
-      "wins.ini",
-      "# a comment\n[train]\nmax_tokens = 1000\nlr = 0.01\n; another\nseed = 9\n"
-      "optimizer = adam\nbetas = 0.8,0.9\n");
+  const std::string path =
+      WriteTempFile("wins.ini",
+                    "# a comment\n[train]\nmax_tokens = 1000\nlr = 0.01\n; another\nseed = 9\n"
+                    "optimizer = adam\nbetas = 0.8,0.9\n");
   absl::StatusOr<ParsedTrainConfig> parsed = ParseTrainConfig(
       {"--config=" + path, "--max_tokens=2000", "--betas=0.7,0.95", "--max_updates=5"});
   ASSERT_TRUE(parsed.ok()) << parsed.status();
@@ -112,12 +112,12 @@ TEST(TrainConfigTest, UnknownFlagSuggestsTheClosest) {
 }
 
 TEST(TrainConfigTest, BadValuesNameTheFlag) {
-  for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
-           {"max_tokens", "lots"},
-           {"lr", "fast"},
-           {"share_all_embeddings", "maybe"},
-           {"encoder_residual", "sideways"},
-           {"seed", "1.5"}}) {
+  for (const auto& [flag, value] :
+       std::vector<std::pair<std::string, std::string>>{{"max_tokens", "lots"},
+                                                        {"lr", "fast"},
+                                                        {"share_all_embeddings", "maybe"},
+                                                        {"encoder_residual", "sideways"},
+                                                        {"seed", "1.5"}}) {
     absl::StatusOr<ParsedTrainConfig> parsed =
         ParseTrainConfig({"--" + flag + "=" + value, "--max_updates=3"});
     ASSERT_FALSE(parsed.ok()) << flag;
@@ -136,9 +136,9 @@ TEST(TrainConfigTest, BadValueInConfigFileNamesFileAndLine) {
 }
 
 TEST(TrainConfigTest, OutOfRangeValuesAreRejected) {
-  for (const std::string flag : {"--max_tokens=0", "--update_freq=0", "--lr=0",
-                                  "--label_smoothing=1", "--clip_norm=-1", "--beam_size=0",
-                                  "--log_interval=0"}) {
+  for (const std::string flag :
+       {"--max_tokens=0", "--update_freq=0", "--lr=0", "--label_smoothing=1", "--clip_norm=-1",
+        "--beam_size=0", "--log_interval=0"}) {
     absl::StatusOr<ParsedTrainConfig> parsed = ParseTrainConfig({flag, "--max_updates=3"});
     ASSERT_FALSE(parsed.ok()) << flag;
     const std::string name = flag.substr(0, flag.find('='));
@@ -191,13 +191,26 @@ TEST(TrainConfigTest, UnknownPluginNameIsRejected) {
 }
 
 TEST(TrainConfigTest, FormattedConfigReadsBackToTheSameResolvedMap) {
-  absl::StatusOr<ParsedTrainConfig> original = ParseTrainConfig(
-      {"--run_dir=/tmp/somewhere", "--max_tokens=1234", "--encoder_layers=2",
-       "--decoder_layers=3", "--encoder_residual=pre", "--decoder_residual=pre",
-       "--init=default", "--optimizer=adam", "--betas=0.9,0.98", "--eps=1e-09",
-       "--lr_scheduler=inverse_sqrt", "--warmup_updates=8000", "--lr=0.0007",
-       "--dropout=0.3", "--label_smoothing=0.1", "--clip_norm=0.5", "--max_updates=100",
-       "--max_time=3.25", "--share_all_embeddings=true", "--divergence_ratio=1.5"});
+  absl::StatusOr<ParsedTrainConfig> original = ParseTrainConfig({"--run_dir=/tmp/somewhere",
+                                                                 "--max_tokens=1234",
+                                                                 "--encoder_layers=2",
+                                                                 "--decoder_layers=3",
+                                                                 "--encoder_residual=pre",
+                                                                 "--decoder_residual=pre",
+                                                                 "--init=default",
+                                                                 "--optimizer=adam",
+                                                                 "--betas=0.9,0.98",
+                                                                 "--eps=1e-09",
+                                                                 "--lr_scheduler=inverse_sqrt",
+                                                                 "--warmup_updates=8000",
+                                                                 "--lr=0.0007",
+                                                                 "--dropout=0.3",
+                                                                 "--label_smoothing=0.1",
+                                                                 "--clip_norm=0.5",
+                                                                 "--max_updates=100",
+                                                                 "--max_time=3.25",
+                                                                 "--share_all_embeddings=true",
+                                                                 "--divergence_ratio=1.5"});
   ASSERT_TRUE(original.ok()) << original.status();
   const std::string ini = FormatConfigIni(original->resolved);
   const std::string path = WriteTempFile("roundtrip.ini", ini);

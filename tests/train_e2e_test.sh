@@ -180,7 +180,7 @@ build_dataset() {
 
 # 1. A run completes with every file a researcher looks at.
 case_run_completes() {
-  train_in done --max_updates=30
+  train_in done --max_updates=30 --bleu_interval=15
   expect_rc done $? 0 "$tmp/done.err"
   local dir="$tmp/done"
   expect_in "$dir/status.json" '"state":"done"'
@@ -192,6 +192,7 @@ case_run_completes() {
   expect_in "$dir/metrics.jsonl" '"type":"valid","update":30,'
   expect_in "$dir/metrics.jsonl" '"type":"bleu","split":"valid"'
   expect_in "$dir/metrics.jsonl" '"type":"bleu","split":"test"'
+  expect_in "$dir/metrics.jsonl" '"type":"valid_bleu","update":15,'
   expect_files "$dir" config.ini train.log metrics.jsonl checkpoint_last.pt checkpoint_best.pt \
     profile.ratio.init valid.hyp test.hyp
   expect_in "$dir/config.ini" "init = admin"

@@ -23,9 +23,12 @@ ModelOptions GoldenLayerOptions(ResidualMode mode) {
 void CopyGoldenWeights(EncoderLayer& layer, std::map<std::string, at::Tensor>& golden) {
   at::NoGradGuard no_grad;
   const std::pair<torch::nn::Linear, std::string> linears[] = {
-      {layer->self_attn->q_proj, "q_proj"}, {layer->self_attn->k_proj, "k_proj"},
-      {layer->self_attn->v_proj, "v_proj"}, {layer->self_attn->out_proj, "out_proj"},
-      {layer->ffn->fc1, "fc1"},             {layer->ffn->fc2, "fc2"}};
+      {layer->self_attn->q_proj, "q_proj"},
+      {layer->self_attn->k_proj, "k_proj"},
+      {layer->self_attn->v_proj, "v_proj"},
+      {layer->self_attn->out_proj, "out_proj"},
+      {layer->ffn->fc1, "fc1"},
+      {layer->ffn->fc2, "fc2"}};
   for (const auto& [linear, name] : linears) {
     linear->weight.copy_(golden.at(name + ".weight"));
     linear->bias.copy_(golden.at(name + ".bias"));

@@ -1,10 +1,9 @@
 // The whole encoder-decoder: shapes, masks, residual modes, names, observer, bad input.
 #include "core/transformer.h"
 
+#include <ATen/ATen.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <ATen/ATen.h>
 
 #include "core/residual.h"
 
@@ -239,7 +238,9 @@ TEST(TransformerTest, BadInputGivesClearErrors) {
               HasSubstr("source token id 50 is outside the vocabulary [0, 50)"));
   EXPECT_THAT(ErrorOf([&] { model->forward(good, good.clone().fill_(-3)); }),
               HasSubstr("target token id -3 is outside the vocabulary"));
-  EXPECT_THAT(ErrorOf([&] { model->forward(at::zeros({0, 4}, at::kLong), good); }),
+  EXPECT_THAT(ErrorOf([&] {
+                model->forward(at::zeros({0, 4}, at::kLong), good);
+              }),
               HasSubstr("empty source batch"));
   EXPECT_THAT(ErrorOf([&] { model->forward(good, RandomTokens(3, 4, 22)); }),
               HasSubstr("source batch has 2 sentences but target batch has 3"));

@@ -6,13 +6,13 @@
 //                  profile on the first training batch), for each depth in --depths; writes
 //                  <output_dir>/profile.<N>L-<N>L.ratio.init in the reference format and
 //                  prints the first and last ω of each chain.
+#include <glog/logging.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
-
-#include <glog/logging.h>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
@@ -60,8 +60,9 @@ absl::StatusOr<AnalyzeFlags> TakeAnalyzeFlags(std::vector<std::string>& args) {
   }
   args = rest;
   if (flags.report != "omega_profile") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--report=", flags.report.empty() ? "(missing)" : flags.report, ": known reports: omega_profile"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--report=", flags.report.empty() ? "(missing)" : flags.report,
+                     ": known reports: omega_profile"));
   }
   return flags;
 }
@@ -98,9 +99,10 @@ absl::Status OmegaProfile(const AnalyzeFlags& flags, core::TrainConfig config) {
     }
     for (const auto& [stack, chain] :
          {std::pair{"encoder", &profile.encoder}, std::pair{"decoder", &profile.decoder}}) {
-      absl::PrintF("%-8s %-7s %9.4f %9.4f %9.4f %9d  %s\n", absl::StrFormat("%dL-%dL", depth, depth),
-                   stack, chain->front(), chain->size() > 1 ? (*chain)[1] : chain->front(),
-                   chain->back(), chain->size(), path);
+      absl::PrintF("%-8s %-7s %9.4f %9.4f %9.4f %9d  %s\n",
+                   absl::StrFormat("%dL-%dL", depth, depth), stack, chain->front(),
+                   chain->size() > 1 ? (*chain)[1] : chain->front(), chain->back(), chain->size(),
+                   path);
     }
   }
   return absl::OkStatus();

@@ -2,12 +2,12 @@
 //
 // Exit codes: 0 done, 1 error, 2 usage or configuration, 3 diverged, 130 SIGINT,
 // 143 SIGTERM (a checkpoint was written: re-run the same command to resume).
+#include <glog/logging.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
-
-#include <glog/logging.h>
 
 #include "absl/status/status.h"
 #include "core/openmp_env.h"
@@ -45,8 +45,8 @@ int main(int argc, char** argv) {
     return core::kExitError;
   }
   const core::RunStatus& status = outcome->status;
-  std::cout << "run " << status.state << " (" << status.exit_reason << ") after "
-            << status.updates << " updates; valid BLEU " << status.valid_bleu << ", test BLEU "
-            << status.test_bleu << "; run directory: " << outcome->run_dir << "\n";
+  std::cout << "run " << status.state << " (" << status.exit_reason << ") after " << status.updates
+            << " updates; valid BLEU " << status.valid_bleu << ", test BLEU " << status.test_bleu
+            << "; run directory: " << outcome->run_dir << "\n";
   return outcome->exit_code;
 }
