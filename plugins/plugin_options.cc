@@ -62,7 +62,8 @@ absl::StatusOr<std::vector<OptionMap>> AssignPluginOptions(const std::vector<Plu
     }
     return absl::InvalidArgumentError(
         absl::StrCat("--", name, " is an option of ", absl::StrJoin(declared->second.owners, ", "),
-                     "; the chosen ", absl::StrJoin(chosen_names, " and "), " do not take it"));
+                     "; the chosen ", absl::StrJoin(chosen_names, " and "),
+                     chosen_names.size() == 1 ? " does not take it" : " do not take it"));
   }
   return assigned;
 }
