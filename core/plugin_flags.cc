@@ -1,5 +1,6 @@
 #include "core/plugin_flags.h"
 
+#include <iostream>
 #include <map>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "plugins/closest_match.h"
+#include "plugins/listing.h"
 #include "plugins/plugin_options.h"
 
 namespace core {
@@ -79,6 +81,37 @@ plugins::OptionMap GivenPluginOptions(const po::options_description& plugin_flag
     if (values.count(name) > 0) given[name] = values[name].as<std::string>();
   }
   return given;
+}
+
+absl::StatusOr<PluginToolCommandLine> ParsePluginToolCommandLine(
+    int argc, const char* const argv[], po::options_description& flags,
+    const std::vector<std::string>& required) {
+  flags.add_options()("help", "print this help")(
+      "list_plugins", "print every linked plugin with its options and their defaults");
+  po::options_description plugin_flags("plugin options (each taken by the plugins it names)");
+  if (absl::Status status = AddPluginOptionFlags(plugin_flags); !status.ok()) return status;
+  flags.add(plugin_flags);
+  absl::StatusOr<po::variables_map> values = ParseFlags(argc, argv, flags);
+  if (!values.ok()) return values.status();
+  PluginToolCommandLine command_line;
+  command_line.values = *std::move(values);
+  if (command_line.values.count("help") > 0) {
+    std::cout << flags;
+    command_line.answered = true;
+    return command_line;
+  }
+  if (command_line.values.count("list_plugins") > 0) {
+    std::cout << plugins::FormatPluginListing();
+    command_line.answered = true;
+    return command_line;
+  }
+  for (const std::string& name : required) {
+    if (command_line.values.count(name) == 0) {
+      return absl::InvalidArgumentError(absl::StrCat("--", name, " is required"));
+    }
+  }
+  command_line.plugin_options = GivenPluginOptions(plugin_flags, command_line.values);
+  return command_line;
 }
 
 }  // namespace core

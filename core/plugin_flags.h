@@ -17,6 +17,8 @@
 #define CORE_PLUGIN_FLAGS_H_
 
 #include <boost/program_options.hpp>
+#include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -41,6 +43,22 @@ absl::StatusOr<boost::program_options::variables_map> ParseFlags(
 plugins::OptionMap GivenPluginOptions(
     const boost::program_options::options_description& plugin_flags,
     const boost::program_options::variables_map& values);
+
+// The command line of a tool that builds one plugin (optim_replay, lr_trace): the tool's own
+// `flags`, plus --help, --list_plugins and every plugin option.
+struct PluginToolCommandLine {
+  boost::program_options::variables_map values;
+  // The plugin options the user set.
+  plugins::OptionMap plugin_options;
+  // True when --help or --list_plugins was answered: the tool should exit successfully.
+  bool answered = false;
+};
+
+// Parses the command line; prints the help or the plugin listing when asked. Errors for
+// unknown flags and for each of `required` that is missing ("--steps is required").
+absl::StatusOr<PluginToolCommandLine> ParsePluginToolCommandLine(
+    int argc, const char* const argv[], boost::program_options::options_description& flags,
+    const std::vector<std::string>& required);
 
 }  // namespace core
 

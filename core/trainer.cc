@@ -433,9 +433,13 @@ absl::StatusOr<TrainOutcome> Trainer::State::Train() {
           s.model->forward(batch.source, batch.decoder_input), batch.target, config.label_smoothing,
           s.train->model().pad_id());
       sums.loss.backward();
-      loss_sum += sums.loss.item<double>();
-      nll_sum += sums.nll.item<double>();
-      tokens += sums.tokens.item<int64_t>();
+      // One device-to-host copy for the three sums (each .item() would sync a GPU).
+      const at::Tensor host = at::stack({sums.loss.detach().to(at::kDouble),
+                                         sums.nll.to(at::kDouble), sums.tokens.to(at::kDouble)})
+                                  .cpu();
+      loss_sum += host[0].item<double>();
+      nll_sum += host[1].item<double>();
+      tokens += static_cast<int64_t>(host[2].item<double>());
     }
     for (at::Tensor& p : s.parameters) {
       if (p.grad().defined()) p.grad().div_(static_cast<double>(tokens));

@@ -12,7 +12,7 @@ namespace {
 
 // Clear errors for token tensors a user or a data bug may pass.
 void CheckTokens(const torch::Tensor& tokens, const ModelOptions& options, int64_t vocab_size,
-                 const char* what) {
+                 const char* what, bool right_padded) {
   TORCH_CHECK(tokens.dim() == 2, what, " tokens must be [batch, length], got shape ",
               tokens.sizes());
   TORCH_CHECK(tokens.scalar_type() == at::kLong, what, " tokens must be int64, got ",
@@ -21,12 +21,20 @@ void CheckTokens(const torch::Tensor& tokens, const ModelOptions& options, int64
               tokens.sizes(), ")");
   TORCH_CHECK(tokens.size(1) <= options.max_positions, what, " length ", tokens.size(1),
               " exceeds max_positions = ", options.max_positions);
-  const int64_t lowest = tokens.min().item<int64_t>();
-  const int64_t highest = tokens.max().item<int64_t>();
-  TORCH_CHECK(lowest >= 0 && highest < vocab_size, what, " token id ",
-              lowest < 0 ? lowest : highest, " is outside the vocabulary [0, ", vocab_size, ")");
-  TORCH_CHECK(tokens.ne(options.pad_id).any(/*dim=*/1).all().item<bool>(), what,
-              " batch has a sequence made only of padding");
+  // One device-to-host copy for all value checks: on a GPU each .item() is a sync.
+  const at::Tensor real = tokens.ne(options.pad_id);
+  const at::Tensor summary =
+      at::stack({tokens.min(), tokens.max(), real.any(/*dim=*/1).all().to(at::kLong),
+                 real.select(1, 0).all().to(at::kLong)})
+          .cpu();
+  const int64_t* value = summary.data_ptr<int64_t>();
+  TORCH_CHECK(value[0] >= 0 && value[1] < vocab_size, what, " token id ",
+              value[0] < 0 ? value[0] : value[1], " is outside the vocabulary [0, ", vocab_size,
+              ")");
+  TORCH_CHECK(value[2] != 0, what, " batch has a sequence made only of padding");
+  // Causal attention cannot skip leading padding: a row's first query would see no key.
+  TORCH_CHECK(!right_padded || value[3] != 0, what,
+              " tokens must be right-padded (a row starts with padding)");
 }
 
 torch::nn::Embedding MakeEmbedding(int64_t vocab_size, const ModelOptions& options) {
@@ -66,7 +74,8 @@ TransformerEncoderImpl::TransformerEncoderImpl(const ModelOptions& options) : op
 
 EncoderOutput TransformerEncoderImpl::forward(const torch::Tensor& source_tokens,
                                               SublayerObserver* observer) {
-  CheckTokens(source_tokens, options_, options_.source_vocab_size, "source");
+  CheckTokens(source_tokens, options_, options_.source_vocab_size, "source",
+              /*right_padded=*/false);
   const torch::Tensor padding_mask = source_tokens.eq(options_.pad_id);
   torch::Tensor x =
       EmbedTokens(embed_tokens, source_tokens, PositionsOf(source_tokens, options_.pad_id),
@@ -105,16 +114,15 @@ TransformerDecoderImpl::TransformerDecoderImpl(const ModelOptions& options,
 torch::Tensor TransformerDecoderImpl::forward(const torch::Tensor& previous_tokens,
                                               const EncoderOutput& encoder_output,
                                               SublayerObserver* observer, DecoderState* state) {
-  CheckTokens(previous_tokens, options_, options_.target_vocab_size, "target");
+  // Step-by-step decoding feeds single tokens, never padding.
+  CheckTokens(previous_tokens, options_, options_.target_vocab_size, "target",
+              /*right_padded=*/state == nullptr);
   TORCH_CHECK(previous_tokens.size(0) == encoder_output.states.size(0), "source batch has ",
               encoder_output.states.size(0), " sentences but target batch has ",
               previous_tokens.size(0));
   torch::Tensor padding_mask;
   torch::Tensor positions;
   if (state == nullptr) {
-    // Causal attention cannot skip leading padding: a row's first query would see no key.
-    TORCH_CHECK(previous_tokens.select(1, 0).ne(options_.pad_id).all().item<bool>(),
-                "target tokens must be right-padded (a row starts with padding)");
     padding_mask = previous_tokens.eq(options_.pad_id);
     positions = PositionsOf(previous_tokens, options_.pad_id);
   } else {

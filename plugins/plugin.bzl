@@ -25,3 +25,16 @@ def plugin_library(name, srcs, deps = [], **kwargs):
         alwayslink = True,
         **kwargs
     )
+
+def plugin_group(name, deps, **kwargs):
+    """Every plugin of a directory in one target (what the tools link), linked whole.
+
+    A group has no code of its own; alwayslink keeps it correct should a plugin ever be
+    listed through a plain library.
+    """
+    native.cc_library(
+        name = name,
+        deps = deps,
+        alwayslink = True,
+        **kwargs
+    )

@@ -15,7 +15,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "core/plugin_flags.h"
-#include "plugins/listing.h"
 #include "plugins/lr_schedule.h"
 #include "plugins/plugin_options.h"
 
@@ -33,43 +32,28 @@ int Fail(const std::string& message) {
 int main(int argc, char** argv) {
   const plugins::LrScheduleContext defaults;
   po::options_description flags("lr_trace flags");
-  flags.add_options()("help", "print this help")(
-      "list_plugins", "print every linked plugin with its options and their defaults")(
-      "lr_scheduler", po::value<std::string>(), "the schedule plugin (see --list_plugins)")(
+  flags.add_options()("lr_scheduler", po::value<std::string>(),
+                      "the schedule plugin (see --list_plugins)")(
       "lr", po::value<double>()->default_value(defaults.lr, absl::StrCat(defaults.lr)),
       "peak learning rate")("max_updates",
                             po::value<int64_t>()->default_value(defaults.max_updates),
                             "planned number of updates (decaying schedules need > 0)")(
       "steps", po::value<int64_t>(), "how many updates to print, >= 0");
-  po::options_description plugin_flags("plugin options (each taken by the plugins it names)");
-  if (absl::Status status = core::AddPluginOptionFlags(plugin_flags); !status.ok()) {
-    return Fail(status.ToString());
-  }
-  flags.add(plugin_flags);
-
-  absl::StatusOr<po::variables_map> values = core::ParseFlags(argc, argv, flags);
-  if (!values.ok()) return Fail(std::string(values.status().message()));
-  if (values->count("help") > 0) {
-    std::cout << flags;
-    return EXIT_SUCCESS;
-  }
-  if (values->count("list_plugins") > 0) {
-    std::cout << plugins::FormatPluginListing();
-    return EXIT_SUCCESS;
-  }
-  for (const char* name : {"lr_scheduler", "steps"}) {
-    if (values->count(name) == 0) return Fail(absl::StrCat("--", name, " is required"));
-  }
-  const int64_t steps = (*values)["steps"].as<int64_t>();
+  absl::StatusOr<core::PluginToolCommandLine> command_line =
+      core::ParsePluginToolCommandLine(argc, argv, flags, {"lr_scheduler", "steps"});
+  if (!command_line.ok()) return Fail(std::string(command_line.status().message()));
+  if (command_line->answered) return EXIT_SUCCESS;
+  const po::variables_map& values = command_line->values;
+  const int64_t steps = values["steps"].as<int64_t>();
   if (steps < 0) return Fail(absl::StrCat("--steps = ", steps, " must be >= 0"));
-  const std::string schedule_name = (*values)["lr_scheduler"].as<std::string>();
+  const std::string schedule_name = values["lr_scheduler"].as<std::string>();
   absl::StatusOr<std::vector<plugins::OptionMap>> options = plugins::AssignPluginOptions(
-      {{&plugins::LrSchedules(), schedule_name}}, core::GivenPluginOptions(plugin_flags, *values));
+      {{&plugins::LrSchedules(), schedule_name}}, command_line->plugin_options);
   if (!options.ok()) return Fail(std::string(options.status().message()));
 
   plugins::LrScheduleContext context;
-  context.lr = (*values)["lr"].as<double>();
-  context.max_updates = (*values)["max_updates"].as<int64_t>();
+  context.lr = values["lr"].as<double>();
+  context.max_updates = values["max_updates"].as<int64_t>();
   absl::StatusOr<std::unique_ptr<plugins::LrSchedule>> schedule =
       plugins::LrSchedules().Create(schedule_name, (*options)[0], context);
   if (!schedule.ok()) return Fail(std::string(schedule.status().message()));

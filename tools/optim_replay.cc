@@ -24,7 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "core/plugin_flags.h"
-#include "plugins/listing.h"
+#include "core/user_path.h"
 #include "plugins/optimizer.h"
 #include "plugins/plugin_options.h"
 
@@ -90,14 +90,6 @@ absl::StatusOr<ReplayInput> ReadReplayInput(const std::string& path) {
   return input;
 }
 
-// `bazel run` starts the tool in its runfiles tree: a relative path is the user's, relative to
-// the directory bazel was run from.
-std::string UserPath(const std::string& path) {
-  const char* directory = std::getenv("BUILD_WORKING_DIRECTORY");
-  if (directory == nullptr || path.empty() || path[0] == '/') return path;
-  return absl::StrCat(directory, "/", path);
-}
-
 int Fail(const std::string& message) {
   std::cerr << "optim_replay: " << message << "\n";
   return EXIT_FAILURE;
@@ -107,45 +99,30 @@ int Fail(const std::string& message) {
 
 int main(int argc, char** argv) {
   po::options_description flags("optim_replay flags");
-  flags.add_options()("help", "print this help")(
-      "list_plugins", "print every linked plugin with its options and their defaults")(
-      "optimizer", po::value<std::string>(), "the optimizer plugin (see --list_plugins)")(
+  flags.add_options()("optimizer", po::value<std::string>(),
+                      "the optimizer plugin (see --list_plugins)")(
       "lr",
       po::value<double>()->default_value(plugins::OptimizerContext().lr,
                                          absl::StrCat(plugins::OptimizerContext().lr)),
       "learning rate")(
       "input", po::value<std::string>(),
       "file: P, then P initial values, then P gradient values per step, one line each");
-  po::options_description plugin_flags("plugin options (each taken by the plugins it names)");
-  if (absl::Status status = core::AddPluginOptionFlags(plugin_flags); !status.ok()) {
-    return Fail(status.ToString());
-  }
-  flags.add(plugin_flags);
-
-  absl::StatusOr<po::variables_map> values = core::ParseFlags(argc, argv, flags);
-  if (!values.ok()) return Fail(std::string(values.status().message()));
-  if (values->count("help") > 0) {
-    std::cout << flags;
-    return EXIT_SUCCESS;
-  }
-  if (values->count("list_plugins") > 0) {
-    std::cout << plugins::FormatPluginListing();
-    return EXIT_SUCCESS;
-  }
-  for (const char* name : {"optimizer", "input"}) {
-    if (values->count(name) == 0) return Fail(absl::StrCat("--", name, " is required"));
-  }
-  const std::string optimizer_name = (*values)["optimizer"].as<std::string>();
+  absl::StatusOr<core::PluginToolCommandLine> command_line =
+      core::ParsePluginToolCommandLine(argc, argv, flags, {"optimizer", "input"});
+  if (!command_line.ok()) return Fail(std::string(command_line.status().message()));
+  if (command_line->answered) return EXIT_SUCCESS;
+  const po::variables_map& values = command_line->values;
+  const std::string optimizer_name = values["optimizer"].as<std::string>();
   absl::StatusOr<std::vector<plugins::OptionMap>> options = plugins::AssignPluginOptions(
-      {{&plugins::Optimizers(), optimizer_name}}, core::GivenPluginOptions(plugin_flags, *values));
+      {{&plugins::Optimizers(), optimizer_name}}, command_line->plugin_options);
   if (!options.ok()) return Fail(std::string(options.status().message()));
   absl::StatusOr<ReplayInput> input =
-      ReadReplayInput(UserPath((*values)["input"].as<std::string>()));
+      ReadReplayInput(core::ResolveUserPath(values["input"].as<std::string>()));
   if (!input.ok()) return Fail(std::string(input.status().message()));
 
   plugins::OptimizerContext context;
   context.parameters = {torch::tensor(input->initial, torch::kFloat64).requires_grad_()};
-  context.lr = (*values)["lr"].as<double>();
+  context.lr = values["lr"].as<double>();
   absl::StatusOr<std::unique_ptr<torch::optim::Optimizer>> optimizer =
       plugins::Optimizers().Create(optimizer_name, (*options)[0], context);
   if (!optimizer.ok()) return Fail(std::string(optimizer.status().message()));
