@@ -124,11 +124,26 @@ void Batcher::EnsurePlan(int64_t epoch) {
 Batch Batcher::Next() {
   EnsurePlan(position_.epoch);
   Batch batch = MakeBatch(plan_[position_.batch_index]);
-  if (++position_.batch_index == static_cast<int64_t>(plan_.size())) {
-    ++position_.epoch;
-    position_.batch_index = 0;
-  }
+  Advance();
   return batch;
+}
+
+bool Batcher::Advance() {
+  if (++position_.batch_index < static_cast<int64_t>(plan_.size())) return false;
+  ++position_.epoch;
+  position_.batch_index = 0;
+  return true;
+}
+
+UpdateBatches Batcher::NextUpdate(int64_t batches_per_rank, int rank, int world_size) {
+  UpdateBatches update;
+  for (int64_t k = 0; k < batches_per_rank * world_size && !update.epoch_ended; ++k) {
+    EnsurePlan(position_.epoch);
+    // Other ranks' batches are only stepped over, not built.
+    if (k % world_size == rank) update.batches.push_back(MakeBatch(plan_[position_.batch_index]));
+    update.epoch_ended = Advance();
+  }
+  return update;
 }
 
 absl::Status Batcher::Restore(const DataPosition& position) {

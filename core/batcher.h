@@ -110,6 +110,13 @@ struct PaddingStats {
   double padding_fraction() const;
 };
 
+// One data-parallel rank's share of one update (Batcher::NextUpdate).
+struct UpdateBatches {
+  std::vector<Batch> batches;
+  // The update took the epoch's last batch (it may then be shorter than usual).
+  bool epoch_ended = false;
+};
+
 class Batcher {
  public:
   // `examples` must outlive the batcher and stay unchanged. Errors: no examples, a
@@ -120,6 +127,14 @@ class Batcher {
 
   // The batch at position(), then advances (into the next epoch after the last batch).
   Batch Next();
+
+  // The batches of one update for `rank` of `world_size` data-parallel ranks. The update
+  // takes the next batches_per_rank × world_size batches of the order (fewer when the epoch
+  // ends first, as one process's update does) and deals them out in turn: rank r gets the
+  // update's batches r, r + world_size, ... So the ranks' shares together are exactly the
+  // batches of one process with update_freq = batches_per_rank × world_size, and every
+  // rank advances past all of them (the same position everywhere).
+  UpdateBatches NextUpdate(int64_t batches_per_rank, int rank, int world_size);
 
   // The position of the batch Next() returns next.
   DataPosition position() const { return position_; }
@@ -143,6 +158,8 @@ class Batcher {
  private:
   Batcher(const std::vector<Example>* examples, const BatcherOptions& options, BatchSpecialIds ids);
   void EnsurePlan(int64_t epoch);
+  // Moves past the batch at position_ (planned); true when that ended its epoch.
+  bool Advance();
 
   const std::vector<Example>* examples_;
   BatcherOptions options_;

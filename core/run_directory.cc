@@ -1,12 +1,6 @@
 #include "core/run_directory.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <cctype>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -33,28 +27,15 @@ int64_t UpdateOf(const std::string& line) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<RunDirectory>> RunDirectory::Open(const std::string& path) {
-  std::error_code error;
-  std::filesystem::create_directories(path, error);
-  if (error) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("cannot create run directory ", path, ": ", error.message()));
+  absl::StatusOr<DirectoryLock> lock = DirectoryLock::Acquire(path);
+  if (absl::IsFailedPrecondition(lock.status())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "run directory ", path, " is in use by another live trainer (", lock.status().message(),
+        "); wait for it, stop it, or choose another --run_dir"));
   }
-  const std::string lock_path = path + "/.lock";
-  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("cannot open ", lock_path, ": ", std::strerror(errno)));
-  }
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    return absl::FailedPreconditionError(
-        absl::StrCat("run directory ", path, " is in use by another live trainer (", lock_path,
-                     " is locked); wait for it, stop it, or choose another --run_dir"));
-  }
-  return std::unique_ptr<RunDirectory>(new RunDirectory(path, fd));
+  if (!lock.ok()) return lock.status();
+  return std::unique_ptr<RunDirectory>(new RunDirectory(path, *std::move(lock)));
 }
-
-RunDirectory::~RunDirectory() { ::close(lock_fd_); }
 
 std::string RunDirectory::File(absl::string_view name) const {
   return absl::StrCat(path_, "/", name);

@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "core/directory_lock.h"
 #include "core/json_line.h"
 
 namespace core {
@@ -46,7 +47,6 @@ class RunDirectory {
   // Creates `path` if needed and locks it. FailedPrecondition when another live process
   // holds the lock (the lock dies with its process, so kill -9 never leaves it stale).
   static absl::StatusOr<std::unique_ptr<RunDirectory>> Open(const std::string& path);
-  ~RunDirectory();
   RunDirectory(const RunDirectory&) = delete;
   RunDirectory& operator=(const RunDirectory&) = delete;
 
@@ -62,9 +62,10 @@ class RunDirectory {
   absl::Status TruncateMetricsAfter(int64_t update) const;
 
  private:
-  RunDirectory(std::string path, int lock_fd) : path_(std::move(path)), lock_fd_(lock_fd) {}
+  RunDirectory(std::string path, DirectoryLock lock)
+      : path_(std::move(path)), lock_(std::move(lock)) {}
   std::string path_;
-  int lock_fd_;
+  DirectoryLock lock_;
 };
 
 }  // namespace core

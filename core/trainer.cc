@@ -5,11 +5,14 @@
 #include <glog/logging.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
 // clip_grad.h uses torch::Tensor without including its header: types.h must come first.
 // clang-format off
@@ -25,11 +28,15 @@
 #include "core/batch_tensors.h"
 #include "core/batcher.h"
 #include "core/checkpoint.h"
+#include "core/distributed.h"
+#include "core/distributed_env.h"
 #include "core/divergence_detector.h"
 #include "core/evaluation.h"
 #include "core/experiment.h"
 #include "core/label_smoothed_loss.h"
 #include "core/parallel_dataset.h"
+#include "core/sha256.h"
+#include "core/stable_random.h"
 #include "core/stop_signal.h"
 #include "core/text_file.h"
 #include "core/transformer.h"
@@ -114,11 +121,27 @@ absl::StatusOr<bool> PrepareMetricsForResume(const std::string& path, int64_t up
   return validated;
 }
 
+// What StopReason() returns, by code: the ranks agree on rank 0's through one maximum.
+constexpr const char* kStopReasons[] = {"", "max_updates", "max_epochs", "max_time"};
+
+// A number that differs when the ranks were started with different training flags. The
+// device and threads may differ per rank.
+int64_t ConfigFingerprint(std::map<std::string, std::string> resolved) {
+  resolved.erase("device");
+  resolved.erase("threads");
+  return static_cast<int64_t>(
+      std::stoull(Sha256Hex(FormatConfigIni(resolved)).substr(0, 15), nullptr, 16));
+}
+
 }  // namespace
 
 struct Trainer::State {
   TrainConfig config;
   std::map<std::string, std::string> resolved;
+  // The data-parallel group (a world of one without a launcher). Rank 0 alone writes the
+  // run directory: the others have no `run` and never take its lock.
+  std::unique_ptr<Distributed> dist;
+  std::string run_path;
   std::unique_ptr<RunDirectory> run;
   std::unique_ptr<FileLogSink> log_sink;
   c10::Device device = c10::Device(c10::kCPU);
@@ -151,6 +174,10 @@ struct Trainer::State {
   }
   // The loop of Run(); errors leave status.json to Run().
   absl::StatusOr<TrainOutcome> Train();
+  // Whether and why to stop before the next update, the same on every rank: the stop signal
+  // any rank got (a signal may reach one rank only), and rank 0's stop reason (max_time
+  // reads its clock).
+  absl::StatusOr<std::pair<int, std::string>> AgreeOnStop() const;
   EvaluationOptions Evaluation() const;
   absl::Status SaveCheckpoint(const std::string& name);
   absl::Status Validate();
@@ -180,6 +207,7 @@ EvaluationOptions Trainer::State::Evaluation() const {
 }
 
 absl::Status Trainer::State::SaveCheckpoint(const std::string& name) {
+  if (!run) return absl::OkStatus();
   CheckpointState saved;
   saved.updates = updates;
   saved.data_position = batcher->position();
@@ -201,10 +229,12 @@ absl::Status Trainer::State::WriteStatus(const std::string& state, const std::st
   status.best_valid_loss =
       std::isfinite(best_valid_loss) ? best_valid_loss : std::numeric_limits<double>::quiet_NaN();
   status.train_time = TrainTime();
-  return run->WriteStatus(status);
+  return run ? run->WriteStatus(status) : absl::OkStatus();
 }
 
 absl::Status Trainer::State::Validate() {
+  // Only rank 0 validates and scores; the others wait at the next collective.
+  if (!run) return absl::OkStatus();
   absl::StatusOr<LossResult> result = EvaluateLoss(*model, *valid, Evaluation());
   if (!result.ok()) return result.status();
   validated_at = updates;
@@ -246,6 +276,7 @@ absl::StatusOr<TranslationScores> Trainer::State::Translate(const std::string& s
 }
 
 absl::Status Trainer::State::ScorePeriodicBleu() {
+  if (!run) return absl::OkStatus();
   absl::StatusOr<TranslationScores> scores = Translate("valid", *valid);
   if (!scores.ok()) return scores.status();
   // Its own type: a resume drops the final "bleu" lines it redoes, never these.
@@ -294,22 +325,51 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const ParsedTrainConfig
   s->resolved = parsed.resolved;
   const TrainConfig& config = s->config;
 
+  // A launcher's RANK/WORLD_SIZE (or srun's) make this one rank of a data-parallel run.
+  // Joining comes first, so that a rank that fails below ends the others' wait at once.
+  absl::StatusOr<DistributedEnv> env = ReadDistributedEnv(std::getenv);
+  if (!env.ok()) return env.status();
+  s->config.device = RankDevice(config.device, *env);
+  absl::StatusOr<std::unique_ptr<Distributed>> dist =
+      Distributed::Join(*env, absl::StartsWith(config.device, "cuda"));
+  if (!dist.ok()) return dist.status();
+  s->dist = *std::move(dist);
+  if (absl::Status status = s->dist->CheckSame("the training flags (all but --device and "
+                                               "--threads must be equal)",
+                                               ConfigFingerprint(s->resolved));
+      !status.ok()) {
+    return status;
+  }
+
   // Data, model and device come first: a mistyped command leaves no run directory behind.
   if (config.threads > 0) at::set_num_threads(static_cast<int>(config.threads));
   absl::StatusOr<Experiment> experiment = BuildExperiment(config, /*with_eval_splits=*/true);
   if (!experiment.ok()) return experiment.status();
-  absl::StatusOr<std::unique_ptr<RunDirectory>> run =
-      RunDirectory::Open(ResolveUserPath(config.run_dir));
-  if (!run.ok()) return run.status();
-  s->run = *std::move(run);
-  s->log_sink = std::make_unique<FileLogSink>(s->run->File("train.log"));
-  const std::string last = s->run->File("checkpoint_last.pt");
+  s->run_path = ResolveUserPath(config.run_dir);
+  if (s->dist->is_main()) {
+    absl::StatusOr<std::unique_ptr<RunDirectory>> run = RunDirectory::Open(s->run_path);
+    if (!run.ok()) return run.status();
+    s->run = *std::move(run);
+    s->run_path = s->run->path();
+    s->log_sink = std::make_unique<FileLogSink>(s->run->File("train.log"));
+  }
+  // Every rank resumes from rank 0's checkpoint: the run directory must be shared.
+  const std::string last = absl::StrCat(s->run_path, "/checkpoint_last.pt");
   const bool resuming = std::filesystem::exists(last);
-  if (!resuming) {
-    if (absl::Status status = InitializeModel(*experiment, config, s->run->path()); !status.ok()) {
+  if (absl::Status status = s->dist->CheckSame(
+          absl::StrCat("whether ", last,
+                       " exists (--run_dir must be on a filesystem all ranks share)"),
+          resuming);
+      !status.ok()) {
+    return status;
+  }
+  // Only rank 0 initializes (Admin profiles a batch and writes its profile); the weights
+  // reach the other ranks by the broadcast below.
+  if (!resuming && s->run) {
+    if (absl::Status status = InitializeModel(*experiment, config, s->run_path); !status.ok()) {
       return status;
     }
-    LOG(INFO) << "new run in " << s->run->path() << " (--init=" << config.init << ")";
+    LOG(INFO) << "new run in " << s->run_path << " (--init=" << config.init << ")";
   }
   s->device = experiment->device;
   s->train = std::move(experiment->train);
@@ -355,9 +415,22 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const ParsedTrainConfig
     if (absl::Status status = s->batcher->Restore(saved->data_position); !status.ok()) {
       return status;
     }
-    LOG(INFO) << "resuming " << s->run->path() << " at update " << s->updates << ", "
+    LOG(INFO) << "resuming " << s->run_path << " at update " << s->updates << ", "
               << saved->data_position.ToString();
   }
+  if (s->dist->world_size() > 1) {
+    std::vector<at::Tensor> weights = s->model->parameters();
+    for (const at::Tensor& buffer : s->model->buffers()) weights.push_back(buffer);
+    if (absl::Status status = s->dist->Broadcast(weights); !status.ok()) return status;
+    // Each rank its own dropout stream (rank 0 keeps the single-process one).
+    if (!s->dist->is_main()) {
+      at::manual_seed(MixSeed(MixSeed(static_cast<uint64_t>(config.seed), s->dist->rank()),
+                              static_cast<uint64_t>(s->updates)));
+    }
+  }
+  // The other ranks write nothing.
+  if (!s->run) return std::unique_ptr<Trainer>(new Trainer(std::move(s)));
+
   // A fresh start or a resume redoes every update after the checkpoint: drop their lines.
   if (absl::Status status = s->run->TruncateMetricsAfter(s->updates); !status.ok()) return status;
   if (s->updates > 0) {
@@ -375,11 +448,16 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const ParsedTrainConfig
   for (const at::Tensor& p : s->parameters) parameter_count += p.numel();
   LOG(INFO) << absl::StrFormat(
       "model: %d+%d layers, d=%d, %s/%s residuals, %.2fM parameters; %d training pairs; "
-      "device %s, %d threads",
+      "device %s, %d threads%s",
       model_options.encoder_layers, model_options.decoder_layers, model_options.embed_dim,
       ResidualModeName(model_options.encoder_residual),
       ResidualModeName(model_options.decoder_residual), parameter_count / 1e6,
-      s->train->examples().size(), s->device.str(), at::get_num_threads());
+      s->train->examples().size(), s->device.str(), at::get_num_threads(),
+      s->dist->world_size() > 1
+          ? absl::StrFormat("; %d data-parallel ranks (%s), %d batches per update",
+                            s->dist->world_size(), s->dist->backend(),
+                            config.update_freq * s->dist->world_size())
+          : "");
   if (absl::Status status = s->WriteStatus("running", ""); !status.ok()) return status;
   return std::unique_ptr<Trainer>(new Trainer(std::move(s)));
 }
@@ -398,37 +476,55 @@ absl::StatusOr<TrainOutcome> Trainer::Run() {
   return outcome;
 }
 
+absl::StatusOr<std::pair<int, std::string>> Trainer::State::AgreeOnStop() const {
+  const std::string reason = dist->is_main() ? StopReason() : "";
+  const int64_t code = std::find(std::begin(kStopReasons), std::end(kStopReasons), reason) -
+                       std::begin(kStopReasons);
+  // The other ranks contribute reason 0: the maximum is rank 0's.
+  absl::StatusOr<std::vector<int64_t>> agreed =
+      dist->Max({PendingStopSignal(), code}, "stop flags");
+  if (!agreed.ok()) return agreed.status();
+  return std::pair<int, std::string>(static_cast<int>((*agreed)[0]), kStopReasons[(*agreed)[1]]);
+}
+
 absl::StatusOr<TrainOutcome> Trainer::State::Train() {
   State& s = *this;
   const TrainConfig& config = s.config;
   InstallStopSignalHandlers();
   s.session_start = Clock::now();
-  const bool terminal = isatty(STDERR_FILENO);
+  const bool terminal = isatty(STDERR_FILENO) && dist->is_main();
   LogInterval& interval = s.log_interval;
   Clock::time_point interval_start = Clock::now();
+  // Seconds inside updates this interval; the rest is logging, validation and checkpoints
+  // (the overhead that docs/PERFORMANCE.md measures).
+  double interval_update_seconds = 0;
   std::string stop_reason;
 
-  while ((stop_reason = s.StopReason()).empty()) {
-    if (const int signal = PendingStopSignal()) {
+  while (true) {
+    absl::StatusOr<std::pair<int, std::string>> stop = s.AgreeOnStop();
+    if (!stop.ok()) return stop.status();
+    if (!(stop_reason = stop->second).empty()) break;
+    if (const int signal = stop->first) {
       if (absl::Status status = s.SaveCheckpoint("checkpoint_last.pt"); !status.ok()) return status;
       const std::string name = signal == SIGTERM ? "SIGTERM" : "SIGINT";
       LOG(INFO) << name << ": checkpoint written at update " << s.updates << "; exiting";
       if (absl::Status status = s.WriteStatus("interrupted", name); !status.ok()) return status;
       return TrainOutcome{signal == SIGTERM ? kExitTerminated : kExitInterrupted, s.status,
-                          s.run->path()};
+                          s.run_path};
     }
 
-    // One update: update_freq batches (fewer at an epoch's end), gradients summed, then
-    // divided by the update's target tokens as fairseq does.
+    // One update: update_freq batches per rank (fewer at an epoch's end), gradients summed
+    // over batches and ranks, then divided by the update's target tokens as fairseq does.
+    const Clock::time_point update_start = Clock::now();
     s.model->train();
     s.optimizer->zero_grad();
     double loss_sum = 0, nll_sum = 0;
     int64_t tokens = 0;
-    bool epoch_ended = false;
-    for (int64_t k = 0; k < config.update_freq && !epoch_ended; ++k) {
-      const int64_t epoch = s.batcher->position().epoch;
-      const BatchTensors batch = ToTensors(s.batcher->Next(), s.device);
-      epoch_ended = s.batcher->position().epoch != epoch;
+    const UpdateBatches update =
+        s.batcher->NextUpdate(config.update_freq, s.dist->rank(), s.dist->world_size());
+    const bool epoch_ended = update.epoch_ended;
+    for (const Batch& next : update.batches) {
+      const BatchTensors batch = ToTensors(next, s.device);
       const LossSums sums = LabelSmoothedCrossEntropy(
           s.model->forward(batch.source, batch.decoder_input), batch.target, config.label_smoothing,
           s.train->model().pad_id());
@@ -441,6 +537,17 @@ absl::StatusOr<TrainOutcome> Trainer::State::Train() {
       nll_sum += host[1].item<double>();
       tokens += static_cast<int64_t>(host[2].item<double>());
     }
+    if (s.dist->world_size() > 1) {
+      absl::StatusOr<std::vector<double>> sums =
+          s.dist->Sum({loss_sum, nll_sum, static_cast<double>(tokens)}, "losses and tokens");
+      if (!sums.ok()) return sums.status();
+      loss_sum = (*sums)[0];
+      nll_sum = (*sums)[1];
+      tokens = static_cast<int64_t>((*sums)[2]);
+      if (absl::Status status = s.dist->AllReduceGradients(s.parameters); !status.ok()) {
+        return status;
+      }
+    }
     for (at::Tensor& p : s.parameters) {
       if (p.grad().defined()) p.grad().div_(static_cast<double>(tokens));
     }
@@ -448,15 +555,22 @@ absl::StatusOr<TrainOutcome> Trainer::State::Train() {
         s.parameters,
         config.clip_norm > 0 ? config.clip_norm : std::numeric_limits<double>::infinity());
     const double loss = loss_sum / tokens;
-    // Divergence stops before the step: checkpoint_last keeps the last good weights.
-    if (const std::string why = s.detector->Observe(loss, grad_norm); !why.empty()) {
-      LOG(WARNING) << "diverged at update " << s.updates + 1 << ": " << why;
+    // Divergence stops before the step: checkpoint_last keeps the last good weights. Every
+    // rank follows rank 0's detector (the others contribute 0 to the maximum).
+    const std::string why = s.detector->Observe(loss, grad_norm);
+    absl::StatusOr<std::vector<int64_t>> diverged =
+        s.dist->Max({s.dist->is_main() && !why.empty()}, "divergence flags");
+    if (!diverged.ok()) return diverged.status();
+    if ((*diverged)[0] != 0) {
+      LOG(WARNING) << "diverged at update " << s.updates + 1 << ": "
+                   << (why.empty() ? "rank 0's detector" : why);
       if (absl::Status status = s.WriteStatus("diverged", why); !status.ok()) return status;
-      return TrainOutcome{kExitDiverged, s.status, s.run->path()};
+      return TrainOutcome{kExitDiverged, s.status, s.run_path};
     }
     const double lr = s.schedule->LearningRate(s.updates);
     for (auto& group : s.optimizer->param_groups()) group.options().set_lr(lr);
     s.optimizer->step();
+    interval_update_seconds += SecondsSince(update_start);
     ++s.updates;
 
     interval.loss += loss_sum;
@@ -472,7 +586,7 @@ absl::StatusOr<TrainOutcome> Trainer::State::Train() {
                    config.max_updates > 0 ? absl::StrCat("/", config.max_updates).c_str() : "",
                    loss, lr, grad_norm, eta);
     }
-    if (s.updates % config.log_interval == 0) {
+    if (s.run && s.updates % config.log_interval == 0) {
       const double seconds = SecondsSince(interval_start);
       const double mean_loss = interval.loss / interval.tokens;
       const double mean_nll = interval.nll / interval.tokens;
@@ -493,12 +607,14 @@ absl::StatusOr<TrainOutcome> Trainer::State::Train() {
                                        .Add("lr", lr)
                                        .Add("grad_norm", interval.grad_norm / interval.updates)
                                        .Add("tokens_per_s", interval.tokens / seconds)
+                                       .Add("update_seconds", interval_update_seconds)
                                        .Add("elapsed", s.TrainTime()));
           !status.ok()) {
         return status;
       }
       interval = LogInterval();
       interval_start = Clock::now();
+      interval_update_seconds = 0;
     }
     const bool validate =
         config.validate_interval > 0 ? s.updates % config.validate_interval == 0 : epoch_ended;
@@ -521,13 +637,18 @@ absl::StatusOr<TrainOutcome> Trainer::State::Train() {
   }
   if (terminal) std::fprintf(stderr, "\n");
   LOG(INFO) << "stopping at update " << s.updates << ": " << stop_reason;
+  // Rank 0 validates and scores alone.
+  if (!s.run) {
+    if (absl::Status status = s.WriteStatus("done", stop_reason); !status.ok()) return status;
+    return TrainOutcome{kExitDone, s.status, s.run_path};
+  }
   if (s.validated_at != s.updates) {
     if (absl::Status status = s.Validate(); !status.ok()) return status;
   }
   if (absl::Status status = s.SaveCheckpoint("checkpoint_last.pt"); !status.ok()) return status;
   if (absl::Status status = s.ScoreBleu(); !status.ok()) return status;
   if (absl::Status status = s.WriteStatus("done", stop_reason); !status.ok()) return status;
-  return TrainOutcome{kExitDone, s.status, s.run->path()};
+  return TrainOutcome{kExitDone, s.status, s.run_path};
 }
 
 }  // namespace core

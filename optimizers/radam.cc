@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/torch_compat.h"
 #include "optimizers/checks.h"
 #include "plugins/optimizer.h"
 
@@ -151,7 +152,7 @@ class RAdam : public torch::optim::Optimizer {
         if (!param.grad().defined()) continue;
         TORCH_CHECK(!param.grad().is_sparse(), "radam does not support sparse gradients");
         std::unique_ptr<torch::optim::OptimizerParamState>& slot =
-            state_[c10::guts::to_string(param.unsafeGetTensorImpl())];
+            state_[core::torch_compat::OptimizerStateKey(param)];
         if (slot == nullptr) {
           auto fresh = std::make_unique<RAdamParamState>();
           fresh->exp_avg(torch::zeros_like(param, torch::MemoryFormat::Preserve));

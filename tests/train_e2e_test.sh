@@ -22,27 +22,7 @@ common=(--data_dir="$data" --embed_dim=32 --ffn_dim=64 --attention_heads=2 --enc
         --decoder_layers=1 --max_tokens=512 --threads=1 --bleu_sentences=10 --beam_size=2
         --log_interval=1)
 
-failed_cases=()
-case_failed=0
-
-# fail MESSAGE: marks the current case failed.
-fail() {
-  echo "  $1"
-  case_failed=1
-}
-
-# run_case FUNCTION: runs one case and prints its verdict.
-run_case() {
-  case_failed=0
-  local start=$SECONDS
-  "$1"
-  if [ "$case_failed" = 0 ]; then
-    echo "PASS: $1 ($((SECONDS - start)) s)"
-  else
-    echo "FAIL: $1"
-    failed_cases+=("$1")
-  fi
-}
+source tests/e2e_lib.sh
 
 # merge_flags FLAGS...: sets `merged` to `common` then FLAGS, where a later flag replaces an
 # earlier one of the same name (boost rejects a repeated flag).
@@ -170,13 +150,6 @@ expect_error() {
   expect_in "$tmp/$dir.err" "$message"
 }
 
-build_dataset() {
-  head -n 30000 /usr/share/trans/de-en >"$tmp/tiny.txt"
-  if ! "$prepare_data" --ding_path="$tmp/tiny.txt" --output_dir="$data" --vocab_size=500 \
-      --valid_pairs=40 --test_pairs=40 >"$tmp/prepare.out" 2>&1; then
-    fail "prepare_data failed: $(cat "$tmp/prepare.out")"
-  fi
-}
 
 # 1. A run completes with every file a researcher looks at.
 case_run_completes() {
@@ -431,7 +404,7 @@ case_incompatible_resume() {
     --max_updates=30 --encoder_layers=2
 }
 
-run_case build_dataset
+build_tiny_dataset "$prepare_data" "$data"
 if [ "${#failed_cases[@]}" != 0 ]; then
   echo "FAIL: no dataset, no test"
   exit 1
@@ -443,8 +416,4 @@ for test_case in case_run_completes case_rerun_finished_run case_config_ini_repe
     case_locked_run_dir case_corrupt_checkpoint case_incompatible_resume; do
   run_case "$test_case"
 done
-if [ "${#failed_cases[@]}" != 0 ]; then
-  echo "FAILED: ${failed_cases[*]}"
-  exit 1
-fi
-echo "PASS: all cases"
+finish_cases

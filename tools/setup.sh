@@ -25,6 +25,12 @@ PACKAGES=(
   pkg-config                    # link lines of system libraries
   trans-de-en                   # Ding dictionary: the German-English example sentences
   libsentencepiece-dev          # SentencePiece BPE training and encoding
+  cmake                         # the CMake build beside Bazel (docs/building.md), 3.24+
+  ninja-build                   # its generator
+  ccache                        # its compiler cache: a fresh clone (CI) reuses objects
+  libgloo-dev                   # c10d's Gloo headers: data-parallel training on CPU
+  slurm-wlm                     # Slurm (slurmctld, slurmd, sbatch): the sweep's Slurm executor test
+  munge                         # Slurm's authentication
 )
 
 if [ -r /etc/os-release ]; then

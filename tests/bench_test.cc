@@ -1,0 +1,133 @@
+// The bench's pieces (core/bench): the FLOP formula against a hand count, the flag and
+// result formats shared with bench/step_reference.py, child processes, and the reading of
+// a trainer's metrics.jsonl.
+#include "core/bench/bench.h"
+
+#include <fstream>
+#include <string>
+
+#include "core/bench/child_process.h"
+#include "core/bench/end_to_end.h"
+#include "core/bench/flops.h"
+#include "core/bench/step_benchmark.h"
+#include "gtest/gtest.h"
+
+namespace core::bench {
+namespace {
+
+TEST(CountStepFlopsTest, MatchesAHandCountOfEveryProduct) {
+  ModelOptions model;
+  model.embed_dim = 4;
+  model.ffn_dim = 8;
+  model.attention_heads = 2;
+  model.encoder_layers = 1;
+  model.decoder_layers = 1;
+  model.target_vocab_size = 10;
+  const BatchShape batch{/*sentences=*/2, /*source_length=*/3, /*target_length=*/5};
+  // B·S = 6 source rows, B·T = 10 target rows; [m, k] x [k, n] costs 2mkn.
+  // Encoder: q, k, v, out 4 x 2·6·4·4 = 768; scores and mix 2 x 2·(B·S)·S·d = 2 x 144 = 288;
+  //   fc1, fc2 2 x 2·6·4·8 = 768.                                             Layer: 1824.
+  // Decoder self-attention: 4 x 2·10·4·4 = 1280; scores and mix 2 x 2·10·5·4 = 800.
+  //   Encoder attention: q, out 2 x 2·10·4·4 = 640; k, v on the source 2 x 2·6·4·4 = 384;
+  //   scores and mix 2 x 2·10·3·4 = 480. fc1, fc2 2 x 2·10·4·8 = 1280.         Layer: 4864.
+  // Output projection: 2·10·4·10 = 800.                          Forward: 7488; update x3.
+  const StepFlops flops = CountStepFlops(model, batch);
+  EXPECT_DOUBLE_EQ(flops.forward, 7488);
+  EXPECT_DOUBLE_EQ(flops.update, 22464);
+
+  model.encoder_layers = 3;
+  model.decoder_layers = 2;
+  EXPECT_DOUBLE_EQ(CountStepFlops(model, batch).forward, 3 * 1824 + 2 * 4864 + 800);
+}
+
+TEST(StepFlagsTest, RoundTripsEveryOption) {
+  StepBenchmarkOptions options;
+  options.model.embed_dim = 64;
+  options.model.ffn_dim = 128;
+  options.model.attention_heads = 8;
+  options.model.encoder_layers = 2;
+  options.model.decoder_layers = 3;
+  options.model.target_vocab_size = 500;
+  options.model.encoder_residual = options.model.decoder_residual = ResidualMode::kPre;
+  options.model.dropout = 0.25;
+  options.batch = {7, 9, 11};
+  options.warmup = 2;
+  options.repeats = 4;
+  options.threads = 1;
+  options.lr = 0.5;
+  absl::StatusOr<StepBenchmarkOptions> parsed = ParseStepFlags(StepFlags(options));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(StepFlags(*parsed), StepFlags(options));
+  EXPECT_EQ(parsed->model.source_vocab_size, 500);
+  EXPECT_EQ(parsed->model.decoder_residual, ResidualMode::kPre);
+  EXPECT_EQ(parsed->batch.target_length, 11);
+}
+
+TEST(StepFlagsTest, RejectsUnknownFlagsAndBadModels) {
+  EXPECT_EQ(ParseStepFlags({"--embed_dims=4"}).status().message(), "unknown flag --embed_dims");
+  EXPECT_FALSE(ParseStepFlags({"--repeats=x"}).ok());
+  EXPECT_FALSE(ParseStepFlags({"--embed_dim=30", "--attention_heads=4"}).ok());
+}
+
+TEST(StepResultTest, ParsesWhatItFormats) {
+  StepBenchmarkResult result;
+  result.parameters = 24736;
+  result.batch_checksum = "1,2,3";
+  result.threads = 2;
+  result.seconds = {{0.5, 0.25}, {0.2, 0.1}, {0.2, 0.1}, {0.1, 0.05}};
+  result.admin_init_seconds = {0.125};
+  absl::StatusOr<StepBenchmarkResult> parsed =
+      ParseStepResult(ParseKeyValues("noise\n" + FormatStepResult(result)));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->parameters, 24736);
+  EXPECT_EQ(parsed->batch_checksum, "1,2,3");
+  EXPECT_EQ(parsed->seconds.step, result.seconds.step);
+  EXPECT_EQ(parsed->admin_init_seconds, result.admin_init_seconds);
+  EXPECT_FALSE(ParseStepResult(ParseKeyValues("parameters=3\n")).ok());
+}
+
+TEST(ParseModelShapesTest, ReadsShapesAndNamesABadOne) {
+  absl::StatusOr<std::vector<ModelShape>> shapes = ParseModelShapes("256:1024:4:6:6,8:16:2:1:2");
+  ASSERT_TRUE(shapes.ok()) << shapes.status();
+  ASSERT_EQ(shapes->size(), 2u);
+  EXPECT_EQ((*shapes)[1].decoder_layers, 2);
+  EXPECT_EQ(ParseModelShapes("256:1024:4:6").status().message(),
+            "model shape '256:1024:4:6' is not d:ffn:heads:encoder_layers:decoder_layers");
+}
+
+TEST(RunChildTest, CapturesStdoutExitCodeAndLog) {
+  const std::string log = std::string(getenv("TEST_TMPDIR")) + "/child.log";
+  absl::StatusOr<ChildResult> child =
+      RunChild({"/bin/sh", "-c", "echo a=1,2; echo \"$X\" >&2; exit 3"}, {"X=from_env"}, log);
+  ASSERT_TRUE(child.ok()) << child.status();
+  EXPECT_EQ(child->exit_code, 3);
+  EXPECT_EQ(*Numbers(ParseKeyValues(child->output), "a"), (std::vector<double>{1, 2}));
+  EXPECT_EQ(FileTail(log, 100), "from_env\n");
+  EXPECT_GT(child->peak_rss_bytes, 0);
+}
+
+TEST(ReadTrainerThroughputTest, SumsTrainLines) {
+  const std::string path = std::string(getenv("TEST_TMPDIR")) + "/metrics.jsonl";
+  std::ofstream(path)
+      << R"({"type":"train","update":10,"tokens_per_s":100,"update_seconds":8,"elapsed":10})"
+      << "\n"
+      << R"({"type":"valid","update":10,"loss":5})"
+      << "\n"
+      << R"({"type":"train","update":20,"tokens_per_s":50,"update_seconds":8,"elapsed":30})"
+      << "\n";
+  absl::StatusOr<TrainerThroughput> run = ReadTrainerThroughput(path);
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->updates, 20);
+  EXPECT_EQ(run->validations, 1);
+  EXPECT_DOUBLE_EQ(run->train_seconds, 30);
+  EXPECT_DOUBLE_EQ(run->update_seconds, 16);
+  EXPECT_DOUBLE_EQ(run->target_tokens, 100 * 10 + 50 * 20);
+  EXPECT_DOUBLE_EQ(run->overhead(), 14.0 / 16.0);
+
+  std::ofstream(path) << R"({"type":"train","update":1,"tokens_per_s":1,"elapsed":1})"
+                      << "\n";
+  EXPECT_TRUE(absl::IsInvalidArgument(ReadTrainerThroughput(path).status()));
+}
+
+}  // namespace
+}  // namespace core::bench

@@ -1,0 +1,187 @@
+#!/bin/bash
+# End to end tests of the real `sweep` binary (issue 8 "Done when") with the real `train`
+# on a tiny dataset built from the first 30,000 lines of the Debian Ding dictionary: a 2x2
+# grid with --jobs=2 writes every result file, a diverging cell is reported as `diverged`
+# while the sweep goes on, a sweep killed mid-way finishes only what was missing when run
+# again (finished cells keep their files), two sweeps cannot run one directory, SIGINT
+# stops cleanly, --collect rebuilds the results, and a bad grid names its line.
+#
+# Usage: sweep_e2e_test.sh SWEEP_BINARY TRAIN_BINARY PREPARE_DATA_BINARY
+set -u
+sweep="$1"
+train="$2"
+prepare_data="$3"
+tmp="${TEST_TMPDIR:-$(mktemp -d)}/sweep_e2e"
+rm -rf "$tmp"
+mkdir -p "$tmp"
+trap 'for pid in $(jobs -p); do kill -9 "$pid" 2>/dev/null; done' EXIT
+
+source tests/e2e_lib.sh
+
+# write_grid FILE MAX_UPDATES LRS: a 2x2 grid of tiny runs, arch (zipped) x lr.
+write_grid() {
+  cat >"$1" <<GRID
+# Two architectures x two learning rates, tiny models.
+[train]
+data_dir = $tmp/data
+embed_dim = 32
+ffn_dim = 64
+attention_heads = 2
+encoder_layers = 1
+decoder_layers = 1
+max_tokens = 512
+bleu_sentences = 10
+beam_size = 2
+log_interval = 5
+validate_interval = 10
+save_interval = 5
+max_updates = $2
+optimizer = sgd
+lr_scheduler = constant
+[zip.arch]
+label = postln, admin
+encoder_residual = post, admin
+decoder_residual = post, admin
+init = default, admin
+[axes]
+lr = $3
+GRID
+}
+
+# run_sweep NAME FLAGS...: runs the sweep in the foreground (stdout, stderr to $tmp/NAME.*).
+run_sweep() {
+  local name="$1"
+  shift
+  timeout 240 "$sweep" --train_binary="$train" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+}
+
+expect_rc() {
+  [ "$2" = "$3" ] || fail "$1: exit code $2, expected $3; stderr: $(tail -c 600 "$4")"
+}
+
+# state DIR: the state in DIR/status.json.
+state() {
+  sed -n 's/.*"state":"\([a-z]*\)".*/\1/p' "$1/status.json" 2>/dev/null
+}
+
+
+# 1. A 2x2 grid with two jobs: every result file; lr=1000 cells diverge, the others finish.
+case_grid_2x2() {
+  write_grid "$tmp/grid.ini" 20 "0.1, 1000"
+  run_sweep grid --grid="$tmp/grid.ini" --sweep_dir="$tmp/s1" --jobs=2
+  expect_rc grid $? 0 "$tmp/grid.err"
+  local file
+  for file in results.csv results.jsonl results.md report.html grid.ini; do
+    [ -s "$tmp/s1/$file" ] || fail "$file missing"
+  done
+  [ "$(find "$tmp/s1" -name cell.json | wc -l)" = 4 ] || fail "not 4 cell directories"
+  [ "$(wc -l <"$tmp/s1/results.csv")" = 5 ] || fail "results.csv: not a header and 4 rows"
+  [ "$(grep -c ',done,max_updates,20,' "$tmp/s1/results.csv")" = 2 ] ||
+    fail "results.csv: not 2 done cells: $(cat "$tmp/s1/results.csv")"
+  [ "$(grep -c ',1000,diverged,' "$tmp/s1/results.csv")" = 2 ] ||
+    fail "results.csv: the lr=1000 cells are not diverged: $(cat "$tmp/s1/results.csv")"
+  grep -q '| postln | [0-9.]* | diverged |' "$tmp/s1/results.md" ||
+    fail "results.md pivot: $(head -8 "$tmp/s1/results.md")"
+  [ "$(grep -c '<svg' "$tmp/s1/report.html")" = 2 ] || fail "report.html: not 2 charts"
+  grep -q '(diverged)' "$tmp/s1/report.html" || fail "report.html: diverged runs not marked"
+  grep -q 'sweep: 4/4 finished (2 done, 2 diverged), 0 running, 0 pending, 0 failed' \
+    "$tmp/grid.err" || fail "no final overview line: $(tail -3 "$tmp/grid.err")"
+  # Each run got its share of the cores, not LibTorch's default of all of them (0).
+  [ "$(grep -c "^threads = [1-9]" "$tmp/s1"/*/config.ini | grep -c ':1$')" = 4 ] ||
+    fail "runs without --threads: $(grep -h '^threads' "$tmp/s1"/*/config.ini)"
+}
+
+# 2. The dry run lists every cell, its state and command, and runs nothing.
+case_print() {
+  run_sweep print --grid="$tmp/grid.ini" --sweep_dir="$tmp/s1" --executor=print --set lr=0.1,0.2
+  expect_rc print $? 0 "$tmp/print.err"
+  grep -q '^\[1/4\] arch-postln.lr-0.1\.[0-9a-f]\{8\} (done)$' "$tmp/print.out" ||
+    fail "print: $(head -2 "$tmp/print.out")"
+  grep -q '^\[2/4\] arch-postln.lr-0.2\..* (pending)$' "$tmp/print.out" || fail "print: no pending"
+  grep -q -- "--lr=0.2 --run_dir=$tmp/s1/arch-postln.lr-0.2" "$tmp/print.out" ||
+    fail "print: no command"
+  grep -q '^4 cells: 2 finished, 2 to run$' "$tmp/print.out" || fail "print: no summary"
+  [ -z "$(find "$tmp/s1" -maxdepth 1 -name 'arch-postln.lr-0.2.*')" ] || fail "print created a run"
+}
+
+# 3. --collect rebuilds the result files from the run directories alone.
+case_collect() {
+  cp "$tmp/s1/results.csv" "$tmp/results.before"
+  rm "$tmp/s1"/results.* "$tmp/s1/report.html"
+  run_sweep collect --collect --sweep_dir="$tmp/s1"
+  expect_rc collect $? 0 "$tmp/collect.err"
+  cmp -s "$tmp/s1/results.csv" "$tmp/results.before" || fail "results.csv differs after --collect"
+  [ -s "$tmp/s1/report.html" ] || fail "no report.html after --collect"
+}
+
+# 4. A sweep killed (kill -9) mid-way: its trainer checkpoints (it gets SIGTERM when the
+# sweep dies); the same command then runs only what is missing.
+case_kill_and_rerun() {
+  write_grid "$tmp/grid2.ini" 60 "0.05, 0.1"
+  "$sweep" --train_binary="$train" --grid="$tmp/grid2.ini" --sweep_dir="$tmp/s2" --jobs=1 \
+    >"$tmp/kill.out" 2>"$tmp/kill.err" &
+  local pid=$!
+  local first second
+  wait_until 120 eval '[ "$(state "$(ls -d "$tmp"/s2/arch-postln.lr-0.05.* 2>/dev/null)")" = done ]' ||
+    fail "the first cell did not finish"
+  first="$(ls -d "$tmp"/s2/arch-postln.lr-0.05.*)"
+  second="$(ls -d "$tmp"/s2/arch-postln.lr-0.1.*)"
+  wait_until 60 grep -qs '"type":"train","update":10,' "$second/metrics.jsonl" ||
+    fail "the second cell did not start"
+  kill -9 "$pid"
+  wait "$pid" 2>/dev/null
+  wait_until 30 eval '[ "$(state "$second")" = interrupted ]' ||
+    fail "the second cell is '$(state "$second")', not interrupted"
+  [ -z "$(find "$tmp/s2" -path '*/arch-admin.*/status.json')" ] || fail "later cells started early"
+  local first_status first_metrics
+  first_status="$(stat -c %Y.%s "$first/status.json" "$first/metrics.jsonl" "$first"/checkpoint_*.pt)"
+  sleep 1.1  # so that a rewritten file would get another mtime
+  run_sweep rerun --grid="$tmp/grid2.ini" --sweep_dir="$tmp/s2" --jobs=1
+  expect_rc rerun $? 0 "$tmp/rerun.err"
+  [ "$(stat -c %Y.%s "$first/status.json" "$first/metrics.jsonl" "$first"/checkpoint_*.pt)" = \
+    "$first_status" ] || fail "the finished cell's files were rewritten"
+  grep -q "started $(basename "$first")" "$tmp/rerun.err" && fail "the finished cell ran again"
+  grep -q "resuming $second at update" "$second/console.log" ||
+    fail "the interrupted cell did not resume: $(grep -c resuming "$second/console.log")"
+  [ "$(grep -c ',done,max_updates,60,' "$tmp/s2/results.csv")" = 4 ] ||
+    fail "not 4 done cells: $(cat "$tmp/s2/results.csv")"
+}
+
+# 5. A second sweep on a running sweep's directory is refused; SIGINT stops the first
+# cleanly (its trainers checkpoint) with exit code 130.
+case_lock_and_sigint() {
+  write_grid "$tmp/grid3.ini" 100000 "0.05, 0.1"
+  "$sweep" --train_binary="$train" --grid="$tmp/grid3.ini" --sweep_dir="$tmp/s3" --jobs=2 \
+    >"$tmp/first.out" 2>"$tmp/first.err" &
+  local pid=$!
+  wait_until 60 eval '[ "$(cat "$tmp"/s3/*/metrics.jsonl 2>/dev/null | grep -c "\"type\":\"train\"")" -ge 4 ]' ||
+    fail "the trainers did not start"
+  run_sweep second --grid="$tmp/grid3.ini" --sweep_dir="$tmp/s3"
+  expect_rc second $? 1 "$tmp/second.err"
+  grep -q "is being run by another sweep" "$tmp/second.err" ||
+    fail "second sweep: $(cat "$tmp/second.err")"
+  kill -INT "$pid"
+  wait "$pid"
+  expect_rc sigint $? 130 "$tmp/first.err"
+  [ "$(grep -c ',interrupted,SIGINT,' "$tmp/s3/results.csv")" = 2 ] ||
+    fail "not 2 interrupted cells: $(cat "$tmp/s3/results.csv")"
+}
+
+# 6. A bad grid is rejected before anything runs, naming its line.
+case_bad_grid() {
+  write_grid "$tmp/bad.ini" 20 "0.1, fast"
+  run_sweep bad --grid="$tmp/bad.ini" --sweep_dir="$tmp/s4"
+  expect_rc bad $? 2 "$tmp/bad.err"
+  grep -q "bad.ini:24: in the cell arch=postln, lr=fast: --lr: lr = 'fast' is not a number" \
+    "$tmp/bad.err" || fail "bad grid: $(cat "$tmp/bad.err")"
+  [ ! -e "$tmp/s4" ] || fail "a bad grid created its sweep directory"
+}
+
+build_tiny_dataset "$prepare_data" "$tmp/data"
+run_case case_grid_2x2
+run_case case_print
+run_case case_collect
+run_case case_kill_and_rerun
+run_case case_lock_and_sigint
+run_case case_bad_grid
+finish_cases

@@ -1,0 +1,214 @@
+// Results of a sweep (core/sweep/run_record.h, results_table.h, report_html.h): records
+// read back from run directories, the per-cell files, the pivot table's aggregation and
+// the HTML report.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "core/sweep/progress.h"
+#include "core/sweep/report_html.h"
+#include "core/sweep/results_table.h"
+#include "core/sweep/run_record.h"
+
+namespace core::sweep {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+RunRecord Record(const std::string& arch, const std::string& depth, const std::string& seed,
+                 const std::string& state, double bleu) {
+  RunRecord record;
+  record.name = arch + depth + seed;
+  record.axes = {{"arch", arch}, {"layers", depth}, {"seed", seed}};
+  record.state = state;
+  record.test_bleu = bleu;
+  record.updates = 100;
+  record.train_curve = {{1, 9.0}, {50, 6.0}, {100, 5.0}};
+  record.valid_curve = {{100, 5.5}};
+  return record;
+}
+
+std::vector<RunRecord> Matrix() {
+  return {Record("postln", "6", "1", "done", 20.0),
+          Record("postln", "6", "2", "done", 22.0),
+          Record("postln", "18", "1", "diverged", kUnknown),
+          Record("postln", "18", "2", "diverged", kUnknown),
+          Record("admin", "6", "1", "done", 21.0),
+          Record("admin", "6", "2", "pending", kUnknown),
+          Record("admin", "18", "1", "done", 23.0),
+          Record("admin", "18", "2", "diverged", kUnknown)};
+}
+
+TEST(PivotTableTest, AggregatesSeedsIntoMeanAndStandardDeviation) {
+  absl::StatusOr<PivotTable> table = BuildPivotTable(Matrix(), PivotOptions{});
+  ASSERT_TRUE(table.ok()) << table.status();
+  // Defaults: columns = the last axis other than seed, rows = the rest but seed.
+  EXPECT_THAT(table->row_axes, ElementsAre("arch"));
+  EXPECT_THAT(table->column_axes, ElementsAre("layers"));
+  EXPECT_THAT(table->row_labels, ElementsAre("postln", "admin"));
+  EXPECT_THAT(table->column_labels, ElementsAre("6", "18"));
+  // mean 21, sample standard deviation sqrt(2).
+  EXPECT_EQ(table->cells[0][0], "21.00 ± 1.41");
+  EXPECT_EQ(table->cells[0][1], "diverged");
+  EXPECT_EQ(table->cells[1][0], "21.00 (1/2 unfinished)");
+  EXPECT_EQ(table->cells[1][1], "23.00 (1/2 diverged)");
+  const std::string markdown = FormatPivotMarkdown(*table);
+  EXPECT_THAT(markdown, HasSubstr("| arch \\ layers | 6 | 18 |\n|---|---|---|\n"));
+  EXPECT_THAT(markdown, HasSubstr("| postln | 21.00 ± 1.41 | diverged |\n"));
+}
+
+TEST(PivotTableTest, TakesRowsColumnsAndValueByName) {
+  PivotOptions options;
+  options.rows = {"seed"};
+  options.columns = {"arch", "layers"};
+  options.value = "updates";
+  absl::StatusOr<PivotTable> table = BuildPivotTable(Matrix(), options);
+  ASSERT_TRUE(table.ok()) << table.status();
+  EXPECT_THAT(table->column_labels,
+              ElementsAre("postln / 6", "postln / 18", "admin / 6", "admin / 18"));
+  EXPECT_EQ(table->cells[1][0], "100.00");
+  EXPECT_EQ(table->cells[1][3], "diverged");
+  EXPECT_EQ(table->cells[1][2], "pending");
+
+  options.columns = {"depth"};
+  EXPECT_THAT(BuildPivotTable(Matrix(), options).status().message(),
+              HasSubstr("--columns: 'depth' is not an axis of the sweep"));
+  options.columns = {};
+  options.value = "bleu";
+  EXPECT_THAT(BuildPivotTable(Matrix(), options).status().message(),
+              HasSubstr("--value: 'bleu' is not a metric"));
+}
+
+TEST(ResultsFilesTest, OneRowPerCellWithEmptyOrNullForUnknownNumbers) {
+  std::vector<RunRecord> records = Matrix();
+  records[0].exit_reason = "loss is nan, at \"update\" 3";
+  const std::vector<std::string> csv = absl::StrSplit(FormatResultsCsv(records), '\n');
+  ASSERT_EQ(csv.size(), records.size() + 2);  // header, rows, trailing newline
+  EXPECT_EQ(csv[0],
+            "name,arch,layers,seed,state,exit_reason,updates,best_valid_loss,best_valid_ppl,"
+            "valid_bleu,test_bleu,wall_time,tokens_per_s");
+  EXPECT_EQ(csv[1], "postln61,postln,6,1,done,\"loss is nan, at \"\"update\"\" 3\",100,,,,20,,");
+  const std::vector<std::string> jsonl = absl::StrSplit(FormatResultsJsonl(records), '\n');
+  EXPECT_THAT(jsonl[2], HasSubstr("\"state\":\"diverged\""));
+  EXPECT_THAT(jsonl[2], HasSubstr("\"test_bleu\":null"));
+}
+
+TEST(RunRecordTest, ReadsCellStatusAndMetricsBackFromTheRunDirectory) {
+  const std::string dir = ::testing::TempDir() + "/sweep/cell-a";
+  std::filesystem::create_directories(dir);
+  Cell cell;
+  cell.index = 3;
+  cell.name = "cell-a";
+  cell.hash = "0123abcd";
+  cell.axes = {{"arch", "admin"}, {"seed", "2"}};
+  cell.flags = {{"init", "admin"}, {"seed", "2"}};
+  ASSERT_TRUE(WriteCellFile(dir, cell).ok());
+  std::ofstream(dir + "/status.json")
+      << R"({"state":"done","updates":40,"epoch":2,"best_valid_loss":4.5,"valid_bleu":3.25,)"
+      << R"("test_bleu":null,"wall_time":12.5,"exit_reason":"max_updates"})"
+      << "\n";
+  std::ofstream(dir + "/metrics.jsonl")
+      << R"({"type":"train","update":20,"epoch":1,"loss":6,"tokens_per_s":1000})"
+      << "\n"
+      << R"({"type":"valid","update":20,"epoch":1,"loss":5,"nll":4.6,"ppl":99.5})"
+      << "\n"
+      << R"({"type":"train","update":40,"epoch":2,"loss":5,"tokens_per_s":3000})"
+      << "\n"
+      << R"({"type":"valid","update":40,"epoch":2,"loss":4.5,"nll":4.2,"ppl":66.7})"
+      << "\n"
+      << R"({"type":"bleu","split":"valid","update":40,"bleu":3.25})"
+      << "\n";
+  // Not a cell: ignored.
+  std::filesystem::create_directories(::testing::TempDir() + "/sweep/other");
+
+  absl::StatusOr<std::vector<RunRecord>> records =
+      CollectRunRecords(::testing::TempDir() + "/sweep");
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 1);
+  const RunRecord& record = records->front();
+  EXPECT_EQ(record.name, "cell-a");
+  EXPECT_EQ(record.index, 3);
+  EXPECT_EQ(record.hash, "0123abcd");
+  EXPECT_THAT(record.axes, ElementsAre(std::pair<std::string, std::string>{"arch", "admin"},
+                                       std::pair<std::string, std::string>{"seed", "2"}));
+  EXPECT_EQ(record.state, "done");
+  EXPECT_EQ(record.updates, 40);
+  EXPECT_DOUBLE_EQ(record.best_valid_loss, 4.5);
+  EXPECT_DOUBLE_EQ(record.best_valid_ppl, 66.7);
+  EXPECT_DOUBLE_EQ(record.valid_bleu, 3.25);
+  EXPECT_TRUE(std::isnan(record.test_bleu));
+  EXPECT_DOUBLE_EQ(record.wall_time, 12.5);
+  EXPECT_DOUBLE_EQ(record.tokens_per_s, 2000);
+  ASSERT_EQ(record.train_curve.size(), 2);
+  EXPECT_EQ(record.train_curve[1].update, 40);
+  EXPECT_DOUBLE_EQ(record.valid_curve[0].loss, 5);
+}
+
+TEST(RunRecordTest, RunningWithoutALiveTrainerIsFailed) {
+  const std::string dir = ::testing::TempDir() + "/stale";
+  std::filesystem::create_directories(dir);
+  ASSERT_EQ(ReadRunState(dir), "pending");
+  std::ofstream(dir + "/status.json") << R"({"state":"running","updates":3})"
+                                      << "\n";
+  EXPECT_EQ(ReadRunState(dir), "failed");
+}
+
+TEST(ReportHtmlTest, DrawsCurvesPerGroupAndMarksDivergedRuns) {
+  std::vector<RunRecord> records = Matrix();
+  records[0].exit_reason = "<script>";
+  absl::StatusOr<PivotTable> pivot = BuildPivotTable(records, PivotOptions{});
+  ASSERT_TRUE(pivot.ok());
+  ReportOptions options;
+  options.title = "matrix";
+  options.group_by = "layers";
+  absl::StatusOr<std::string> html = RenderReportHtml(records, *pivot, options);
+  ASSERT_TRUE(html.ok()) << html.status();
+  EXPECT_THAT(*html, HasSubstr("<h3>layers = 6</h3>"));
+  EXPECT_THAT(*html, HasSubstr("<h3>layers = 18</h3>"));
+  // Two charts (train, valid) per group.
+  size_t svgs = 0;
+  for (size_t at = html->find("<svg"); at != std::string::npos; at = html->find("<svg", at + 1)) {
+    ++svgs;
+  }
+  EXPECT_EQ(svgs, 4);
+  EXPECT_THAT(*html, HasSubstr("arch=postln, seed=1 (diverged)"));
+  EXPECT_THAT(*html, HasSubstr("<td class=\"diverged\">diverged</td>"));
+  EXPECT_THAT(*html, HasSubstr("&lt;script&gt;"));
+  EXPECT_THAT(*html, Not(HasSubstr("<script")));
+  options.group_by = "depth";
+  EXPECT_THAT(RenderReportHtml(records, *pivot, options).status().message(),
+              HasSubstr("--group_by: 'depth' is not an axis"));
+}
+
+TEST(SweepProgressTest, CountsStatesAndEstimatesWhatIsLeft) {
+  std::vector<CellRun> runs(4);
+  for (size_t i = 0; i < runs.size(); ++i) runs[i].name = std::string(1, 'a' + i);
+  runs[0].state = "done";
+  runs[1].state = runs[2].state = "pending";
+  runs[3].state = "failed";  // failed last time: runs again
+  SweepProgress progress(runs, /*jobs=*/1);
+  EXPECT_EQ(progress.Line(),
+            "sweep: 1/4 finished (1 done, 0 diverged), 0 running, 3 pending, 0 failed");
+  progress.Started("b");
+  EXPECT_EQ(progress.Count("running"), 1);
+  progress.Ended("b", "diverged", 10);
+  // Two pending cells at 10 s each, one job.
+  EXPECT_EQ(progress.Line(),
+            "sweep: 2/4 finished (1 done, 1 diverged), 0 running, 2 pending, 0 failed; ETA 0m20s");
+  progress.Started("c");
+  progress.Ended("c", "interrupted", 1);
+  EXPECT_EQ(progress.Count("pending"), 2);
+  progress.Started("d");
+  progress.Ended("d", "failed", 3);
+  EXPECT_EQ(progress.Count("failed"), 1);
+}
+
+}  // namespace
+}  // namespace core::sweep
