@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
-#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -109,6 +108,48 @@ int ExitCodeOf(const absl::Status& status) {
   return absl::IsInvalidArgument(status) ? kExitUsage : kExitError;
 }
 
+// The executor that runs the cells: local or slurm.
+absl::StatusOr<std::unique_ptr<sweep::Executor>> MakeExecutor(const po::variables_map& flag,
+                                                              const std::string& executor_name,
+                                                              const std::string& train_binary,
+                                                              int jobs,
+                                                              const std::vector<std::string>& gpus,
+                                                              const sweep::SweepPlan& plan) {
+  if (executor_name == "local") {
+    sweep::LocalExecutorOptions local;
+    local.train_binary = train_binary;
+    local.jobs = jobs;
+    local.gpus = gpus;
+    local.max_retries = flag["max_retries"].as<int>();
+    local.overview_interval_s = flag["overview_interval"].as<double>();
+    return std::make_unique<sweep::LocalExecutor>(local);
+  }
+  if (executor_name != "slurm") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--executor=", executor_name, ": known executors: local, slurm, print"));
+  }
+  sweep::SlurmExecutorOptions slurm;
+  slurm.train_binary = train_binary;
+  slurm.sweep_dir = plan.sweep_dir;
+  slurm.job_name = absl::StrCat("sweep-", plan.grid.name);
+  slurm.working_dir = std::filesystem::absolute(core::ResolveUserPath(".")).string();
+  slurm.partition = flag["slurm_partition"].as<std::string>();
+  slurm.time = flag["slurm_time"].as<std::string>();
+  slurm.gpus_per_task = flag["slurm_gpus_per_task"].as<int>();
+  slurm.cpus_per_task = flag["slurm_cpus_per_task"].as<int>();
+  if (flag.count("slurm_option")) {
+    slurm.extra_options = flag["slurm_option"].as<std::vector<std::string>>();
+  }
+  slurm.wait = flag.count("wait") > 0;
+  slurm.poll_interval_s = flag["poll_interval"].as<double>();
+  if (slurm.cpus_per_task < 1 || slurm.gpus_per_task < 0 || slurm.poll_interval_s <= 0) {
+    return absl::InvalidArgumentError(
+        "--slurm_cpus_per_task must be >= 1, --slurm_gpus_per_task >= 0 and "
+        "--poll_interval > 0");
+  }
+  return std::make_unique<sweep::SlurmExecutor>(slurm);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -176,49 +217,17 @@ int main(int argc, char** argv) {
     std::cerr << "sweep: cannot find the train binary next to this one; pass --train_binary\n";
     return kExitUsage;
   }
-  std::unique_ptr<sweep::Executor> executor;
   if (executor_name == "print") {
-    executor = std::make_unique<sweep::PrintExecutor>(train_binary, std::cout);
-    const absl::StatusOr<sweep::ExecutionSummary> printed = executor->Execute(plan->runs);
+    sweep::PrintExecutor printer(train_binary, std::cout);
+    const absl::StatusOr<sweep::ExecutionSummary> printed = printer.Execute(plan->runs);
     return printed.ok() ? EXIT_SUCCESS : ExitCodeOf(printed.status());
   }
-  if (executor_name == "slurm") {
-    sweep::SlurmExecutorOptions slurm;
-    slurm.train_binary = train_binary;
-    slurm.sweep_dir = plan->sweep_dir;
-    slurm.job_name = absl::StrCat("sweep-", plan->grid.name);
-    slurm.working_dir = std::filesystem::absolute(core::ResolveUserPath(".")).string();
-    slurm.partition = flag["slurm_partition"].as<std::string>();
-    slurm.time = flag["slurm_time"].as<std::string>();
-    slurm.gpus_per_task = flag["slurm_gpus_per_task"].as<int>();
-    slurm.cpus_per_task = flag["slurm_cpus_per_task"].as<int>();
-    if (flag.count("slurm_option")) {
-      slurm.extra_options = flag["slurm_option"].as<std::vector<std::string>>();
-    }
-    slurm.wait = flag.count("wait") > 0;
-    slurm.poll_interval_s = flag["poll_interval"].as<double>();
-    if (slurm.cpus_per_task < 1 || slurm.gpus_per_task < 0 || slurm.poll_interval_s <= 0) {
-      std::cerr << "sweep: --slurm_cpus_per_task must be >= 1, --slurm_gpus_per_task >= 0 and "
-                   "--poll_interval > 0\n";
-      return kExitUsage;
-    }
-    executor = std::make_unique<sweep::SlurmExecutor>(slurm);
-  } else if (executor_name == "local") {
-    sweep::LocalExecutorOptions local;
-    local.train_binary = train_binary;
-    local.jobs = jobs;
-    local.gpus = gpus;
-    local.max_retries = flag["max_retries"].as<int>();
-    local.overview_interval_s = flag["overview_interval"].as<double>();
-    executor = std::make_unique<sweep::LocalExecutor>(local);
-  } else {
-    std::cerr << "sweep: --executor=" << executor_name
-              << ": known executors: local, slurm, print\n";
-    return kExitUsage;
-  }
+  absl::StatusOr<std::unique_ptr<sweep::Executor>> executor =
+      MakeExecutor(flag, executor_name, train_binary, jobs, gpus, *plan);
+  if (!executor.ok()) return ExitCodeOf(executor.status());
 
   std::cerr << "sweep: " << plan->cells.size() << " cells in " << plan->sweep_dir << "\n";
-  const absl::StatusOr<sweep::ExecutionSummary> summary = sweep::RunSweep(*plan, *executor);
+  const absl::StatusOr<sweep::ExecutionSummary> summary = sweep::RunSweep(*plan, **executor);
   if (!summary.ok()) return ExitCodeOf(summary.status());
   // Written whatever happened, so an interrupted sweep shows where it stands.
   if (const absl::Status status = sweep::WriteSweepResults(plan->sweep_dir, tables); !status.ok()) {
