@@ -76,10 +76,12 @@ std::vector<std::string> StepFlags(const StepBenchmarkOptions& options) {
   StepBenchmarkOptions copy = options;
   const BoundFields fields = Bind(copy);
   std::vector<std::string> flags;
-  for (const auto& [name, value] : fields.integers)
+  for (const auto& [name, value] : fields.integers) {
     flags.push_back(absl::StrCat("--", name, "=", *value));
-  for (const auto& [name, value] : fields.reals)
+  }
+  for (const auto& [name, value] : fields.reals) {
     flags.push_back(absl::StrCat("--", name, "=", *value));
+  }
   flags.push_back(absl::StrCat("--residual=", ResidualModeName(options.model.encoder_residual)));
   return flags;
 }
@@ -97,10 +99,14 @@ absl::StatusOr<StepBenchmarkOptions> ParseStepFlags(const std::vector<std::strin
     bool known = false;
     bool parsed = false;
     for (const auto& [field, target] : fields.integers) {
-      if (name == field) known = true, parsed = absl::SimpleAtoi(value, target);
+      if (name != field) continue;
+      known = true;
+      parsed = absl::SimpleAtoi(value, target);
     }
     for (const auto& [field, target] : fields.reals) {
-      if (name == field) known = true, parsed = absl::SimpleAtod(value, target);
+      if (name != field) continue;
+      known = true;
+      parsed = absl::SimpleAtod(value, target);
     }
     if (name == "residual") {
       absl::StatusOr<ResidualMode> mode = ParseResidualMode(value);
@@ -109,8 +115,9 @@ absl::StatusOr<StepBenchmarkOptions> ParseStepFlags(const std::vector<std::strin
       known = parsed = true;
     }
     if (!known) return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name));
-    if (!parsed)
+    if (!parsed) {
       return absl::InvalidArgumentError(absl::StrCat("--", name, ": bad value '", value, "'"));
+    }
   }
   options.model.source_vocab_size = options.model.target_vocab_size;
   options.model.pad_id = kPad;
