@@ -28,19 +28,7 @@ analyze_in() {
     >"$tmp/$name.out" 2>"$tmp/$name.err"
 }
 
-expect_rc() {
-  if [ "$2" != "$3" ]; then
-    fail "$1: exit code $2, expected $3; stderr ends with:"
-    tail -n 5 "$4" | sed 's/^/    /'
-  fi
-}
 
-expect_in() {
-  if ! grep -qF -- "$2" "$1" 2>/dev/null; then
-    fail "$1 lacks: $2"
-    [ -f "$1" ] && tail -n 5 "$1" | sed 's/^/    /'
-  fi
-}
 
 # expect_svg FILE: a whole SVG document.
 expect_svg() {

@@ -65,3 +65,50 @@ wait_until() {
   done
   return 1
 }
+
+# expect_rc NAME ACTUAL EXPECTED ERR_FILE: the exit code, with the end of stderr when it differs.
+expect_rc() {
+  if [ "$2" != "$3" ]; then
+    fail "$1: exit code $2, expected $3; stderr ends with:"
+    tail -n 5 "$4" | sed 's/^/    /'
+  fi
+}
+
+# expect_in FILE TEXT: FILE contains TEXT (fixed string).
+expect_in() {
+  if ! grep -qF -- "$2" "$1" 2>/dev/null; then
+    fail "$1 lacks: $2"
+    [ -f "$1" ] && tail -n 5 "$1" | sed 's/^/    /'
+  fi
+}
+
+# write_tiny_grid FILE DATA_DIR MAX_UPDATES LRS: a sweep grid of 2x2 tiny runs on DATA_DIR,
+# arch (postln, admin; zipped) x lr (LRS, e.g. "0.1, 1000"), SGD at a constant rate.
+write_tiny_grid() {
+  cat >"$1" <<GRID
+# Two architectures x two learning rates, tiny models.
+[train]
+data_dir = $2
+embed_dim = 32
+ffn_dim = 64
+attention_heads = 2
+encoder_layers = 1
+decoder_layers = 1
+max_tokens = 512
+bleu_sentences = 10
+beam_size = 2
+log_interval = 5
+validate_interval = 10
+save_interval = 5
+max_updates = $3
+optimizer = sgd
+lr_scheduler = constant
+[zip.arch]
+label = postln, admin
+encoder_residual = post, admin
+decoder_residual = post, admin
+init = default, admin
+[axes]
+lr = $4
+GRID
+}

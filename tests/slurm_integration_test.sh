@@ -38,32 +38,7 @@ fi
 eval "$started"
 echo "cluster up in $((SECONDS - start)) s: $(sinfo --noheader --format='%n %c CPUs %m MB %t')"
 
-cat >"$tmp/grid.ini" <<GRID
-# Two architectures x two learning rates, tiny models.
-[sweep]
-name = slurm_tiny
-[train]
-data_dir = $tmp/data
-embed_dim = 32
-ffn_dim = 64
-attention_heads = 2
-encoder_layers = 1
-decoder_layers = 1
-max_tokens = 512
-bleu_sentences = 10
-beam_size = 2
-log_interval = 5
-max_updates = 20
-optimizer = sgd
-lr_scheduler = constant
-[zip.arch]
-label = postln, admin
-encoder_residual = post, admin
-decoder_residual = post, admin
-init = default, admin
-[axes]
-lr = 0.05, 0.1
-GRID
+write_tiny_grid "$tmp/grid.ini" "$tmp/data" 20 "0.05, 0.1"
 
 sweep_dir="$tmp/sweep"
 run_sweep() {

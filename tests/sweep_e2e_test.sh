@@ -18,36 +18,6 @@ trap 'for pid in $(jobs -p); do kill -9 "$pid" 2>/dev/null; done' EXIT
 
 source tests/e2e_lib.sh
 
-# write_grid FILE MAX_UPDATES LRS: a 2x2 grid of tiny runs, arch (zipped) x lr.
-write_grid() {
-  cat >"$1" <<GRID
-# Two architectures x two learning rates, tiny models.
-[train]
-data_dir = $tmp/data
-embed_dim = 32
-ffn_dim = 64
-attention_heads = 2
-encoder_layers = 1
-decoder_layers = 1
-max_tokens = 512
-bleu_sentences = 10
-beam_size = 2
-log_interval = 5
-validate_interval = 10
-save_interval = 5
-max_updates = $2
-optimizer = sgd
-lr_scheduler = constant
-[zip.arch]
-label = postln, admin
-encoder_residual = post, admin
-decoder_residual = post, admin
-init = default, admin
-[axes]
-lr = $3
-GRID
-}
-
 # run_sweep NAME FLAGS...: runs the sweep in the foreground (stdout, stderr to $tmp/NAME.*).
 run_sweep() {
   local name="$1"
@@ -55,9 +25,6 @@ run_sweep() {
   timeout 240 "$sweep" --train_binary="$train" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
 }
 
-expect_rc() {
-  [ "$2" = "$3" ] || fail "$1: exit code $2, expected $3; stderr: $(tail -c 600 "$4")"
-}
 
 # state DIR: the state in DIR/status.json.
 state() {
@@ -67,7 +34,7 @@ state() {
 
 # 1. A 2x2 grid with two jobs: every result file; lr=1000 cells diverge, the others finish.
 case_grid_2x2() {
-  write_grid "$tmp/grid.ini" 20 "0.1, 1000"
+  write_tiny_grid "$tmp/grid.ini" "$tmp/data" 20 "0.1, 1000"
   run_sweep grid --grid="$tmp/grid.ini" --sweep_dir="$tmp/s1" --jobs=2
   expect_rc grid $? 0 "$tmp/grid.err"
   local file
@@ -117,7 +84,7 @@ case_collect() {
 # 4. A sweep killed (kill -9) mid-way: its trainer checkpoints (it gets SIGTERM when the
 # sweep dies); the same command then runs only what is missing.
 case_kill_and_rerun() {
-  write_grid "$tmp/grid2.ini" 60 "0.05, 0.1"
+  write_tiny_grid "$tmp/grid2.ini" "$tmp/data" 60 "0.05, 0.1"
   "$sweep" --train_binary="$train" --grid="$tmp/grid2.ini" --sweep_dir="$tmp/s2" --jobs=1 \
     >"$tmp/kill.out" 2>"$tmp/kill.err" &
   local pid=$!
@@ -150,7 +117,7 @@ case_kill_and_rerun() {
 # 5. A second sweep on a running sweep's directory is refused; SIGINT stops the first
 # cleanly (its trainers checkpoint) with exit code 130.
 case_lock_and_sigint() {
-  write_grid "$tmp/grid3.ini" 100000 "0.05, 0.1"
+  write_tiny_grid "$tmp/grid3.ini" "$tmp/data" 100000 "0.05, 0.1"
   "$sweep" --train_binary="$train" --grid="$tmp/grid3.ini" --sweep_dir="$tmp/s3" --jobs=2 \
     >"$tmp/first.out" 2>"$tmp/first.err" &
   local pid=$!
@@ -169,7 +136,7 @@ case_lock_and_sigint() {
 
 # 6. A bad grid is rejected before anything runs, naming its line.
 case_bad_grid() {
-  write_grid "$tmp/bad.ini" 20 "0.1, fast"
+  write_tiny_grid "$tmp/bad.ini" "$tmp/data" 20 "0.1, fast"
   run_sweep bad --grid="$tmp/bad.ini" --sweep_dir="$tmp/s4"
   expect_rc bad $? 2 "$tmp/bad.err"
   grep -q "bad.ini:24: in the cell arch=postln, lr=fast: --lr: lr = 'fast' is not a number" \

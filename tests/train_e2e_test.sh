@@ -114,21 +114,7 @@ expect_updates_1_to_n() {
   fi
 }
 
-# expect_rc NAME ACTUAL EXPECTED ERR_FILE
-expect_rc() {
-  if [ "$2" != "$3" ]; then
-    fail "$1: exit code $2, expected $3; stderr ends with:"
-    tail -n 5 "$4" | sed 's/^/    /'
-  fi
-}
 
-# expect_in FILE TEXT: FILE contains TEXT (fixed string).
-expect_in() {
-  if ! grep -qF -- "$2" "$1" 2>/dev/null; then
-    fail "$1 lacks: $2"
-    [ -f "$1" ] && tail -n 5 "$1" | sed 's/^/    /'
-  fi
-}
 
 # expect_files DIR NAMES...: each DIR/NAME exists and is not empty.
 expect_files() {

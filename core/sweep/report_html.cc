@@ -18,13 +18,6 @@ std::string Escape(const std::string& text) {
                              {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
 }
 
-std::string AxisValue(const RunRecord& record, const std::string& axis) {
-  for (const auto& [name, label] : record.axes) {
-    if (name == axis) return label;
-  }
-  return "";
-}
-
 std::string HtmlTable(const std::vector<std::string>& header,
                       const std::vector<std::vector<std::string>>& rows) {
   std::string html = "<table>\n<tr>";
@@ -42,15 +35,9 @@ std::string HtmlTable(const std::vector<std::string>& header,
 }
 
 std::string PivotHtml(const PivotTable& pivot) {
-  std::vector<std::string> header = {absl::StrCat(absl::StrJoin(pivot.row_axes, " / "), " \\ ",
-                                                  absl::StrJoin(pivot.column_axes, " / "))};
-  header.insert(header.end(), pivot.column_labels.begin(), pivot.column_labels.end());
-  std::vector<std::vector<std::string>> rows;
-  for (size_t r = 0; r < pivot.row_labels.size(); ++r) {
-    std::vector<std::string> row = {pivot.row_labels[r]};
-    row.insert(row.end(), pivot.cells[r].begin(), pivot.cells[r].end());
-    rows.push_back(row);
-  }
+  std::vector<std::vector<std::string>> rows = PivotRows(pivot);
+  const std::vector<std::string> header = rows.front();
+  rows.erase(rows.begin());
   return HtmlTable(header, rows);
 }
 

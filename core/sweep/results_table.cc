@@ -34,13 +34,6 @@ std::string FormatNumber(double value) {
                                                                : absl::StrFormat("%.4g", value);
 }
 
-std::string AxisValue(const RunRecord& record, const std::string& axis) {
-  for (const auto& [name, label] : record.axes) {
-    if (name == axis) return label;
-  }
-  return "";
-}
-
 // The table's text cells: name, axes, state, exit_reason, metrics.
 std::vector<std::string> Header(const std::vector<std::string>& axes) {
   std::vector<std::string> header = {"name"};
@@ -155,6 +148,13 @@ const std::vector<std::string>& MetricNames() {
   return *names;
 }
 
+std::string AxisValue(const RunRecord& record, const std::string& axis) {
+  for (const auto& [name, label] : record.axes) {
+    if (name == axis) return label;
+  }
+  return "";
+}
+
 std::vector<std::string> AxisNames(const std::vector<RunRecord>& records) {
   std::vector<std::string> names;
   for (const RunRecord& record : records) {
@@ -254,18 +254,24 @@ absl::StatusOr<PivotTable> BuildPivotTable(const std::vector<RunRecord>& records
   return table;
 }
 
-std::string FormatPivotMarkdown(const PivotTable& table) {
-  const std::string corner =
+std::vector<std::vector<std::string>> PivotRows(const PivotTable& table) {
+  std::vector<std::string> header = {
       absl::StrCat(table.row_axes.empty() ? "(all)" : absl::StrJoin(table.row_axes, " / "), " \\ ",
-                   table.column_axes.empty() ? "(all)" : absl::StrJoin(table.column_axes, " / "));
-  std::vector<std::string> header = {corner};
+                   table.column_axes.empty() ? "(all)" : absl::StrJoin(table.column_axes, " / "))};
   header.insert(header.end(), table.column_labels.begin(), table.column_labels.end());
-  std::vector<std::vector<std::string>> rows;
+  std::vector<std::vector<std::string>> rows = {header};
   for (size_t r = 0; r < table.row_labels.size(); ++r) {
     std::vector<std::string> row = {table.row_labels[r]};
     row.insert(row.end(), table.cells[r].begin(), table.cells[r].end());
     rows.push_back(row);
   }
+  return rows;
+}
+
+std::string FormatPivotMarkdown(const PivotTable& table) {
+  std::vector<std::vector<std::string>> rows = PivotRows(table);
+  const std::vector<std::string> header = rows.front();
+  rows.erase(rows.begin());
   return MarkdownTable(header, rows);
 }
 

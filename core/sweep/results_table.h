@@ -26,6 +26,9 @@ namespace core::sweep {
 // best_valid_ppl, valid_bleu, test_bleu, wall_time, tokens_per_s.
 const std::vector<std::string>& MetricNames();
 
+// The record's label on `axis` ("" when the record has no such axis).
+std::string AxisValue(const RunRecord& record, const std::string& axis);
+
 // The axis names of all records, in order of first appearance.
 std::vector<std::string> AxisNames(const std::vector<RunRecord>& records);
 
@@ -59,6 +62,9 @@ struct PivotTable {
 // InvalidArgument names an unknown axis or metric.
 absl::StatusOr<PivotTable> BuildPivotTable(const std::vector<RunRecord>& records,
                                            const PivotOptions& options);
+// The table as text rows: a header (corner "rows \\ columns", then the column labels), then
+// one row per row label.
+std::vector<std::vector<std::string>> PivotRows(const PivotTable& table);
 std::string FormatPivotMarkdown(const PivotTable& table);
 
 }  // namespace core::sweep
