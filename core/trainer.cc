@@ -1,3 +1,4 @@
+#include "core/intra_op_threads.h"
 #include "core/trainer.h"
 
 #include <ATen/ATen.h>
@@ -342,7 +343,7 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const ParsedTrainConfig
   }
 
   // Data, model and device come first: a mistyped command leaves no run directory behind.
-  if (config.threads > 0) at::set_num_threads(static_cast<int>(config.threads));
+  SetIntraOpThreads(config.threads);
   absl::StatusOr<Experiment> experiment = BuildExperiment(config, /*with_eval_splits=*/true);
   if (!experiment.ok()) return experiment.status();
   s->run_path = ResolveUserPath(config.run_dir);

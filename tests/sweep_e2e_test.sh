@@ -38,7 +38,8 @@ case_grid_2x2() {
   run_sweep grid --grid="$tmp/grid.ini" --sweep_dir="$tmp/s1" --jobs=2
   expect_rc grid $? 0 "$tmp/grid.err"
   local file
-  for file in results.csv results.jsonl results.md report.html grid.ini; do
+  for file in results.csv results.jsonl results.md report.html grid.ini \
+    figures/loss_train.svg figures/loss_valid.svg; do
     [ -s "$tmp/s1/$file" ] || fail "$file missing"
   done
   [ "$(find "$tmp/s1" -name cell.json | wc -l)" = 4 ] || fail "not 4 cell directories"

@@ -187,6 +187,27 @@ TEST(ReportHtmlTest, DrawsCurvesPerGroupAndMarksDivergedRuns) {
               HasSubstr("--group_by: 'depth' is not an axis"));
 }
 
+TEST(ReportHtmlTest, LossChartsComeAloneAsOnePairPerGroup) {
+  const std::vector<RunRecord> records = Matrix();
+  ReportOptions options;
+  options.group_by = "layers";
+  absl::StatusOr<std::vector<LossCharts>> charts = RenderLossCharts(records, options);
+  ASSERT_TRUE(charts.ok()) << charts.status();
+  ASSERT_EQ(charts->size(), 2);
+  EXPECT_EQ((*charts)[0].group, "6");
+  EXPECT_EQ((*charts)[1].group, "18");
+  for (const LossCharts& chart : *charts) {
+    EXPECT_THAT(chart.train_svg, HasSubstr("xmlns=\"http://www.w3.org/2000/svg\""));
+    EXPECT_THAT(chart.train_svg, HasSubstr("training loss"));
+    EXPECT_THAT(chart.valid_svg, HasSubstr("validation loss"));
+  }
+  options.group_by.clear();
+  charts = RenderLossCharts(records, options);
+  ASSERT_TRUE(charts.ok()) << charts.status();
+  ASSERT_EQ(charts->size(), 1);
+  EXPECT_EQ((*charts)[0].group, "");
+}
+
 TEST(SweepProgressTest, CountsStatesAndEstimatesWhatIsLeft) {
   std::vector<CellRun> runs(4);
   for (size_t i = 0; i < runs.size(); ++i) runs[i].name = std::string(1, 'a' + i);

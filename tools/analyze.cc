@@ -21,7 +21,7 @@
 
 #include "core/analysis/analyze_flags.h"
 #include "core/analysis/reports.h"
-#include "core/openmp_env.h"
+#include "core/runtime_env.h"
 
 namespace {
 
@@ -31,7 +31,7 @@ constexpr int kExitUsage = 2;
 }  // namespace
 
 int main(int argc, char** argv) {
-  core::ReexecWithPassiveOpenMp(argv);
+  core::ReexecWithRuntimeEnvironment(argv);
   FLAGS_logtostderr = true;
   google::InitGoogleLogging(argv[0]);
   std::vector<std::string> args(argv + 1, argv + argc);

@@ -16,7 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "core/bench/end_to_end.h"
 #include "core/bench/step_benchmark.h"
-#include "core/openmp_env.h"
+#include "core/runtime_env.h"
 #include "core/plugin_flags.h"
 #include "core/train_config.h"
 #include "core/user_path.h"
@@ -79,7 +79,7 @@ int RunStepChild(const std::vector<std::string>& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  core::ReexecWithPassiveOpenMp(argv);
+  core::ReexecWithRuntimeEnvironment(argv);
   if (argc >= 2 && std::string(argv[1]) == core::bench::kStepChildFlag) {
     return RunStepChild(std::vector<std::string>(argv + 2, argv + argc));
   }

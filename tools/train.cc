@@ -10,13 +10,13 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "core/openmp_env.h"
+#include "core/runtime_env.h"
 #include "core/train_config.h"
 #include "core/trainer.h"
 #include "plugins/listing.h"
 
 int main(int argc, char** argv) {
-  core::ReexecWithPassiveOpenMp(argv);
+  core::ReexecWithRuntimeEnvironment(argv);
   FLAGS_logtostderr = true;
   google::InitGoogleLogging(argv[0]);
   const std::vector<std::string> args(argv + 1, argv + argc);

@@ -1,12 +1,11 @@
 #include "core/analysis/reports.h"
 
-#include <ATen/Parallel.h>
-
 #include <filesystem>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
 #include "core/checkpoint.h"
+#include "core/intra_op_threads.h"
 #include "core/text_file.h"
 #include "core/user_path.h"
 
@@ -54,7 +53,7 @@ absl::StatusOr<ReportContext> MakeReportContext(const AnalyzeFlags& flags,
   if (!parsed.ok()) return absl::InvalidArgumentError(parsed.status().message());
   context.config = parsed->config;
   context.resolved = parsed->resolved;
-  if (context.config.threads > 0) at::set_num_threads(static_cast<int>(context.config.threads));
+  core::SetIntraOpThreads(context.config.threads);
   return context;
 }
 

@@ -24,7 +24,8 @@
 namespace core::bench {
 namespace {
 
-// Every child runs as `train` does (core/openmp_env.h): the reference too, for fairness.
+// Every child runs as `train` does (core/runtime_env.h: the bench re-executes itself with
+// that environment and its children inherit it): the reference too, for fairness.
 constexpr char kPassiveOpenMp[] = "OMP_WAIT_POLICY=PASSIVE";
 
 double Median(std::vector<double> values) {

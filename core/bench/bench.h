@@ -7,7 +7,7 @@
 // hits both; the fp32 matrix-product peak and each configuration's MFU; the Admin
 // initializer's cost; the real trainer's throughput and overhead on a dataset, and the
 // padding its length bucketing saves. Every child runs with OMP_WAIT_POLICY=PASSIVE, as
-// `train` does (core/openmp_env.h). The result is Markdown tables on `out`.
+// `train` does (core/runtime_env.h). The result is Markdown tables on `out`.
 //
 //   BenchOptions options;
 //   options.configs = *ParseModelShapes("256:1024:4:6:6");

@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/intra_op_threads.h"
 #include "core/label_smoothed_loss.h"
 #include "core/transformer.h"
 #include "plugins/initializer.h"
@@ -132,7 +133,7 @@ absl::StatusOr<StepBenchmarkOptions> ParseStepFlags(const std::vector<std::strin
 }
 
 absl::StatusOr<StepBenchmarkResult> RunStepBenchmark(const StepBenchmarkOptions& options) {
-  if (options.threads > 0) at::set_num_threads(static_cast<int>(options.threads));
+  SetIntraOpThreads(options.threads);
   at::manual_seed(1);
   const int64_t vocab_size = options.model.target_vocab_size;
   const BatchShape& shape = options.batch;

@@ -93,11 +93,19 @@ absl::Status CheckAxis(const std::string& axis, const std::vector<std::string>& 
                    "' is not an axis of the sweep (axes: ", absl::StrJoin(axes, ", "), ")"));
 }
 
+// The colour axis: color_by, or the first axis other than group_by.
+std::string ColorAxis(const std::vector<std::string>& axes, const ReportOptions& options) {
+  if (!options.color_by.empty()) return options.color_by;
+  for (const std::string& axis : axes) {
+    if (axis != options.group_by) return axis;
+  }
+  return "";
+}
+
 }  // namespace
 
-absl::StatusOr<std::string> RenderReportHtml(const std::vector<RunRecord>& records,
-                                             const PivotTable& pivot,
-                                             const ReportOptions& options) {
+absl::StatusOr<std::vector<LossCharts>> RenderLossCharts(const std::vector<RunRecord>& records,
+                                                         const ReportOptions& options) {
   const std::vector<std::string> axes = AxisNames(records);
   if (absl::Status status = CheckAxis(options.group_by, axes, "group_by"); !status.ok()) {
     return status;
@@ -105,10 +113,7 @@ absl::StatusOr<std::string> RenderReportHtml(const std::vector<RunRecord>& recor
   if (absl::Status status = CheckAxis(options.color_by, axes, "color_by"); !status.ok()) {
     return status;
   }
-  std::string color_by = options.color_by;
-  for (const std::string& axis : axes) {
-    if (color_by.empty() && axis != options.group_by) color_by = axis;
-  }
+  const std::string color_by = ColorAxis(axes, options);
   // Colours and groups in order of first appearance.
   std::vector<std::string> colour_values, groups;
   for (const RunRecord& record : records) {
@@ -117,23 +122,8 @@ absl::StatusOr<std::string> RenderReportHtml(const std::vector<RunRecord>& recor
       if (std::find(list->begin(), list->end(), value) == list->end()) list->push_back(value);
     }
   }
-
-  std::map<std::string, int> states;
-  for (const RunRecord& record : records) ++states[record.state];
-  std::string html = absl::StrCat(
-      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", Escape(options.title),
-      "</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}"
-      "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:3px 8px;"
-      "text-align:right}th{background:#eee}td.diverged{color:#b00;font-weight:bold}"
-      ".charts{display:flex;flex-wrap:wrap;gap:1em}</style></head><body>\n<h1>",
-      Escape(options.title), "</h1>\n<p>", records.size(),
-      " cells: ", Escape(absl::StrJoin(states, ", ", absl::PairFormatter(" "))), "</p>\n<h2>",
-      Escape(pivot.value), "</h2>\n", PivotHtml(pivot),
-      "<h2>Loss curves</h2>\n<p>Colour: ", Escape(color_by), ". Dashed: diverged.</p>\n");
+  std::vector<LossCharts> charts;
   for (const std::string& group : groups) {
-    if (!options.group_by.empty()) {
-      absl::StrAppend(&html, "<h3>", Escape(options.group_by), " = ", Escape(group), "</h3>\n");
-    }
     LinePlot train, valid;
     train.title = "training loss";
     valid.title = "validation loss";
@@ -157,8 +147,38 @@ absl::StatusOr<std::string> RenderReportHtml(const std::vector<RunRecord>& recor
       train.series.push_back(Curve(record, record.train_curve, label, SeriesColor(colour)));
       valid.series.push_back(Curve(record, record.valid_curve, label, SeriesColor(colour)));
     }
-    absl::StrAppend(&html, "<div class=\"charts\">\n", RenderLinePlot(train), "\n",
-                    RenderLinePlot(valid), "\n</div>\n");
+    charts.push_back(
+        {options.group_by.empty() ? "" : group, RenderLinePlot(train), RenderLinePlot(valid)});
+  }
+  return charts;
+}
+
+absl::StatusOr<std::string> RenderReportHtml(const std::vector<RunRecord>& records,
+                                             const PivotTable& pivot,
+                                             const ReportOptions& options) {
+  absl::StatusOr<std::vector<LossCharts>> charts = RenderLossCharts(records, options);
+  if (!charts.ok()) return charts.status();
+  const std::vector<std::string> axes = AxisNames(records);
+  std::map<std::string, int> states;
+  for (const RunRecord& record : records) ++states[record.state];
+  std::string html = absl::StrCat(
+      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", Escape(options.title),
+      "</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}"
+      "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:3px 8px;"
+      "text-align:right}th{background:#eee}td.diverged{color:#b00;font-weight:bold}"
+      ".charts{display:flex;flex-wrap:wrap;gap:1em}</style></head><body>\n<h1>",
+      Escape(options.title), "</h1>\n<p>", records.size(),
+      " cells: ", Escape(absl::StrJoin(states, ", ", absl::PairFormatter(" "))), "</p>\n<h2>",
+      Escape(pivot.value), "</h2>\n", PivotHtml(pivot),
+      "<h2>Loss curves</h2>\n<p>Colour: ", Escape(ColorAxis(axes, options)),
+      ". Dashed: diverged.</p>\n");
+  for (const LossCharts& chart : *charts) {
+    if (!options.group_by.empty()) {
+      absl::StrAppend(&html, "<h3>", Escape(options.group_by), " = ", Escape(chart.group),
+                      "</h3>\n");
+    }
+    absl::StrAppend(&html, "<div class=\"charts\">\n", chart.train_svg, "\n", chart.valid_svg,
+                    "\n</div>\n");
   }
   absl::StrAppend(&html, "<h2>Cells</h2>\n", RecordsHtml(records, axes), "</body></html>\n");
   return html;

@@ -1,7 +1,9 @@
 #include "core/sweep/sweep.h"
 
 #include <filesystem>
+#include <system_error>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -30,6 +32,33 @@ std::string GridRecord(const std::vector<std::string>& overrides, const std::str
     }
   }
   return text;
+}
+
+// figures/loss_train.svg and loss_valid.svg, or with --group_by one pair per group:
+// figures/loss_<axis>-<value>_train.svg (characters unsafe in a file name become '_').
+absl::Status WriteLossFigures(const std::string& figures_dir, const std::string& group_by,
+                              const std::vector<LossCharts>& charts) {
+  std::error_code error;
+  std::filesystem::create_directories(figures_dir, error);
+  if (error)
+    return absl::InternalError(absl::StrCat("cannot create ", figures_dir, ": ", error.message()));
+  for (const LossCharts& chart : charts) {
+    std::string stem = "loss";
+    if (!group_by.empty()) absl::StrAppend(&stem, "_", group_by, "-", chart.group);
+    for (char& c : stem) {
+      if (!absl::ascii_isalnum(c) && c != '.' && c != '-' && c != '_') c = '_';
+    }
+    for (const auto& [suffix, svg] :
+         {std::pair<const char*, const std::string*>{"_train.svg", &chart.train_svg},
+          {"_valid.svg", &chart.valid_svg}}) {
+      if (absl::Status status =
+              WriteFileAtomically(absl::StrCat(figures_dir, "/", stem, suffix), *svg);
+          !status.ok()) {
+        return status;
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -113,6 +142,8 @@ absl::Status WriteSweepResults(const std::string& sweep_dir, const TableOptions&
   if (report.title.empty()) report.title = std::filesystem::path(sweep_dir).filename().string();
   absl::StatusOr<std::string> html = RenderReportHtml(*records, *pivot, report);
   if (!html.ok()) return html.status();
+  absl::StatusOr<std::vector<LossCharts>> charts = RenderLossCharts(*records, report);
+  if (!charts.ok()) return charts.status();
   const std::string markdown =
       absl::StrCat("# ", report.title, "\n\n## ", pivot->value, "\n\n", FormatPivotMarkdown(*pivot),
                    "\n## Cells\n\n", FormatResultsMarkdown(*records));
@@ -126,7 +157,7 @@ absl::Status WriteSweepResults(const std::string& sweep_dir, const TableOptions&
       return status;
     }
   }
-  return absl::OkStatus();
+  return WriteLossFigures(absl::StrCat(sweep_dir, "/figures"), report.group_by, *charts);
 }
 
 }  // namespace core::sweep
