@@ -62,8 +62,9 @@ TEST(GridTest, ReadsSectionsInFileOrder) {
   EXPECT_EQ(grid.base[0].key, "max_updates");
   EXPECT_EQ(grid.base[0].value, "100");
   EXPECT_THAT(grid.base[0].origin, HasSubstr("matrix.ini:5"));
-  // A [train] value is one value, commas included.
+  // A [train] value is one value, commas included; quoted or not.
   EXPECT_EQ(grid.base[1].value, "0.9,0.98");
+  EXPECT_EQ(ReadOrDie("quoted.ini", "[train]\nbetas = \"0.9,0.98\"\n").base[0].value, "0.9,0.98");
   ASSERT_EQ(grid.axes.size(), 3);
   EXPECT_EQ(grid.axes[0].name, "encoder_layers");
   EXPECT_FALSE(grid.axes[0].zipped);

@@ -191,7 +191,9 @@ absl::StatusOr<Grid> ReadGridFile(const std::string& path) {
           absl::StrCat(where, ": '", key, "' is set twice in the grid"));
     }
     if (section == "train") {
-      grid.base.push_back({key, value, where});
+      // One value, commas included; quotes are allowed as in [axes] and mean the same.
+      const bool quoted = value.size() >= 2 && value.front() == '"' && value.back() == '"';
+      grid.base.push_back({key, quoted ? value.substr(1, value.size() - 2) : value, where});
       continue;
     }
     absl::StatusOr<std::vector<std::string>> values = SplitGridValues(value);
