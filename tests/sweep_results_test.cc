@@ -93,8 +93,8 @@ TEST(ResultsFilesTest, OneRowPerCellWithEmptyOrNullForUnknownNumbers) {
   ASSERT_EQ(csv.size(), records.size() + 2);  // header, rows, trailing newline
   EXPECT_EQ(csv[0],
             "name,arch,layers,seed,state,exit_reason,updates,best_valid_loss,best_valid_ppl,"
-            "valid_bleu,test_bleu,wall_time,tokens_per_s");
-  EXPECT_EQ(csv[1], "postln61,postln,6,1,done,\"loss is nan, at \"\"update\"\" 3\",100,,,,20,,");
+            "last_valid_ppl,valid_bleu,test_bleu,wall_time,tokens_per_s");
+  EXPECT_EQ(csv[1], "postln61,postln,6,1,done,\"loss is nan, at \"\"update\"\" 3\",100,,,,,20,,");
   const std::vector<std::string> jsonl = absl::StrSplit(FormatResultsJsonl(records), '\n');
   EXPECT_THAT(jsonl[2], HasSubstr("\"state\":\"diverged\""));
   EXPECT_THAT(jsonl[2], HasSubstr("\"test_bleu\":null"));
@@ -124,6 +124,8 @@ TEST(RunRecordTest, ReadsCellStatusAndMetricsBackFromTheRunDirectory) {
       << R"({"type":"valid","update":40,"epoch":2,"loss":4.5,"nll":4.2,"ppl":66.7})"
       << "\n"
       << R"({"type":"bleu","split":"valid","update":40,"bleu":3.25})"
+      << "\n"
+      << R"({"type":"valid","update":60,"epoch":2,"loss":4.6,"nll":4.38,"ppl":80})"
       << "\n";
   // Not a cell: ignored.
   std::filesystem::create_directories(::testing::TempDir() + "/sweep/other");
@@ -142,6 +144,7 @@ TEST(RunRecordTest, ReadsCellStatusAndMetricsBackFromTheRunDirectory) {
   EXPECT_EQ(record.updates, 40);
   EXPECT_DOUBLE_EQ(record.best_valid_loss, 4.5);
   EXPECT_DOUBLE_EQ(record.best_valid_ppl, 66.7);
+  EXPECT_DOUBLE_EQ(record.last_valid_ppl, 80);
   EXPECT_DOUBLE_EQ(record.valid_bleu, 3.25);
   EXPECT_TRUE(std::isnan(record.test_bleu));
   EXPECT_DOUBLE_EQ(record.wall_time, 12.5);

@@ -75,9 +75,10 @@ po::options_description Flags() {
       "columns", po::value<std::string>()->default_value(""),
       "pivot columns: axes; \"\": the last axis other than seed")(
       "value", po::value<std::string>()->default_value("test_bleu"),
-      "pivot value: updates, best_valid_loss, best_valid_ppl, valid_bleu, test_bleu, "
-      "wall_time, tokens_per_s")("group_by", po::value<std::string>()->default_value(""),
-                                 "report.html: one pair of loss charts per value of this axis")(
+      "pivot value: updates, best_valid_loss, best_valid_ppl, last_valid_ppl, valid_bleu, "
+      "test_bleu, wall_time, tokens_per_s")(
+      "group_by", po::value<std::string>()->default_value(""),
+      "report.html: one pair of loss charts per value of this axis")(
       "color_by", po::value<std::string>()->default_value(""),
       "report.html: one colour per value of this axis; \"\": the first other axis");
   return flags;

@@ -45,8 +45,8 @@ std::string PivotHtml(const PivotTable& pivot) {
 std::string RecordsHtml(const std::vector<RunRecord>& records,
                         const std::vector<std::string>& axes) {
   std::vector<std::string> header = axes;
-  for (const char* column : {"state", "updates", "best valid ppl", "valid BLEU", "test BLEU",
-                             "wall time (s)", "tokens/s", "exit reason"}) {
+  for (const char* column : {"state", "updates", "best valid ppl", "last valid ppl", "valid BLEU",
+                             "test BLEU", "wall time (s)", "tokens/s", "exit reason"}) {
     header.push_back(column);
   }
   auto number = [](double value, const char* format) {
@@ -59,6 +59,7 @@ std::string RecordsHtml(const std::vector<RunRecord>& records,
     row.push_back(record.state);
     row.push_back(absl::StrCat(record.updates));
     row.push_back(number(record.best_valid_ppl, "%.2f"));
+    row.push_back(number(record.last_valid_ppl, "%.2f"));
     row.push_back(number(record.valid_bleu, "%.2f"));
     row.push_back(number(record.test_bleu, "%.2f"));
     row.push_back(number(record.wall_time, "%.0f"));

@@ -20,6 +20,7 @@ double Metric(const RunRecord& record, const std::string& name) {
       {"updates", [](const RunRecord& r) { return static_cast<double>(r.updates); }},
       {"best_valid_loss", [](const RunRecord& r) { return r.best_valid_loss; }},
       {"best_valid_ppl", [](const RunRecord& r) { return r.best_valid_ppl; }},
+      {"last_valid_ppl", [](const RunRecord& r) { return r.last_valid_ppl; }},
       {"valid_bleu", [](const RunRecord& r) { return r.valid_bleu; }},
       {"test_bleu", [](const RunRecord& r) { return r.test_bleu; }},
       {"wall_time", [](const RunRecord& r) { return r.wall_time; }},
@@ -142,9 +143,9 @@ std::string Key(const RunRecord& record, const std::vector<std::string>& axes) {
 }  // namespace
 
 const std::vector<std::string>& MetricNames() {
-  static const auto* names =
-      new std::vector<std::string>{"updates",   "best_valid_loss", "best_valid_ppl", "valid_bleu",
-                                   "test_bleu", "wall_time",       "tokens_per_s"};
+  static const auto* names = new std::vector<std::string>{
+      "updates",    "best_valid_loss", "best_valid_ppl", "last_valid_ppl",
+      "valid_bleu", "test_bleu",       "wall_time",      "tokens_per_s"};
   return *names;
 }
 

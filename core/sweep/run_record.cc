@@ -81,6 +81,7 @@ absl::Status ReadMetrics(const std::string& path, RunRecord& record) {
       if (std::isnan(record.best_valid_ppl) || ppl < record.best_valid_ppl) {
         record.best_valid_ppl = ppl;
       }
+      record.last_valid_ppl = ppl;
     }
   }
   if (tokens_per_s_count > 0) record.tokens_per_s = tokens_per_s_sum / tokens_per_s_count;

@@ -40,6 +40,9 @@ struct RunRecord {
   double best_valid_loss = kUnknown;
   // exp of the lowest validation nll.
   double best_valid_ppl = kUnknown;
+  // exp of the last validation's nll: far above best_valid_ppl when a run fell apart after
+  // its best point without tripping the divergence test.
+  double last_valid_ppl = kUnknown;
   double valid_bleu = kUnknown;
   double test_bleu = kUnknown;
   // Seconds over all of the run's sessions.
