@@ -6,7 +6,7 @@
 #   sweeps/paper_matrix_cpu_analysis.sh            # writes docs/results/<report>_<model>/
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bazel build //:analyze
+bazel build //tools:analyze
 analyze=bazel-bin/tools/analyze
 out=docs/results
 cells=runs/sweeps/paper_matrix_cpu
