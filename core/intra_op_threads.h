@@ -4,7 +4,8 @@
 // LibTorch) every matrix product runs on OpenBLAS's own pool, which still has one thread
 // per core. Two trainers of a sweep with --threads=1 each would then run four BLAS threads
 // on two cores and spend their time in sched_yield: measured here (`train` d=64, 6L-6L,
-// 30 updates, /usr/bin/time) 29.9 s of system time with OpenBLAS's 2 threads, 0.8 s with 1.
+// 30 updates, /usr/bin/time, glibc thresholds of core/runtime_env.h raised) 19.0 s of system
+// time with OpenBLAS's 2 threads, 0.8 s with 1.
 //
 //   core::SetIntraOpThreads(config.threads);   // 0 leaves both pools as they are
 #ifndef CORE_INTRA_OP_THREADS_H_
