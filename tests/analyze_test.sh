@@ -9,15 +9,12 @@ set -u
 analyze="$1"
 train="$2"
 prepare_data="$3"
-tmp="${TEST_TMPDIR:-$(mktemp -d)}/analyze"
-rm -rf "$tmp"
-mkdir -p "$tmp"
+source tests/e2e_lib.sh
+start_e2e analyze
 data="$tmp/data"
 
 common=(--data_dir="$data" --embed_dim=32 --ffn_dim=64 --attention_heads=2 --encoder_layers=2
         --decoder_layers=2 --max_tokens=256 --threads=1)
-
-source tests/e2e_lib.sh
 
 # analyze_in NAME FLAGS...: runs analyze with the common flags and --output_dir=$tmp/NAME,
 # stdout and stderr to $tmp/NAME.out and $tmp/NAME.err; returns its exit code.
@@ -27,8 +24,6 @@ analyze_in() {
   timeout 300 "$analyze" "${common[@]}" --output_dir="$tmp/$name" "$@" \
     >"$tmp/$name.out" 2>"$tmp/$name.err"
 }
-
-
 
 # expect_svg FILE: a whole SVG document.
 expect_svg() {

@@ -18,12 +18,9 @@ set -u
 train="$1"
 prepare_data="$2"
 compare="$3"
-tmp="${TEST_TMPDIR:-$(mktemp -d)}/distributed_train"
-rm -rf "$tmp"
-mkdir -p "$tmp"
+source tests/e2e_lib.sh
+start_e2e distributed_train
 data="$tmp/data"
-
-trap 'for pid in $(jobs -p); do kill -9 "$pid" 2>/dev/null; done' EXIT
 
 # Dropout off: with it, each rank draws its own masks and no run can equal one process's.
 common=(--data_dir="$data" --embed_dim=32 --ffn_dim=64 --attention_heads=2 --encoder_layers=1
@@ -37,8 +34,6 @@ adam=(--optimizer=adam --lr=1e-3)
 sgd=(--optimizer=sgd --momentum=0.9 --lr=0.5)
 # A port per rendezvous, away from other tests' (Bazel may run them at once).
 port=$((20000 + RANDOM % 20000))
-
-source tests/e2e_lib.sh
 
 # single NAME FLAGS...: one process on $tmp/NAME; returns its exit code.
 single() {
@@ -104,7 +99,6 @@ expect_same_losses() {
     fail "train losses differ: $(paste <(echo "$a") <(echo "$b") | head -n 20)"
   fi
 }
-
 
 # epoch_updates BATCHES: how many updates of BATCHES batches epoch 1 has (one process), so
 # that a comparison runs past an epoch end, where the last update is short and a rank may

@@ -3,12 +3,22 @@
 # with `run_case`, then call `finish_cases`:
 #
 #   source tests/e2e_lib.sh
+#   start_e2e train_e2e    # $tmp: an empty directory of the test's own
 #   case_runs() { "$train" ... || fail "train exited $?"; }
 #   build_tiny_dataset "$prepare_data" "$tmp/data"
 #   run_case case_runs
 #   finish_cases
 failed_cases=()
 case_failed=0
+
+# start_e2e NAME: sets $tmp to an empty directory NAME in the test's temporary directory, and
+# has the test's background processes killed when it exits (a failed case may leave some).
+start_e2e() {
+  tmp="${TEST_TMPDIR:-$(mktemp -d)}/$1"
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  trap 'for pid in $(jobs -p); do kill -9 "$pid" 2>/dev/null; done' EXIT
+}
 
 # fail MESSAGE: marks the current case failed.
 fail() {

@@ -11,12 +11,8 @@ set -u
 sweep="$1"
 train="$2"
 prepare_data="$3"
-tmp="${TEST_TMPDIR:-$(mktemp -d)}/sweep_e2e"
-rm -rf "$tmp"
-mkdir -p "$tmp"
-trap 'for pid in $(jobs -p); do kill -9 "$pid" 2>/dev/null; done' EXIT
-
 source tests/e2e_lib.sh
+start_e2e sweep_e2e
 
 # run_sweep NAME FLAGS...: runs the sweep in the foreground (stdout, stderr to $tmp/NAME.*).
 run_sweep() {
@@ -25,12 +21,10 @@ run_sweep() {
   timeout 240 "$sweep" --train_binary="$train" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
 }
 
-
 # state DIR: the state in DIR/status.json.
 state() {
   sed -n 's/.*"state":"\([a-z]*\)".*/\1/p' "$1/status.json" 2>/dev/null
 }
-
 
 # 1. A 2x2 grid with two jobs: every result file; lr=1000 cells diverge, the others finish.
 case_grid_2x2() {

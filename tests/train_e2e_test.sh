@@ -9,20 +9,14 @@
 set -u
 train="$1"
 prepare_data="$2"
-tmp="${TEST_TMPDIR:-$(mktemp -d)}/train_e2e"
-rm -rf "$tmp"
-mkdir -p "$tmp"
+source tests/e2e_lib.sh
+start_e2e train_e2e
 data="$tmp/data"
-
-# Background trainers still alive when the test ends (a failed case) are killed.
-trap 'for pid in $(jobs -p); do kill -9 "$pid" 2>/dev/null; done' EXIT
 
 # A model of about 40k parameters: an update takes milliseconds on one thread.
 common=(--data_dir="$data" --embed_dim=32 --ffn_dim=64 --attention_heads=2 --encoder_layers=1
         --decoder_layers=1 --max_tokens=512 --threads=1 --bleu_sentences=10 --beam_size=2
         --log_interval=1)
-
-source tests/e2e_lib.sh
 
 # merge_flags FLAGS...: sets `merged` to `common` then FLAGS, where a later flag replaces an
 # earlier one of the same name (boost rejects a repeated flag).
@@ -114,8 +108,6 @@ expect_updates_1_to_n() {
   fi
 }
 
-
-
 # expect_files DIR NAMES...: each DIR/NAME exists and is not empty.
 expect_files() {
   local dir="$1" name
@@ -135,7 +127,6 @@ expect_error() {
   [ -s "$tmp/$dir.out" ] && fail "$name: printed on stdout: $(head -c 300 "$tmp/$dir.out")"
   expect_in "$tmp/$dir.err" "$message"
 }
-
 
 # 1. A run completes with every file a researcher looks at.
 case_run_completes() {
