@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include "core/eval_mode.h"
 
@@ -48,6 +49,10 @@ std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tens
   }
 
   DecoderState state = model->StartDecoding();
+  // The sentences still searched, in batch order; sentence active[p] owns rows p·beam + k.
+  // A finished sentence leaves the batch, so the decoder stops spending steps on it.
+  std::vector<int64_t> active(batch);
+  std::iota(active.begin(), active.end(), 0);
   std::vector<std::vector<int64_t>> history(batch * beam);
   // Only the first hypothesis of each sentence is live at step 0: the others would
   // duplicate it.
@@ -55,19 +60,19 @@ std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tens
   for (int64_t b = 0; b < batch; ++b) scores[b * beam] = 0;
   at::Tensor last = at::full({batch * beam}, options.bos_id, source_tokens.options());
   std::vector<std::vector<Hypothesis>> finished(batch);
-  std::vector<bool> done(batch, false);
 
   for (int64_t step = 0; step <= longest; ++step) {
+    const int64_t searched = static_cast<int64_t>(active.size());
     at::Tensor log_probs =
         at::log_softmax(model->DecodeStep(last, encoded, state), /*dim=*/-1, at::kFloat);
     log_probs.select(1, model_options.pad_id).fill_(kMinusInfinity);
     if (options.bos_id != options.eos_id) log_probs.select(1, options.bos_id).fill_(kMinusInfinity);
     // No empty translations (fairseq's min_len = 1).
     if (step == 0) log_probs.select(1, options.eos_id).fill_(kMinusInfinity);
-    for (int64_t b = 0; b < batch; ++b) {
-      if (step < max_length[b]) continue;
+    for (int64_t p = 0; p < searched; ++p) {
+      if (step < max_length[active[p]]) continue;
       // At the length limit only EOS may follow.
-      at::Tensor rows = log_probs.narrow(0, b * beam, beam);
+      at::Tensor rows = log_probs.narrow(0, p * beam, beam);
       const at::Tensor eos = rows.select(1, options.eos_id).clone();
       rows.fill_(kMinusInfinity);
       rows.select(1, options.eos_id).copy_(eos);
@@ -75,7 +80,7 @@ std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tens
     const at::Tensor candidates =
         (at::tensor(scores, at::kDouble).to(log_probs.device()).unsqueeze(1) +
          log_probs.to(at::kDouble))
-            .view({batch, beam * vocab});
+            .view({searched, beam * vocab});
     const auto [top_scores_tensor, top_indices_tensor] =
         candidates.topk(std::min<int64_t>(2 * beam, beam * vocab), /*dim=*/1);
     const at::Tensor top_scores = top_scores_tensor.cpu();
@@ -83,21 +88,25 @@ std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tens
     const auto score_at = top_scores.accessor<double, 2>();
     const auto index_at = top_indices.accessor<int64_t, 2>();
 
+    std::vector<int64_t> next_active;
     std::vector<int64_t> next_rows;
     std::vector<int64_t> next_tokens;
     std::vector<double> next_scores;
-    for (int64_t b = 0; b < batch; ++b) {
+    for (int64_t p = 0; p < searched; ++p) {
+      const int64_t b = active[p];
+      std::vector<Hypothesis>& ended = finished[b];
       int64_t kept = 0;
-      for (int64_t j = 0; !done[b] && j < top_scores.size(1); ++j) {
-        const double score = score_at[b][j];
+      const size_t rows_before = next_rows.size();
+      for (int64_t j = 0; j < top_scores.size(1); ++j) {
+        const double score = score_at[p][j];
         if (score == kMinusInfinity) break;
-        const int64_t row = b * beam + index_at[b][j] / vocab;
-        const int64_t token = index_at[b][j] % vocab;
+        const int64_t row = p * beam + index_at[p][j] / vocab;
+        const int64_t token = index_at[p][j] % vocab;
         if (token == options.eos_id) {
           // As fairseq: only an EOS among the best `beam` candidates ends a hypothesis.
-          if (j < beam && static_cast<int64_t>(finished[b].size()) < beam) {
+          if (j < beam && static_cast<int64_t>(ended.size()) < beam) {
             const double length = static_cast<double>(history[row].size() + 1);
-            finished[b].push_back({score / std::pow(length, options.length_penalty), history[row]});
+            ended.push_back({score / std::pow(length, options.length_penalty), history[row]});
           }
         } else if (kept < beam) {
           next_rows.push_back(row);
@@ -105,19 +114,26 @@ std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tens
           next_scores.push_back(score);
           ++kept;
         }
-        if (kept == beam && static_cast<int64_t>(finished[b].size()) >= beam) break;
+        if (kept == beam && static_cast<int64_t>(ended.size()) >= beam) break;
       }
-      if (static_cast<int64_t>(finished[b].size()) >= beam || step >= max_length[b]) done[b] = true;
-      // Dead rows keep the batch rectangular until every sentence is done.
+      if (static_cast<int64_t>(ended.size()) >= beam || step >= max_length[b]) {
+        // Done: the sentence leaves the batch with the rows it just kept.
+        next_rows.resize(rows_before);
+        next_tokens.resize(rows_before);
+        next_scores.resize(rows_before);
+        continue;
+      }
+      next_active.push_back(b);
+      // Dead rows keep the batch rectangular.
       for (; kept < beam; ++kept) {
-        next_rows.push_back(b * beam);
+        next_rows.push_back(p * beam);
         next_tokens.push_back(options.eos_id);
         next_scores.push_back(kMinusInfinity);
       }
     }
-    if (std::all_of(done.begin(), done.end(), [](bool d) { return d; })) break;
+    if (next_active.empty()) break;
 
-    std::vector<std::vector<int64_t>> next_history(batch * beam);
+    std::vector<std::vector<int64_t>> next_history(next_rows.size());
     for (size_t i = 0; i < next_rows.size(); ++i) {
       next_history[i] = history[next_rows[i]];
       next_history[i].push_back(next_tokens[i]);
@@ -126,6 +142,12 @@ std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tens
     scores = std::move(next_scores);
     const at::Tensor order = at::tensor(next_rows, at::kLong).to(source_tokens.device());
     TransformerImpl::ReorderDecoderState(state, order);
+    if (next_active.size() < active.size()) {
+      // The rows of one sentence share its encoder output, so any of them will do.
+      encoded.states = encoded.states.index_select(0, order);
+      encoded.padding_mask = encoded.padding_mask.index_select(0, order);
+    }
+    active = std::move(next_active);
     last = at::tensor(next_tokens, at::kLong).to(source_tokens.device());
   }
 

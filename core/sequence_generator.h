@@ -3,7 +3,8 @@
 // Beam search follows fairseq's: at each step the 2·beam best continuations are ranked;
 // those among the best beam that end in EOS become finished hypotheses scored by
 // sum(log p) / length^length_penalty (length counts EOS); a sentence is done when beam
-// hypotheses have finished; at the length limit EOS is forced. Beam 1 equals greedy.
+// hypotheses have finished, and leaves the batch (the decoder stops computing its rows); at
+// the length limit EOS is forced. Beam 1 equals greedy.
 //
 //   GenerationOptions options;
 //   options.beam_size = 5;

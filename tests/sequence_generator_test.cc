@@ -4,6 +4,9 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
+#include <set>
+#include <vector>
+
 namespace core {
 namespace {
 
@@ -83,6 +86,35 @@ TEST(SequenceGeneratorTest, BeamOutputsAreWellFormedAndScoreAtLeastGreedy) {
     for (int64_t token : translation) {
       EXPECT_NE(token, kEos);
       EXPECT_NE(token, kPad);
+    }
+  }
+}
+
+// Sentences finish at different steps and leave the batch; whatever the batch, each
+// sentence gets the translation it gets alone. They finish by EOS (first case) or by their
+// own length limits (second: source lengths 5, 4, ..., 1 and max_len_a = 1).
+TEST(SequenceGeneratorTest, BatchedBeamEqualsEachSentenceAlone) {
+  for (const bool padded : {false, true}) {
+    // Seeds whose models end sentences early (EOS) or never (limits).
+    for (uint64_t seed : padded ? std::vector<uint64_t>{5, 6} : std::vector<uint64_t>{1, 2, 7}) {
+      Transformer model = SmallModel(seed);
+      at::manual_seed(seed + 100);
+      const at::Tensor sources = at::randint(3, 30, {6, 5}, at::kLong);
+      GenerationOptions options = Options(3);
+      if (padded) {
+        for (int64_t b = 1; b < 6; ++b) sources[b].narrow(0, 6 - b, b - 1).fill_(kPad);
+        options.max_len_a = 1;
+        options.max_len_b = 1;
+      }
+      const auto batched = Generate(model, sources, options);
+      ASSERT_EQ(batched.size(), 6u);
+      std::set<size_t> lengths;
+      for (int64_t b = 0; b < 6; ++b) {
+        EXPECT_EQ(batched[b], Generate(model, sources.narrow(0, b, 1), options)[0])
+            << "seed " << seed << " sentence " << b << (padded ? " (padded)" : "");
+        lengths.insert(batched[b].size());
+      }
+      EXPECT_GT(lengths.size(), 1u) << "seed " << seed << ": every translation has one length";
     }
   }
 }
