@@ -19,6 +19,13 @@ struct Hypothesis {
   std::vector<int64_t> tokens;
 };
 
+// A hypothesis kept for the next step: row `row` of this step followed by `token`.
+struct Continuation {
+  int64_t row;
+  int64_t token;
+  double score;  // sum of log p
+};
+
 }  // namespace
 
 std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tensor& source_tokens,
@@ -89,14 +96,12 @@ std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tens
     const auto index_at = top_indices.accessor<int64_t, 2>();
 
     std::vector<int64_t> next_active;
-    std::vector<int64_t> next_rows;
-    std::vector<int64_t> next_tokens;
-    std::vector<double> next_scores;
+    std::vector<Continuation> next;
+    std::vector<Continuation> kept;
     for (int64_t p = 0; p < searched; ++p) {
       const int64_t b = active[p];
       std::vector<Hypothesis>& ended = finished[b];
-      int64_t kept = 0;
-      const size_t rows_before = next_rows.size();
+      kept.clear();
       for (int64_t j = 0; j < top_scores.size(1); ++j) {
         const double score = score_at[p][j];
         if (score == kMinusInfinity) break;
@@ -108,39 +113,36 @@ std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tens
             const double length = static_cast<double>(history[row].size() + 1);
             ended.push_back({score / std::pow(length, options.length_penalty), history[row]});
           }
-        } else if (kept < beam) {
-          next_rows.push_back(row);
-          next_tokens.push_back(token);
-          next_scores.push_back(score);
-          ++kept;
+        } else if (static_cast<int64_t>(kept.size()) < beam) {
+          kept.push_back({row, token, score});
         }
-        if (kept == beam && static_cast<int64_t>(ended.size()) >= beam) break;
+        if (static_cast<int64_t>(kept.size()) == beam &&
+            static_cast<int64_t>(ended.size()) >= beam) {
+          break;
+        }
       }
-      if (static_cast<int64_t>(ended.size()) >= beam || step >= max_length[b]) {
-        // Done: the sentence leaves the batch with the rows it just kept.
-        next_rows.resize(rows_before);
-        next_tokens.resize(rows_before);
-        next_scores.resize(rows_before);
-        continue;
-      }
+      // Done: the sentence leaves the batch.
+      if (static_cast<int64_t>(ended.size()) >= beam || step >= max_length[b]) continue;
       next_active.push_back(b);
       // Dead rows keep the batch rectangular.
-      for (; kept < beam; ++kept) {
-        next_rows.push_back(p * beam);
-        next_tokens.push_back(options.eos_id);
-        next_scores.push_back(kMinusInfinity);
-      }
+      kept.resize(beam, {p * beam, options.eos_id, kMinusInfinity});
+      next.insert(next.end(), kept.begin(), kept.end());
     }
     if (next_active.empty()) break;
 
-    std::vector<std::vector<int64_t>> next_history(next_rows.size());
-    for (size_t i = 0; i < next_rows.size(); ++i) {
-      next_history[i] = history[next_rows[i]];
-      next_history[i].push_back(next_tokens[i]);
+    std::vector<std::vector<int64_t>> next_history(next.size());
+    std::vector<int64_t> rows(next.size());
+    std::vector<int64_t> tokens(next.size());
+    scores.resize(next.size());
+    for (size_t i = 0; i < next.size(); ++i) {
+      next_history[i] = history[next[i].row];
+      next_history[i].push_back(next[i].token);
+      rows[i] = next[i].row;
+      tokens[i] = next[i].token;
+      scores[i] = next[i].score;
     }
     history = std::move(next_history);
-    scores = std::move(next_scores);
-    const at::Tensor order = at::tensor(next_rows, at::kLong).to(source_tokens.device());
+    const at::Tensor order = at::tensor(rows, at::kLong).to(source_tokens.device());
     TransformerImpl::ReorderDecoderState(state, order);
     if (next_active.size() < active.size()) {
       // The rows of one sentence share its encoder output, so any of them will do.
@@ -148,7 +150,7 @@ std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tens
       encoded.padding_mask = encoded.padding_mask.index_select(0, order);
     }
     active = std::move(next_active);
-    last = at::tensor(next_tokens, at::kLong).to(source_tokens.device());
+    last = at::tensor(tokens, at::kLong).to(source_tokens.device());
   }
 
   std::vector<std::vector<int64_t>> translations(batch);

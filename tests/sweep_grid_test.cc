@@ -220,6 +220,8 @@ INSTANTIATE_TEST_SUITE_P(
                 ":3: [zip.arch] init has 1 values but encoder_residual"},
         BadGrid{"[train]\nseed = 1\n[axes]\nseed = 1, 2\n", ":4: 'seed' is set twice"},
         BadGrid{"[train]\nrun_dir = x\n", ":2: run_dir is set by the sweep"},
+        BadGrid{"[train]\nbetas = \"0.9\", \"0.98\"\n", ":2: 'betas' in [train] takes one value"},
+        BadGrid{"[train]\nbetas = \"0.9,0.98\n", ":2: unterminated quote"},
         BadGrid{"[model]\nembed_dim = 64\n", ":2: 'embed_dim' in [model]"},
         BadGrid{"[axes]\nseed = 1, 1\n", ": two cells have the same configuration"}));
 

@@ -18,10 +18,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/plugin_flags.h"
 #include "core/sweep/local_executor.h"
 #include "core/sweep/print_executor.h"
+#include "core/sweep/results_table.h"
 #include "core/sweep/slurm_executor.h"
 #include "core/user_path.h"
 
@@ -75,8 +77,7 @@ po::options_description Flags() {
       "columns", po::value<std::string>()->default_value(""),
       "pivot columns: axes; \"\": the last axis other than seed")(
       "value", po::value<std::string>()->default_value("test_bleu"),
-      "pivot value: updates, best_valid_loss, best_valid_ppl, last_valid_ppl, valid_bleu, "
-      "test_bleu, wall_time, tokens_per_s")(
+      absl::StrCat("pivot value: ", absl::StrJoin(sweep::MetricNames(), ", ")).c_str())(
       "group_by", po::value<std::string>()->default_value(""),
       "report.html: one pair of loss charts per value of this axis")(
       "color_by", po::value<std::string>()->default_value(""),

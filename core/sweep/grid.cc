@@ -191,9 +191,19 @@ absl::StatusOr<Grid> ReadGridFile(const std::string& path) {
           absl::StrCat(where, ": '", key, "' is set twice in the grid"));
     }
     if (section == "train") {
-      // One value, commas included; quotes are allowed as in [axes] and mean the same.
-      const bool quoted = value.size() >= 2 && value.front() == '"' && value.back() == '"';
-      grid.base.push_back({key, quoted ? value.substr(1, value.size() - 2) : value, where});
+      // One value, commas included; a quoted one reads as in [axes].
+      if (!absl::StartsWith(value, "\"")) {
+        grid.base.push_back({key, value, where});
+        continue;
+      }
+      absl::StatusOr<std::vector<std::string>> unquoted = SplitGridValues(value);
+      if (!unquoted.ok())
+        return absl::InvalidArgumentError(absl::StrCat(where, ": ", unquoted.status().message()));
+      if (unquoted->size() != 1) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            where, ": '", key, "' in [train] takes one value; values to sweep go under [axes]"));
+      }
+      grid.base.push_back({key, unquoted->front(), where});
       continue;
     }
     absl::StatusOr<std::vector<std::string>> values = SplitGridValues(value);

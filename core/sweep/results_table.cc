@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <map>
+#include <stdexcept>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -15,8 +15,14 @@
 namespace core::sweep {
 namespace {
 
-double Metric(const RunRecord& record, const std::string& name) {
-  static const auto* getters = new std::map<std::string, std::function<double(const RunRecord&)>>{
+// The per-cell metrics in column order: MetricNames() and Metric() both read this one table.
+struct MetricColumn {
+  const char* name;
+  double (*value)(const RunRecord&);
+};
+
+const std::vector<MetricColumn>& MetricColumns() {
+  static const auto* columns = new std::vector<MetricColumn>{
       {"updates", [](const RunRecord& r) { return static_cast<double>(r.updates); }},
       {"best_valid_loss", [](const RunRecord& r) { return r.best_valid_loss; }},
       {"best_valid_ppl", [](const RunRecord& r) { return r.best_valid_ppl; }},
@@ -26,7 +32,15 @@ double Metric(const RunRecord& record, const std::string& name) {
       {"wall_time", [](const RunRecord& r) { return r.wall_time; }},
       {"tokens_per_s", [](const RunRecord& r) { return r.tokens_per_s; }},
   };
-  return getters->at(name)(record);
+  return *columns;
+}
+
+// `name` is one of MetricNames(): the callers check --value before they get here.
+double Metric(const RunRecord& record, const std::string& name) {
+  for (const MetricColumn& column : MetricColumns()) {
+    if (name == column.name) return column.value(record);
+  }
+  throw std::out_of_range("unknown metric " + name);
 }
 
 std::string FormatNumber(double value) {
@@ -143,9 +157,11 @@ std::string Key(const RunRecord& record, const std::vector<std::string>& axes) {
 }  // namespace
 
 const std::vector<std::string>& MetricNames() {
-  static const auto* names = new std::vector<std::string>{
-      "updates",    "best_valid_loss", "best_valid_ppl", "last_valid_ppl",
-      "valid_bleu", "test_bleu",       "wall_time",      "tokens_per_s"};
+  static const auto* names = [] {
+    auto* names = new std::vector<std::string>;
+    for (const MetricColumn& column : MetricColumns()) names->push_back(column.name);
+    return names;
+  }();
   return *names;
 }
 

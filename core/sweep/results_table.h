@@ -23,7 +23,7 @@
 namespace core::sweep {
 
 // The per-cell metrics a table can show, in column order: updates, best_valid_loss,
-// best_valid_ppl, valid_bleu, test_bleu, wall_time, tokens_per_s.
+// best_valid_ppl, last_valid_ppl, valid_bleu, test_bleu, wall_time, tokens_per_s.
 const std::vector<std::string>& MetricNames();
 
 // The record's label on `axis` ("" when the record has no such axis).
