@@ -1,17 +1,17 @@
 #!/usr/bin/python3
-"""PyTorch eager reference of one training update, for `bazel run //tools:bench`.
+"""PyTorch eager reference of one training update, for `bazel run //tools/bench`.
 
-The same encoder-decoder Transformer as core/transformer.cc, written the way a PyTorch user
+The same encoder-decoder Transformer as core/model/transformer.cc, written the way a PyTorch user
 would write it: the same modules and parameter shapes (separate q/k/v/out projections with
 biases, one embedding shared by source, target and output projection, sinusoidal positions,
 one LayerNorm per sublayer, Admin's omega), the same operations in the same order
-(core/attention.cc, feed_forward.cc, sublayer.cc, residual.cc, positional_embedding.cc), the
-same label-smoothed cross-entropy (core/label_smoothed_loss.cc), torch.optim.Adam with its
+(core/model/attention.cc, feed_forward.cc, sublayer.cc, residual.cc, positional_embedding.cc), the
+same label-smoothed cross-entropy (core/model/label_smoothed_loss.cc), torch.optim.Adam with its
 defaults (LibTorch's torch::optim::Adam in C++), and the same synthetic batch
-(core/bench/step_benchmark.cc builds it from the same formula). Initial values differ: they
+(tools/bench/step_benchmark.cc builds it from the same formula). Initial values differ: they
 do not change the time of an update.
 
-It prints `key=value` lines that the bench parses (core/bench/child_process.h):
+It prints `key=value` lines that the bench parses (tools/bench/child_process.h):
 parameters, batch_checksum, threads, and per timed update the seconds of the whole update
 and of its forward (with the loss), backward and optimizer phases.
 
@@ -70,7 +70,7 @@ class FeedForward(nn.Module):
 
 
 class Residual(nn.Module):
-    """core/residual.cc: post LN(x + f), pre x + f(LN x), admin LN(x * omega + f), none x + f."""
+    """core/model/residual.cc: post LN(x + f), pre x + f(LN x), admin LN(x * omega + f), none x + f."""
 
     def __init__(self, mode, d):
         super().__init__()
@@ -92,7 +92,7 @@ class Residual(nn.Module):
 
 
 def run_sublayer(residual, x, branch, dropout, training):
-    """core/sublayer.cc: the branch output gets dropout before the residual sum."""
+    """core/model/sublayer.cc: the branch output gets dropout before the residual sum."""
     return residual.combine(x, F.dropout(branch(residual.branch_input(x)), dropout, training))
 
 
@@ -135,7 +135,7 @@ class DecoderLayer(nn.Module):
 
 
 def sinusoidal_embedding(positions, dim):
-    """core/positional_embedding.cc; position 0 (padding) embeds to zeros."""
+    """core/model/positional_embedding.cc; position 0 (padding) embeds to zeros."""
     half = dim // 2
     step = math.log(10000.0) / max(half - 1, 1)
     frequencies = torch.exp(torch.arange(half, dtype=torch.float32) * -step)
@@ -151,7 +151,7 @@ class Transformer(nn.Module):
         self.embed_tokens = nn.Embedding(o.vocab_size, o.embed_dim, padding_idx=PAD)
         self.encoder_layers = nn.ModuleList(EncoderLayer(o) for _ in range(o.encoder_layers))
         self.decoder_layers = nn.ModuleList(DecoderLayer(o) for _ in range(o.decoder_layers))
-        # Pre-LN closes each stack with a LayerNorm (core/transformer.cc).
+        # Pre-LN closes each stack with a LayerNorm (core/model/transformer.cc).
         if o.residual == "pre":
             self.encoder_final_layer_norm = nn.LayerNorm(o.embed_dim, eps=1e-5)
             self.decoder_final_layer_norm = nn.LayerNorm(o.embed_dim, eps=1e-5)
@@ -180,7 +180,7 @@ class Transformer(nn.Module):
 
 
 def label_smoothed_loss(logits, targets, epsilon):
-    """core/label_smoothed_loss.cc: sums over the real target tokens."""
+    """core/model/label_smoothed_loss.cc: sums over the real target tokens."""
     vocab_size = logits.size(-1)
     log_probs = torch.log_softmax(logits, dim=-1, dtype=torch.float32)
     real = targets.ne(PAD)
@@ -193,7 +193,7 @@ def label_smoothed_loss(logits, targets, epsilon):
 
 
 def synthetic_batch(o):
-    """The bench's batch (core/bench/step_benchmark.cc, SyntheticBatch): no padding, ids from
+    """The bench's batch (tools/bench/step_benchmark.cc, SyntheticBatch): no padding, ids from
     a fixed formula so that both languages build the same tensors without sharing an RNG."""
     def ids(length, salt):
         rows = torch.arange(o.batch_size).unsqueeze(1)

@@ -8,10 +8,10 @@
 #   plugin_library / plugin_group           plugin_library / plugin_group
 #   cc_binary / cc_test / sh_test           cc_binary / cc_test / sh_test
 #
-# Labels: ":x" and "x" (this package), "//core:x", "//core/sweep" (= //core/sweep:sweep),
+# Labels: ":x" and "x" (this package), "//core:x", "//tools/sweep:run_sweep" (= //tools/sweep:sweep),
 # "@system//:absl" and "@libtorch" (defined in the top-level CMakeLists.txt, as
 # third_party/system.BUILD and third_party/libtorch/libtorch.bzl define them), or any CMake
-# target written with "::" (e.g. Threads::Threads). The target of //core/sweep:x is
+# target written with "::" (e.g. Threads::Threads). The target of //tools/sweep:x is
 # `core.sweep.x`; binaries and tests keep their Bazel file name under the build directory
 # (build-cmake/tools/train, like bazel-bin/tools/train).
 #
@@ -24,7 +24,7 @@
 # Like `bazel test`, every test runs in the workspace root (the source directory) with a
 # fresh, empty TEST_TMPDIR (cmake/run_test.sh). A library's `data` that is a target (the
 # SentencePiece bridge) is linked into `<binary>.runfiles/admin_trainer/<package>/<file>` of
-# every binary and test that depends on it, where core/sentencepiece_loader.cc looks for it,
+# every binary and test that depends on it, where core/data/sentencepiece_loader.cc looks for it,
 # exactly as under Bazel.
 include_guard(GLOBAL)
 
@@ -34,7 +34,7 @@ set(_BAZEL_TEST_TIMEOUT_medium 300)
 set(_BAZEL_TEST_TIMEOUT_large 900)
 set(_BAZEL_TEST_TIMEOUT_enormous 3600)
 
-# The Bazel package of the current directory: "core", "core/sweep" ("" at the top).
+# The Bazel package of the current directory: "core", "tools/sweep" ("" at the top).
 function(_bazel_package out)
   file(RELATIVE_PATH package "${PROJECT_SOURCE_DIR}" "${CMAKE_CURRENT_SOURCE_DIR}")
   set(${out} "${package}" PARENT_SCOPE)

@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "core/transformer.h"
+#include "core/model/transformer.h"
 #include "initializers/admin_profile.h"
 #include "initializers/fairseq_init.h"
 #include "plugins/initializer.h"

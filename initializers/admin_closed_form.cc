@@ -7,8 +7,8 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "core/residual.h"
-#include "core/transformer.h"
+#include "core/model/residual.h"
+#include "core/model/transformer.h"
 #include "initializers/fairseq_init.h"
 #include "initializers/residual_scales.h"
 #include "plugins/initializer.h"

@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "core/residual.h"
+#include "core/model/residual.h"
 
 namespace initializers {
 

@@ -19,8 +19,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "core/sublayer.h"
-#include "core/transformer.h"
+#include "core/model/sublayer.h"
+#include "core/model/transformer.h"
 
 namespace initializers {
 

@@ -8,10 +8,10 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "core/attention.h"
-#include "core/feed_forward.h"
-#include "core/residual.h"
-#include "core/transformer.h"
+#include "core/model/attention.h"
+#include "core/model/feed_forward.h"
+#include "core/model/residual.h"
+#include "core/model/transformer.h"
 #include "initializers/fairseq_init.h"
 #include "initializers/residual_scales.h"
 #include "plugins/initializer.h"

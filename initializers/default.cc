@@ -1,7 +1,7 @@
 // `default`: fairseq's initialization (paper.md §1.2), the baseline of every comparison.
 #include <memory>
 
-#include "core/transformer.h"
+#include "core/model/transformer.h"
 #include "initializers/fairseq_init.h"
 #include "plugins/initializer.h"
 

@@ -4,9 +4,9 @@
 
 #include <cmath>
 
-#include "core/attention.h"
-#include "core/feed_forward.h"
-#include "core/residual.h"
+#include "core/model/attention.h"
+#include "core/model/feed_forward.h"
+#include "core/model/residual.h"
 
 namespace initializers {
 namespace {

@@ -6,7 +6,7 @@
 #ifndef INITIALIZERS_FAIRSEQ_INIT_H_
 #define INITIALIZERS_FAIRSEQ_INIT_H_
 
-#include "core/transformer.h"
+#include "core/model/transformer.h"
 
 namespace initializers {
 

@@ -8,8 +8,8 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "core/feed_forward.h"
-#include "core/transformer.h"
+#include "core/model/feed_forward.h"
+#include "core/model/transformer.h"
 #include "initializers/fairseq_init.h"
 #include "plugins/initializer.h"
 

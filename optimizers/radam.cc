@@ -37,7 +37,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "core/torch_compat.h"
+#include "core/model/torch_compat.h"
 #include "optimizers/checks.h"
 #include "plugins/optimizer.h"
 

@@ -1,6 +1,6 @@
 // The initializer plugin family (--init=NAME): how a model's weights start.
 //
-// An initializer sees the model (every sublayer by role: core/sublayer.h), its options
+// An initializer sees the model (every sublayer by role: core/model/sublayer.h), its options
 // (depths, residual modes) and, through InitContext, a way to run a forward pass on a real
 // training batch (Admin profiles ω from one). It rejects model options it cannot
 // initialise before training starts, saying why.

@@ -6,8 +6,8 @@
 #   sweeps/paper_matrix_cpu_analysis.sh            # writes docs/results/<report>_<model>/
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bazel build //tools:analyze
-analyze=bazel-bin/tools/analyze
+bazel build //:analyze
+analyze=bazel-bin/tools/analyze/analyze
 out=docs/results
 cells=runs/sweeps/paper_matrix_cpu
 width=(--embed_dim=64 --ffn_dim=256 --attention_heads=4 --max_tokens=1000)

@@ -3,7 +3,7 @@
 
 #include <limits>
 
-#include "core/analysis/json.h"
+#include "tools/analyze/json.h"
 
 namespace analysis {
 namespace {

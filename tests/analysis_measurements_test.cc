@@ -10,14 +10,14 @@
 #include <map>
 #include <string>
 
-#include "core/analysis/dependency.h"
-#include "core/analysis/grad_norms.h"
-#include "core/analysis/output_change.h"
-#include "core/analysis/param_stats.h"
-#include "core/attention.h"
-#include "core/feed_forward.h"
-#include "core/residual.h"
-#include "core/transformer.h"
+#include "tools/analyze/dependency.h"
+#include "tools/analyze/grad_norms.h"
+#include "tools/analyze/output_change.h"
+#include "tools/analyze/param_stats.h"
+#include "core/model/attention.h"
+#include "core/model/feed_forward.h"
+#include "core/model/residual.h"
+#include "core/model/transformer.h"
 
 namespace analysis {
 namespace {

@@ -1,5 +1,5 @@
 // The analysis flags: what each report accepts, defaults, and errors that name the flag.
-#include "core/analysis/analyze_flags.h"
+#include "tools/analyze/analyze_flags.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

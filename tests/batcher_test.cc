@@ -1,6 +1,6 @@
 // Token-budget batching: the budget, one pass over every pair per epoch, determinism,
 // resuming from a data position, and little padding.
-#include "core/batcher.h"
+#include "core/data/batcher.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <set>
 
-#include "core/stable_random.h"
+#include "core/util/stable_random.h"
 
 namespace core {
 namespace {

@@ -1,6 +1,6 @@
 // Corpus BLEU against sacreBLEU: the published test vector of shared/docs/data.md and edge
 // cases (expected lines computed with sacreBLEU 2.x's formulas).
-#include "core/bleu.h"
+#include "core/metrics/bleu.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // Corpus chrF2 against sacreBLEU: the test vector of shared/docs/data.md and edge cases
 // (expected values computed with sacreBLEU 2.x's formulas).
-#include "core/chrf.h"
+#include "core/metrics/chrf.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

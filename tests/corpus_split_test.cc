@@ -1,5 +1,5 @@
 // The hash split: exact sizes, disjoint German sides, determinism, order independence.
-#include "core/corpus_split.h"
+#include "core/data/corpus_split.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

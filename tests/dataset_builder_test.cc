@@ -1,7 +1,7 @@
 // Building a dataset directory from a synthetic dictionary: contents, manifest checksums,
 // skipping when up to date, refusing or replacing other settings, and never leaving a
 // half-written directory.
-#include "core/dataset_builder.h"
+#include "core/data/dataset_builder.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,9 +9,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/dataset_layout.h"
-#include "core/sha256.h"
-#include "core/text_file.h"
+#include "core/data/dataset_layout.h"
+#include "core/util/sha256.h"
+#include "core/util/text_file.h"
 #include "tests/synthetic_ding.h"
 
 namespace core {

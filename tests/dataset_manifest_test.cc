@@ -1,12 +1,12 @@
 // manifest.json: writing, reading the settings back, describing differences.
-#include "core/dataset_manifest.h"
+#include "core/data/dataset_manifest.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "core/text_file.h"
+#include "core/util/text_file.h"
 
 namespace core {
 namespace {

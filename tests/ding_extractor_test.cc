@@ -1,6 +1,6 @@
 // The Ding extraction rules of shared/docs/data.md on inline lines in the dictionary's
 // format (the real file is checked by ding_real_data_test).
-#include "core/ding_extractor.h"
+#include "core/data/ding_extractor.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "core/ding_extractor.h"
+#include "core/data/ding_extractor.h"
 
 namespace core {
 namespace {

@@ -1,7 +1,7 @@
 // Data-parallel plumbing without LibTorch: reading a rank's place from torchrun's or Slurm's
 // variables (and the errors naming the variable at fault), Slurm node lists, per-rank
 // devices, and the batch shares of an update (the union over ranks is one process's update).
-#include "core/distributed_env.h"
+#include "core/distributed/distributed_env.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/batcher.h"
+#include "core/data/batcher.h"
 
 namespace core {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/divergence_detector.h"
+#include "core/train/divergence_detector.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

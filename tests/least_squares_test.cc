@@ -1,5 +1,5 @@
 // Least-squares fits: exact recovery on exact data, R² on noisy data, bad input.
-#include "core/analysis/least_squares.h"
+#include "tools/analyze/least_squares.h"
 
 #include <gtest/gtest.h>
 

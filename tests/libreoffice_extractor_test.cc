@@ -1,6 +1,6 @@
 // LibreOffice help pairs: element extraction, entities, pairing by path and id, and the
 // errors when the packages were not unpacked.
-#include "core/libreoffice_extractor.h"
+#include "core/data/libreoffice_extractor.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "core/model_options.h"
+#include "core/model/model_options.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

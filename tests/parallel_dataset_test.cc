@@ -1,6 +1,6 @@
 // Loading a split of a prepared dataset: EOS, directions, the position filter, the cache,
 // and clear errors for broken datasets.
-#include "core/parallel_dataset.h"
+#include "core/data/parallel_dataset.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/dataset_builder.h"
-#include "core/dataset_layout.h"
+#include "core/data/dataset_builder.h"
+#include "core/data/dataset_layout.h"
 #include "tests/synthetic_ding.h"
 
 namespace core {

@@ -6,11 +6,11 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "core/batcher.h"
-#include "core/bleu.h"
-#include "core/chrf.h"
-#include "core/dataset_builder.h"
-#include "core/parallel_dataset.h"
+#include "core/data/batcher.h"
+#include "core/metrics/bleu.h"
+#include "core/metrics/chrf.h"
+#include "core/data/dataset_builder.h"
+#include "core/data/parallel_dataset.h"
 
 namespace core {
 namespace {

@@ -1,5 +1,5 @@
 // Greedy and beam search on a small random model.
-#include "core/sequence_generator.h"
+#include "core/model/sequence_generator.h"
 
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // SHA-256 against the FIPS 180-4 test vectors.
-#include "core/sha256.h"
+#include "core/util/sha256.h"
 
 #include <gtest/gtest.h>
 

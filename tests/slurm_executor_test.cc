@@ -1,7 +1,7 @@
 // The Slurm executor's generated files: every sbatch option in the job script (array size,
 // resources, requeue, the time-limit signal, extra options), the script's task lookup, and
 // a task table whose commands survive the shell.
-#include "core/sweep/slurm_executor.h"
+#include "tools/sweep/slurm_executor.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // SentencePiece training, round trip, determinism, special ids and load errors.
-#include "core/subword_model.h"
+#include "core/data/subword_model.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
-#include "core/text_file.h"
+#include "core/util/text_file.h"
 
 namespace core {
 namespace {

@@ -1,5 +1,5 @@
 // The SVG writer: ticks, what each figure draws, escaping, log axes, blank cells.
-#include "core/svg_plot.h"
+#include "tools/plot/svg_plot.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

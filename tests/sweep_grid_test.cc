@@ -1,4 +1,4 @@
-// Grid files and cells (core/sweep/grid.h, core/sweep/cell.h): parsing, the cartesian and
+// Grid files and cells (tools/sweep/grid.h, tools/sweep/cell.h): parsing, the cartesian and
 // zipped expansion, seeds, --set overrides, cell names, and the rejection of bad grids with
 // the line at fault.
 #include <gmock/gmock.h>
@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/sweep/cell.h"
-#include "core/sweep/grid.h"
+#include "tools/sweep/cell.h"
+#include "tools/sweep/grid.h"
 
 namespace core::sweep {
 namespace {

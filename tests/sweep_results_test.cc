@@ -1,4 +1,4 @@
-// Results of a sweep (core/sweep/run_record.h, results_table.h, report_html.h): records
+// Results of a sweep (tools/sweep/run_record.h, results_table.h, report_html.h): records
 // read back from run directories, the per-cell files, the pivot table's aggregation and
 // the HTML report.
 #include <gmock/gmock.h>
@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
-#include "core/sweep/progress.h"
-#include "core/sweep/report_html.h"
-#include "core/sweep/results_table.h"
-#include "core/sweep/run_record.h"
+#include "tools/sweep/progress.h"
+#include "tools/sweep/report_html.h"
+#include "tools/sweep/results_table.h"
+#include "tools/sweep/run_record.h"
 
 namespace core::sweep {
 namespace {

@@ -1,5 +1,5 @@
 // Reading text files with line-numbered errors, line-count checks, atomic writes.
-#include "core/text_file.h"
+#include "core/util/text_file.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // Typographic normalisation of quotes, dashes and spaces.
-#include "core/text_normalizer.h"
+#include "core/data/text_normalizer.h"
 
 #include <gtest/gtest.h>
 

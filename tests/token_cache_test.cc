@@ -1,12 +1,12 @@
 // The token id cache: first call encodes and writes, second reads, keys follow the text.
-#include "core/token_cache.h"
+#include "core/data/token_cache.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "core/text_file.h"
+#include "core/util/text_file.h"
 
 namespace core {
 namespace {

@@ -1,5 +1,5 @@
 // The 13a tokenizer against sacreBLEU's output (values from sacrebleu's Tokenizer13a).
-#include "core/tokenizer_13a.h"
+#include "core/metrics/tokenizer_13a.h"
 
 #include <gtest/gtest.h>
 

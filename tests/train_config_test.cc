@@ -1,4 +1,4 @@
-#include "core/train_config.h"
+#include "core/train/train_config.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

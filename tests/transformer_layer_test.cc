@@ -1,6 +1,6 @@
 // One encoder layer against PyTorch's nn.TransformerEncoderLayer(norm_first=False/True),
 // from golden values (tests/golden/make_encoder_layer_golden.py).
-#include "core/transformer_layer.h"
+#include "core/model/transformer_layer.h"
 
 #include <gtest/gtest.h>
 #include <torch/nn/utils.h>

@@ -1,11 +1,11 @@
 // The whole encoder-decoder: shapes, masks, residual modes, names, observer, bad input.
-#include "core/transformer.h"
+#include "core/model/transformer.h"
 
 #include <ATen/ATen.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "core/residual.h"
+#include "core/model/residual.h"
 
 namespace core {
 namespace {

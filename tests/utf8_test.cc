@@ -1,5 +1,5 @@
 // UTF-8 validation/decoding and Python-compatible white space splitting.
-#include "core/utf8.h"
+#include "core/util/utf8.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Writes the CMakeLists.txt that mirrors a package's BUILD file (cmake/bazel_rules.cmake).
 
-    tools/build_to_cmake.py core/sweep           # writes core/sweep/CMakeLists.txt
+    tools/build_to_cmake.py tools/sweep           # writes tools/sweep/CMakeLists.txt
     tools/build_to_cmake.py --check core tests   # exits 1 if a CMakeLists.txt differs
     tools/build_to_cmake.py --all                # every package with a BUILD file
 
-A convenience for the rule-for-rule mirror: it reads the BUILD file's cc_library, cc_binary,
+Every package's CMakeLists.txt is generated: it reads the BUILD file's cc_library, cc_binary,
 cc_test, sh_test, plugin_library and plugin_group rules (anything else that builds C++ is an
-error) and writes them in CMake syntax. A hand-written CMakeLists.txt is just as good;
-tools/check_build_sources.sh is what keeps the two builds in step.
+error) and writes them in CMake syntax (cmake/bazel_rules.cmake). The test
+//tests:build_to_cmake_test runs --check; tools/check_build_sources.sh compares what the two
+builds compile.
 """
 import argparse
 import glob as globlib
@@ -65,9 +66,9 @@ def quote(value):
 
 
 def cmake_text(package, rules):
-    out = [f"# Mirrors {package}/BUILD rule for rule (cmake/bazel_rules.cmake); keep the two in "
-           "step:\n# tools/check_build_sources.sh fails when a source file is in one and not "
-           "the other.\n"]
+    out = [f"# Generated from {package}/BUILD by tools/build_to_cmake.py: do not edit; change the "
+           "BUILD file\n# and run `tools/build_to_cmake.py --all` (a test fails while the two "
+           "differ).\n"]
     for kind, kwargs in rules:
         lines = [f"  NAME {kwargs['name']}"]
         for key, keyword in LISTS:
@@ -91,7 +92,7 @@ def cmake_text(package, rules):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("packages", nargs="*", help="package directories, e.g. core/sweep")
+    parser.add_argument("packages", nargs="*", help="package directories, e.g. tools/sweep")
     parser.add_argument("--all", action="store_true",
                         help="every directory with a BUILD file (third_party/ aside)")
     parser.add_argument("--check", action="store_true", help="compare instead of writing")

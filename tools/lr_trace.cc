@@ -14,7 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "core/plugin_flags.h"
+#include "core/train/plugin_flags.h"
 #include "plugins/lr_schedule.h"
 #include "plugins/plugin_options.h"
 

@@ -23,8 +23,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "core/plugin_flags.h"
-#include "core/user_path.h"
+#include "core/train/plugin_flags.h"
+#include "core/util/user_path.h"
 #include "plugins/optimizer.h"
 #include "plugins/plugin_options.h"
 

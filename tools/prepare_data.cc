@@ -1,7 +1,7 @@
 // `bazel run //tools:prepare_data -- [--output_dir=DIR] [--vocab_size=8000] ...`: builds the
 // German-English dataset (Ding example sentences, optionally LibreOffice help), its
 // train/valid/test split and the joint SentencePiece model. Run by tools/setup.sh with the
-// defaults; a second run with the same settings does nothing. See core/dataset_builder.h.
+// defaults; a second run with the same settings does nothing. See core/data/dataset_builder.h.
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
@@ -9,8 +9,8 @@
 #include <iostream>
 #include <string>
 
-#include "core/dataset_builder.h"
-#include "core/user_path.h"
+#include "core/data/dataset_builder.h"
+#include "core/util/user_path.h"
 
 namespace po = boost::program_options;
 

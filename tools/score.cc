@@ -7,7 +7,7 @@
 //   BLEU signature: nrefs:2|case:mixed|eff:no|tok:13a|smooth:exp|version:admin_trainer-1
 //   chrF2 signature: nrefs:2|case:mixed|eff:yes|nc:6|nw:0|space:no|version:admin_trainer-1
 //
-// Scores agree with sacreBLEU 2.x defaults (see core/bleu.h, core/chrf.h). Relative paths
+// Scores agree with sacreBLEU 2.x defaults (see core/metrics/bleu.h, core/metrics/chrf.h). Relative paths
 // are relative to where bazel was run.
 #include <boost/program_options.hpp>
 #include <cstdlib>
@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
-#include "core/bleu.h"
-#include "core/chrf.h"
-#include "core/text_file.h"
-#include "core/user_path.h"
+#include "core/metrics/bleu.h"
+#include "core/metrics/chrf.h"
+#include "core/util/text_file.h"
+#include "core/util/user_path.h"
 
 namespace po = boost::program_options;
 

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "core/runtime_env.h"
-#include "core/train_config.h"
-#include "core/trainer.h"
+#include "core/train/runtime_env.h"
+#include "core/train/train_config.h"
+#include "core/train/trainer.h"
 #include "plugins/listing.h"
 
 int main(int argc, char** argv) {

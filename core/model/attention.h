@@ -1,0 +1,63 @@
+// Multi-head attention with separate q/k/v/out projections, batch-first.
+//
+// The projections are separate modules (`q_proj`, `k_proj`, `v_proj`, `out_proj`) so
+// that initializers can scale v and out on their own (T-Fixup, DeepNorm; paper.md §4,
+// §7.2). Queries are scaled by head_dim^-1/2 after projection, as in fairseq.
+//
+//   MultiheadAttention attention(512, 8, /*attention_dropout=*/0.1);
+//   torch::Tensor y = attention->forward(x, x, padding_mask, /*causal=*/true);
+#ifndef CORE_MODEL_ATTENTION_H_
+#define CORE_MODEL_ATTENTION_H_
+
+#include <torch/nn/module.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/pimpl.h>
+
+#include <cstdint>
+
+namespace core {
+
+// Keys and values of earlier decoding steps, per attention module.
+struct AttentionCache {
+  // [batch, heads, positions, head_dim]; undefined until the first step.
+  torch::Tensor keys;
+  torch::Tensor values;
+  // True for encoder attention: keys and values are computed once from the encoder
+  // output and reused; false for self-attention: each step appends its own.
+  bool static_keys = false;
+};
+
+class MultiheadAttentionImpl : public torch::nn::Module {
+ public:
+  MultiheadAttentionImpl(int64_t embed_dim, int64_t heads, double attention_dropout);
+
+  // query: [B, T, d]; key_value: [B, S, d]; key_padding_mask: [B, S] bool, true at
+  // padding (undefined: no padding); causal: query t sees keys <= t (needs T == S).
+  // With a cache, keys/values come from (and go to) the cache; T is then usually 1.
+  torch::Tensor forward(const torch::Tensor& query, const torch::Tensor& key_value,
+                        const torch::Tensor& key_padding_mask, bool causal,
+                        AttentionCache* cache = nullptr);
+
+  // Selects rows of a cache after beam search reorders its hypotheses.
+  static void ReorderCache(AttentionCache& cache, const torch::Tensor& order);
+
+  int64_t heads() const { return heads_; }
+
+  torch::nn::Linear q_proj{nullptr};
+  torch::nn::Linear k_proj{nullptr};
+  torch::nn::Linear v_proj{nullptr};
+  torch::nn::Linear out_proj{nullptr};
+
+ private:
+  // [B, L, d] -> [B, heads, L, head_dim].
+  torch::Tensor SplitHeads(const torch::Tensor& x) const;
+
+  int64_t heads_;
+  int64_t head_dim_;
+  double attention_dropout_;
+};
+TORCH_MODULE(MultiheadAttention);
+
+}  // namespace core
+
+#endif  // CORE_MODEL_ATTENTION_H_

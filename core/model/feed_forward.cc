@@ -1,0 +1,17 @@
+#include "core/model/feed_forward.h"
+
+#include <ATen/ATen.h>
+
+namespace core {
+
+FeedForwardImpl::FeedForwardImpl(int64_t embed_dim, int64_t ffn_dim, double activation_dropout)
+    : activation_dropout_(activation_dropout) {
+  fc1 = register_module("fc1", torch::nn::Linear(embed_dim, ffn_dim));
+  fc2 = register_module("fc2", torch::nn::Linear(ffn_dim, embed_dim));
+}
+
+torch::Tensor FeedForwardImpl::forward(const torch::Tensor& x) {
+  return fc2(at::dropout(at::relu(fc1(x)), activation_dropout_, is_training()));
+}
+
+}  // namespace core

@@ -1,0 +1,45 @@
+// Greedy and beam-search decoding with cached keys and values.
+//
+// Beam search follows fairseq's: at each step the 2·beam best continuations are ranked;
+// those among the best beam that end in EOS become finished hypotheses scored by
+// sum(log p) / length^length_penalty (length counts EOS); a sentence is done when beam
+// hypotheses have finished, and leaves the batch (the decoder stops computing its rows); at
+// the length limit EOS is forced. Beam 1 equals greedy.
+//
+//   GenerationOptions options;
+//   options.beam_size = 5;
+//   std::vector<std::vector<int64_t>> translations =
+//       Generate(model, source_tokens, options);   // ids without BOS/EOS
+#ifndef CORE_MODEL_SEQUENCE_GENERATOR_H_
+#define CORE_MODEL_SEQUENCE_GENERATOR_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "core/model/transformer.h"
+
+namespace core {
+
+struct GenerationOptions {
+  // Hypotheses kept per sentence; 1 is greedy.
+  int64_t beam_size = 5;
+  // Exponent of the length normalisation (fairseq --lenpen); 0 ranks by total log p.
+  double length_penalty = 1.0;
+  // Longest output: max_len_a·source_length + max_len_b tokens (fairseq semantics),
+  // capped by the model's max_positions - 1.
+  double max_len_a = 1.2;
+  int64_t max_len_b = 10;
+  // The first decoder input, and the symbol that ends a hypothesis.
+  int64_t bos_id = 2;
+  int64_t eos_id = 2;
+};
+
+// Translations of every row of `source_tokens` ([B, S], on the model's device), each
+// without the BOS and EOS symbols. Runs in eval mode without gradients, restoring the
+// model's training mode on return.
+std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tensor& source_tokens,
+                                           const GenerationOptions& options);
+
+}  // namespace core
+
+#endif  // CORE_MODEL_SEQUENCE_GENERATOR_H_

@@ -1,0 +1,82 @@
+// One encoder layer (self-attention, feed-forward) and one decoder layer
+// (causal self-attention, encoder attention, feed-forward), each sublayer wrapped in its
+// residual connection (core/model/residual.h) and described by a core::Sublayer.
+//
+//   EncoderLayer layer(options, /*layer=*/0);
+//   x = layer->forward(x, source_padding_mask, /*observer=*/nullptr);
+#ifndef CORE_MODEL_TRANSFORMER_LAYER_H_
+#define CORE_MODEL_TRANSFORMER_LAYER_H_
+
+#include <torch/nn/module.h>
+#include <torch/nn/pimpl.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "core/model/attention.h"
+#include "core/model/feed_forward.h"
+#include "core/model/model_options.h"
+#include "core/model/residual.h"
+#include "core/model/sublayer.h"
+
+namespace core {
+
+class EncoderLayerImpl : public torch::nn::Module {
+ public:
+  EncoderLayerImpl(const ModelOptions& options, int64_t layer);
+
+  // x: [B, S, d]; padding_mask: [B, S], true at padding.
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& padding_mask,
+                        SublayerObserver* observer);
+
+  // self_attn, ffn, in execution order.
+  const std::vector<Sublayer>& sublayers() const { return sublayers_; }
+
+  MultiheadAttention self_attn{nullptr};
+  Residual self_attn_residual{nullptr};
+  FeedForward ffn{nullptr};
+  Residual ffn_residual{nullptr};
+
+ private:
+  double dropout_;
+  std::vector<Sublayer> sublayers_;
+};
+TORCH_MODULE(EncoderLayer);
+
+// Keys and values a decoder layer keeps between decoding steps.
+struct DecoderLayerCache {
+  AttentionCache self_attn;
+  AttentionCache encoder_attn{{}, {}, /*static_keys=*/true};
+};
+
+class DecoderLayerImpl : public torch::nn::Module {
+ public:
+  DecoderLayerImpl(const ModelOptions& options, int64_t layer);
+
+  // x: [B, T, d]; target_padding_mask: [B, T]; encoder_states: [B, S, d];
+  // source_padding_mask: [B, S]. With a cache, x holds only the newest position(s) and
+  // earlier keys/values come from the cache.
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& target_padding_mask,
+                        const torch::Tensor& encoder_states,
+                        const torch::Tensor& source_padding_mask, SublayerObserver* observer,
+                        DecoderLayerCache* cache = nullptr);
+
+  // self_attn, encoder_attn, ffn, in execution order.
+  const std::vector<Sublayer>& sublayers() const { return sublayers_; }
+
+  MultiheadAttention self_attn{nullptr};
+  Residual self_attn_residual{nullptr};
+  MultiheadAttention encoder_attn{nullptr};
+  Residual encoder_attn_residual{nullptr};
+  FeedForward ffn{nullptr};
+  Residual ffn_residual{nullptr};
+
+ private:
+  double dropout_;
+  std::vector<Sublayer> sublayers_;
+};
+TORCH_MODULE(DecoderLayer);
+
+}  // namespace core
+
+#endif  // CORE_MODEL_TRANSFORMER_LAYER_H_

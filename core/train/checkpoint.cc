@@ -1,0 +1,168 @@
+#include "core/train/checkpoint.h"
+
+#include <ATen/Context.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+
+namespace core {
+namespace {
+
+constexpr int64_t kFormatVersion = 1;
+
+// Devices whose default random generator a checkpoint carries.
+std::vector<at::Device> GeneratorDevices() {
+  std::vector<at::Device> devices = {at::Device(at::kCPU)};
+  if (at::hasCUDA()) {
+    for (int i = 0; i < at::getNumGPUs(); ++i) devices.emplace_back(at::kCUDA, i);
+  }
+  return devices;
+}
+
+std::string GeneratorKey(const at::Device& device) { return "rng/" + device.str(); }
+
+void WriteState(torch::serialize::OutputArchive& archive, const CheckpointState& state) {
+  archive.write("format_version", c10::IValue(kFormatVersion));
+  archive.write("updates", c10::IValue(state.updates));
+  archive.write("data_epoch", c10::IValue(state.data_position.epoch));
+  archive.write("data_batch", c10::IValue(state.data_position.batch_index));
+  archive.write("train_time", c10::IValue(state.train_time));
+  archive.write("best_valid_loss", c10::IValue(state.best_valid_loss));
+  archive.write("fast_loss", c10::IValue(state.fast_loss));
+  archive.write("slow_loss", c10::IValue(state.slow_loss));
+  archive.write("observed_updates", c10::IValue(state.observed_updates));
+  archive.write("interval_loss", c10::IValue(state.log_interval.loss));
+  archive.write("interval_nll", c10::IValue(state.log_interval.nll));
+  archive.write("interval_grad_norm", c10::IValue(state.log_interval.grad_norm));
+  archive.write("interval_tokens", c10::IValue(state.log_interval.tokens));
+  archive.write("interval_updates", c10::IValue(state.log_interval.updates));
+  std::vector<std::string> keys;
+  std::vector<std::string> values;
+  for (const auto& [key, value] : state.config) {
+    keys.push_back(key);
+    values.push_back(value);
+  }
+  archive.write("config_keys", c10::IValue(keys));
+  archive.write("config_values", c10::IValue(values));
+}
+
+CheckpointState ReadState(torch::serialize::InputArchive& archive) {
+  auto read = [&archive](const char* key) {
+    c10::IValue value;
+    archive.read(key, value);
+    return value;
+  };
+  TORCH_CHECK(read("format_version").toInt() == kFormatVersion, "unknown checkpoint format");
+  CheckpointState state;
+  state.updates = read("updates").toInt();
+  state.data_position = {read("data_epoch").toInt(), read("data_batch").toInt()};
+  state.train_time = read("train_time").toDouble();
+  state.best_valid_loss = read("best_valid_loss").toDouble();
+  state.fast_loss = read("fast_loss").toDouble();
+  state.slow_loss = read("slow_loss").toDouble();
+  state.observed_updates = read("observed_updates").toInt();
+  state.log_interval = {read("interval_loss").toDouble(), read("interval_nll").toDouble(),
+                        read("interval_grad_norm").toDouble(), read("interval_tokens").toInt(),
+                        read("interval_updates").toInt()};
+  const auto keys = read("config_keys").toList();
+  const auto values = read("config_values").toList();
+  TORCH_CHECK(keys.size() == values.size(), "config keys and values differ in number");
+  for (size_t i = 0; i < keys.size(); ++i) {
+    state.config[keys.get(i).toStringRef()] = values.get(i).toStringRef();
+  }
+  return state;
+}
+
+// Runs `load` on the archive at `path`, turning LibTorch's exceptions into a clear error.
+template <typename Load>
+absl::Status WithArchive(const std::string& path, Load load) {
+  if (!std::filesystem::exists(path)) {
+    return absl::NotFoundError(absl::StrCat("checkpoint ", path, " does not exist"));
+  }
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path);
+    load(archive);
+  } catch (const c10::Error& error) {
+    return absl::DataLossError(absl::StrCat(
+        "checkpoint ", path,
+        " is corrupt, truncated or from another model: ", error.what_without_backtrace()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status SaveCheckpoint(const std::string& path, torch::nn::Module& model,
+                            torch::optim::Optimizer& optimizer, const CheckpointState& state) {
+  const std::string temporary = path + ".tmp";
+  try {
+    torch::serialize::OutputArchive archive;
+    torch::serialize::OutputArchive model_archive;
+    model.save(model_archive);
+    archive.write("model", model_archive);
+    torch::serialize::OutputArchive optimizer_archive;
+    optimizer.save(optimizer_archive);
+    archive.write("optimizer", optimizer_archive);
+    WriteState(archive, state);
+    for (const at::Device& device : GeneratorDevices()) {
+      at::Generator generator = at::globalContext().defaultGenerator(device);
+      std::lock_guard<std::mutex> lock(generator.mutex());
+      archive.write(GeneratorKey(device), generator.get_state());
+    }
+    archive.save_to(temporary);
+  } catch (const c10::Error& error) {
+    std::remove(temporary.c_str());
+    return absl::DataLossError(
+        absl::StrCat("cannot write checkpoint ", temporary, ": ", error.what_without_backtrace()));
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    return absl::PermissionDeniedError(absl::StrCat("cannot rename ", temporary, " to ", path));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CheckpointState> LoadCheckpoint(const std::string& path, torch::nn::Module& model,
+                                               torch::optim::Optimizer& optimizer) {
+  CheckpointState state;
+  absl::Status status = WithArchive(path, [&](torch::serialize::InputArchive& archive) {
+    torch::serialize::InputArchive model_archive;
+    archive.read("model", model_archive);
+    model.load(model_archive);
+    torch::serialize::InputArchive optimizer_archive;
+    archive.read("optimizer", optimizer_archive);
+    optimizer.load(optimizer_archive);
+    state = ReadState(archive);
+    for (const at::Device& device : GeneratorDevices()) {
+      at::Tensor generator_state;
+      archive.read(GeneratorKey(device), generator_state);
+      at::Generator generator = at::globalContext().defaultGenerator(device);
+      std::lock_guard<std::mutex> lock(generator.mutex());
+      generator.set_state(generator_state);
+    }
+  });
+  if (!status.ok()) return status;
+  return state;
+}
+
+absl::StatusOr<CheckpointState> ReadCheckpointState(const std::string& path) {
+  CheckpointState state;
+  absl::Status status = WithArchive(
+      path, [&](torch::serialize::InputArchive& archive) { state = ReadState(archive); });
+  if (!status.ok()) return status;
+  return state;
+}
+
+absl::Status LoadCheckpointModel(const std::string& path, torch::nn::Module& model) {
+  return WithArchive(path, [&](torch::serialize::InputArchive& archive) {
+    torch::serialize::InputArchive model_archive;
+    archive.read("model", model_archive);
+    model.load(model_archive);
+  });
+}
+
+}  // namespace core

@@ -1,0 +1,75 @@
+// Checkpoints: everything a run needs to continue exactly where it stopped.
+//
+// One file holds the model (every parameter and buffer, Admin ω included), the optimizer's
+// state, the update counter, the data position, the divergence detector, every random
+// generator's state, the best validation loss and the resolved configuration. It is written
+// to a temporary name and renamed, so a crash never leaves a half-written checkpoint_last.
+//
+//   CheckpointState state;
+//   state.updates = 1200;
+//   absl::Status saved = SaveCheckpoint(run.File("checkpoint_last.pt"), *model, *optimizer, state);
+//   absl::StatusOr<CheckpointState> loaded = LoadCheckpoint(path, *model, optimizer.get());
+#ifndef CORE_TRAIN_CHECKPOINT_H_
+#define CORE_TRAIN_CHECKPOINT_H_
+
+#include <torch/optim/optimizer.h>
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/data/batcher.h"
+#include "core/model/transformer.h"
+
+namespace core {
+
+// Sums over the updates since the last logged training line, so that a resumed run logs
+// the same averages as an uninterrupted one.
+struct LogInterval {
+  double loss = 0;
+  double nll = 0;
+  double grad_norm = 0;
+  int64_t tokens = 0;
+  int64_t updates = 0;
+};
+
+// The non-tensor part of a checkpoint.
+struct CheckpointState {
+  // Updates completed.
+  int64_t updates = 0;
+  // The next batch to train on.
+  DataPosition data_position;
+  // Seconds of training so far, over every session of the run.
+  double train_time = 0;
+  double best_valid_loss = std::numeric_limits<double>::infinity();
+  // The divergence detector's averages and count.
+  double fast_loss = 0;
+  double slow_loss = 0;
+  int64_t observed_updates = 0;
+  LogInterval log_interval;
+  // The resolved configuration (key -> value).
+  std::map<std::string, std::string> config;
+};
+
+// Writes `path` atomically (temporary file, then rename). Random generator states are read
+// from the process (CPU, and each CUDA device when present).
+absl::Status SaveCheckpoint(const std::string& path, torch::nn::Module& model,
+                            torch::optim::Optimizer& optimizer, const CheckpointState& state);
+
+// Restores `model`, `optimizer` (state by position; its options come from the config) and the
+// random generators from `path`. A missing, truncated or corrupt file is an error naming it.
+absl::StatusOr<CheckpointState> LoadCheckpoint(const std::string& path, torch::nn::Module& model,
+                                               torch::optim::Optimizer& optimizer);
+
+// Only the state (e.g. the config, to check a resume before building anything).
+absl::StatusOr<CheckpointState> ReadCheckpointState(const std::string& path);
+
+// Only the model's parameters and buffers (e.g. the best checkpoint, for the final BLEU).
+absl::Status LoadCheckpointModel(const std::string& path, torch::nn::Module& model);
+
+}  // namespace core
+
+#endif  // CORE_TRAIN_CHECKPOINT_H_

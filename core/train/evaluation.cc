@@ -1,0 +1,95 @@
+#include "core/train/evaluation.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "core/data/batch_tensors.h"
+#include "core/model/eval_mode.h"
+#include "core/model/label_smoothed_loss.h"
+
+namespace core {
+namespace {
+
+BatchSpecialIds SpecialIds(const ParallelDataset& dataset) {
+  return {dataset.model().pad_id(), dataset.model().bos_id()};
+}
+
+}  // namespace
+
+absl::StatusOr<LossResult> EvaluateLoss(TransformerImpl& model, const ParallelDataset& dataset,
+                                        const EvaluationOptions& options) {
+  BatcherOptions batching;
+  batching.max_tokens = options.max_tokens;
+  batching.shuffle = false;
+  absl::StatusOr<Batcher> batcher =
+      Batcher::Create(&dataset.examples(), batching, SpecialIds(dataset));
+  if (!batcher.ok()) return batcher.status();
+  EvalModeScope eval(model);
+  at::NoGradGuard no_grad;
+  double loss = 0;
+  double nll = 0;
+  int64_t tokens = 0;
+  for (const std::vector<int64_t>& indices : batcher->PlanEpoch(1)) {
+    const BatchTensors batch = ToTensors(batcher->MakeBatch(indices), options.device);
+    const LossSums sums =
+        LabelSmoothedCrossEntropy(model.forward(batch.source, batch.decoder_input), batch.target,
+                                  options.label_smoothing, dataset.model().pad_id());
+    loss += sums.loss.item<double>();
+    nll += sums.nll.item<double>();
+    tokens += sums.tokens.item<int64_t>();
+  }
+  if (tokens == 0) return absl::FailedPreconditionError("no target tokens to evaluate on");
+  LossResult result;
+  result.loss = loss / tokens;
+  result.nll = nll / tokens;
+  result.perplexity = std::exp(result.nll);
+  result.tokens = tokens;
+  return result;
+}
+
+absl::StatusOr<TranslationScores> TranslateAndScore(Transformer& model,
+                                                    const ParallelDataset& dataset,
+                                                    const EvaluationOptions& options) {
+  std::vector<Example> examples = dataset.examples();
+  if (options.max_sentences > 0 && static_cast<int64_t>(examples.size()) > options.max_sentences) {
+    examples.resize(options.max_sentences);
+  }
+  BatcherOptions batching;
+  // Beam search multiplies the batch by the beam: keep the decoder's working set similar.
+  batching.max_tokens = std::max<int64_t>(options.max_tokens / options.generation.beam_size, 256);
+  batching.shuffle = false;
+  absl::StatusOr<Batcher> batcher = Batcher::Create(&examples, batching, SpecialIds(dataset));
+  if (!batcher.ok()) return batcher.status();
+  GenerationOptions generation = options.generation;
+  generation.bos_id = dataset.model().bos_id();
+  generation.eos_id = dataset.model().eos_id();
+
+  TranslationScores scores;
+  std::vector<std::string> hypotheses(examples.size());
+  for (const std::vector<int64_t>& indices : batcher->PlanEpoch(1)) {
+    const Batch batch = batcher->MakeBatch(indices);
+    const std::vector<std::vector<int64_t>> outputs =
+        Generate(model, ToTensors(batch, options.device).source, generation);
+    for (size_t i = 0; i < indices.size(); ++i) {
+      absl::StatusOr<std::string> text =
+          dataset.model().Decode(std::vector<int>(outputs[i].begin(), outputs[i].end()));
+      if (!text.ok()) return text.status();
+      hypotheses[indices[i]] = *std::move(text);
+    }
+  }
+  BleuStatistics bleu;
+  ChrfStatistics chrf;
+  for (size_t i = 0; i < examples.size(); ++i) {
+    const std::vector<absl::string_view> references = {dataset.target_line(examples[i].line)};
+    if (absl::Status status = bleu.Add(hypotheses[i], references); !status.ok()) return status;
+    if (absl::Status status = chrf.Add(hypotheses[i], references); !status.ok()) return status;
+  }
+  scores.bleu = bleu.Score();
+  scores.chrf = chrf.Score();
+  scores.hypotheses = std::move(hypotheses);
+  return scores;
+}
+
+}  // namespace core

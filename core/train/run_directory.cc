@@ -1,0 +1,82 @@
+#include "core/train/run_directory.h"
+
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "core/util/text_file.h"
+
+namespace core {
+namespace {
+
+// The value of `"update":<n>` in a metrics line, or -1.
+int64_t UpdateOf(const std::string& line) {
+  const std::string key = "\"update\":";
+  const size_t at = line.find(key);
+  if (at == std::string::npos) return -1;
+  size_t end = at + key.size();
+  while (end < line.size() && (std::isdigit(static_cast<unsigned char>(line[end])))) ++end;
+  int64_t update = -1;
+  if (!absl::SimpleAtoi(line.substr(at + key.size(), end - at - key.size()), &update)) return -1;
+  return update;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RunDirectory>> RunDirectory::Open(const std::string& path) {
+  absl::StatusOr<DirectoryLock> lock = DirectoryLock::Acquire(path);
+  if (absl::IsFailedPrecondition(lock.status())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "run directory ", path, " is in use by another live trainer (", lock.status().message(),
+        "); wait for it, stop it, or choose another --run_dir"));
+  }
+  if (!lock.ok()) return lock.status();
+  return std::unique_ptr<RunDirectory>(new RunDirectory(path, *std::move(lock)));
+}
+
+std::string RunDirectory::File(absl::string_view name) const {
+  return absl::StrCat(path_, "/", name);
+}
+
+absl::Status RunDirectory::WriteStatus(const RunStatus& status) const {
+  const std::string json = JsonLine()
+                               .Add("state", status.state)
+                               .Add("updates", status.updates)
+                               .Add("epoch", status.epoch)
+                               .Add("best_valid_loss", status.best_valid_loss)
+                               .Add("valid_bleu", status.valid_bleu)
+                               .Add("test_bleu", status.test_bleu)
+                               .Add("wall_time", status.train_time)
+                               .Add("exit_reason", status.exit_reason)
+                               .str();
+  return WriteFileAtomically(File("status.json"), json + "\n");
+}
+
+absl::Status RunDirectory::AppendMetrics(const JsonLine& line) const {
+  std::ofstream out(File("metrics.jsonl"), std::ios::app);
+  out << line.str() << "\n";
+  out.flush();
+  if (!out) return absl::DataLossError(absl::StrCat("cannot append to ", File("metrics.jsonl")));
+  return absl::OkStatus();
+}
+
+absl::Status RunDirectory::TruncateMetricsAfter(int64_t update) const {
+  if (!std::filesystem::exists(File("metrics.jsonl"))) return absl::OkStatus();
+  absl::StatusOr<std::string> text = ReadFileBytes(File("metrics.jsonl"));
+  if (!text.ok()) return text.status();
+  std::string kept;
+  size_t start = 0;
+  // A last line without its '\n' is the fragment of a process killed while appending it:
+  // dropped, like lines that are not metrics at all, so every kept line is whole JSON.
+  for (size_t end; (end = text->find('\n', start)) != std::string::npos; start = end + 1) {
+    const std::string line = text->substr(start, end - start);
+    const int64_t line_update = UpdateOf(line);
+    if (line_update >= 0 && line_update <= update) absl::StrAppend(&kept, line, "\n");
+  }
+  return WriteFileAtomically(File("metrics.jsonl"), kept);
+}
+
+}  // namespace core

@@ -1,0 +1,73 @@
+// A run directory: one training run's files, owned by one live trainer at a time.
+//
+//   <run_dir>/config.ini          the resolved configuration
+//   <run_dir>/train.log           the log
+//   <run_dir>/metrics.jsonl       one JSON object per logged update / validation / score
+//   <run_dir>/status.json         state, progress, best and final scores, exit reason
+//   <run_dir>/checkpoint_*.pt     checkpoints (core/train/checkpoint.h)
+//   <run_dir>/profile.ratio.init  the Admin profile, when --init=admin
+//
+//   absl::StatusOr<std::unique_ptr<RunDirectory>> run = RunDirectory::Open("runs/x");
+//   (*run)->AppendMetrics(JsonLine().Add("update", 1).Add("loss", 9.1));
+#ifndef CORE_TRAIN_RUN_DIRECTORY_H_
+#define CORE_TRAIN_RUN_DIRECTORY_H_
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "core/util/directory_lock.h"
+#include "core/util/json_line.h"
+
+namespace core {
+
+// What status.json says about a run.
+struct RunStatus {
+  // "running", "done", "diverged", "interrupted" or "failed".
+  std::string state = "running";
+  int64_t updates = 0;
+  int64_t epoch = 1;
+  // NaN until known.
+  double best_valid_loss = std::numeric_limits<double>::quiet_NaN();
+  double valid_bleu = std::numeric_limits<double>::quiet_NaN();
+  double test_bleu = std::numeric_limits<double>::quiet_NaN();
+  // Seconds the run has taken over all its sessions (training, validation, scoring);
+  // status.json calls it wall_time.
+  double train_time = 0;
+  // Why the run stopped ("max_updates", "loss is NaN", "SIGTERM", ...); "" while running.
+  std::string exit_reason;
+};
+
+class RunDirectory {
+ public:
+  // Creates `path` if needed and locks it. FailedPrecondition when another live process
+  // holds the lock (the lock dies with its process, so kill -9 never leaves it stale).
+  static absl::StatusOr<std::unique_ptr<RunDirectory>> Open(const std::string& path);
+  RunDirectory(const RunDirectory&) = delete;
+  RunDirectory& operator=(const RunDirectory&) = delete;
+
+  const std::string& path() const { return path_; }
+  // <path>/<name>.
+  std::string File(absl::string_view name) const;
+
+  // Writes status.json atomically.
+  absl::Status WriteStatus(const RunStatus& status) const;
+  // Appends one line to metrics.jsonl (flushed: a killed run loses no logged line).
+  absl::Status AppendMetrics(const JsonLine& line) const;
+  // Drops metrics lines whose "update" exceeds `update` (a resumed run redoes them).
+  absl::Status TruncateMetricsAfter(int64_t update) const;
+
+ private:
+  RunDirectory(std::string path, DirectoryLock lock)
+      : path_(std::move(path)), lock_(std::move(lock)) {}
+  std::string path_;
+  DirectoryLock lock_;
+};
+
+}  // namespace core
+
+#endif  // CORE_TRAIN_RUN_DIRECTORY_H_

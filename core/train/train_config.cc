@@ -1,0 +1,371 @@
+#include "core/train/train_config.h"
+
+#include <boost/program_options.hpp>
+#include <fstream>
+#include <functional>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "core/train/plugin_flags.h"
+#include "core/util/user_path.h"
+#include "plugins/closest_match.h"
+#include "plugins/initializer.h"
+#include "plugins/lr_schedule.h"
+#include "plugins/optimizer_family.h"
+#include "plugins/plugin_options.h"
+
+namespace core {
+namespace {
+
+namespace po = boost::program_options;
+
+// Text <-> value for each field type.
+std::string Format(int64_t value) { return absl::StrCat(value); }
+std::string Format(double value) { return plugins::FormatDouble(value); }
+std::string Format(bool value) { return value ? "true" : "false"; }
+std::string Format(const std::string& value) { return value; }
+std::string Format(ResidualMode value) { return ResidualModeName(value); }
+
+absl::Status Parse(const std::string& text, int64_t* value) {
+  return absl::SimpleAtoi(text, value) ? absl::OkStatus()
+                                       : absl::InvalidArgumentError("is not an integer");
+}
+absl::Status Parse(const std::string& text, double* value) {
+  return absl::SimpleAtod(text, value) ? absl::OkStatus()
+                                       : absl::InvalidArgumentError("is not a number");
+}
+absl::Status Parse(const std::string& text, bool* value) {
+  return absl::SimpleAtob(text, value) ? absl::OkStatus()
+                                       : absl::InvalidArgumentError("is not true or false");
+}
+absl::Status Parse(const std::string& text, std::string* value) {
+  *value = text;
+  return absl::OkStatus();
+}
+absl::Status Parse(const std::string& text, ResidualMode* value) {
+  absl::StatusOr<ResidualMode> mode = ParseResidualMode(text);
+  if (!mode.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("is not a residual mode (", absl::StrJoin(ResidualModeNames(), ", "), ")"));
+  }
+  *value = *mode;
+  return absl::OkStatus();
+}
+
+// One flag bound to one field of TrainConfig.
+struct Field {
+  TrainFlagInfo info;
+  std::function<std::string(const TrainConfig&)> get;
+  std::function<absl::Status(const std::string&, TrainConfig&)> set;
+};
+
+template <typename T, typename Access>
+Field MakeField(std::string name, Access access, std::string help, bool changeable) {
+  Field field;
+  TrainConfig defaults;
+  field.info = {name, Format(access(defaults)), std::move(help), changeable};
+  field.get = [access](const TrainConfig& config) {
+    return Format(access(const_cast<TrainConfig&>(config)));
+  };
+  field.set = [access](const std::string& text, TrainConfig& config) {
+    T value;
+    absl::Status status = Parse(std::string(absl::StripAsciiWhitespace(text)), &value);
+    if (status.ok()) access(config) = value;
+    return status;
+  };
+  return field;
+}
+
+#define CONFIG_FIELD(NAME, HELP, CHANGEABLE)                                              \
+  MakeField<decltype(TrainConfig::NAME)>(                                                 \
+      #NAME, [](TrainConfig& c) -> decltype(TrainConfig::NAME)& { return c.NAME; }, HELP, \
+      CHANGEABLE)
+#define MODEL_FIELD(NAME, HELP)                                                                  \
+  MakeField<decltype(ModelOptions::NAME)>(                                                       \
+      #NAME, [](TrainConfig& c) -> decltype(ModelOptions::NAME)& { return c.model.NAME; }, HELP, \
+      false)
+
+const std::vector<Field>& Fields() {
+  static const auto* fields = new std::vector<Field>{
+      CONFIG_FIELD(run_dir, "run directory (relative: to where bazel run was called)", true),
+      CONFIG_FIELD(seed, "seed of weights, dropout and batch order", false),
+      CONFIG_FIELD(device, "cpu, cuda or cuda:N", true),
+      CONFIG_FIELD(threads, "intra-op CPU threads; 0: LibTorch's default", true),
+      CONFIG_FIELD(data_dir, "prepared dataset directory; \"\": <workspace>/data/ding-de-en",
+                   false),
+      CONFIG_FIELD(direction, "translation direction: de-en or en-de", false),
+      CONFIG_FIELD(max_tokens, "token budget per batch (batch size x longest side)", false),
+      CONFIG_FIELD(update_freq, "batches accumulated per update", false),
+      MODEL_FIELD(embed_dim, "model width d"),
+      MODEL_FIELD(ffn_dim, "feed-forward hidden width"),
+      MODEL_FIELD(attention_heads, "attention heads (must divide embed_dim)"),
+      MODEL_FIELD(encoder_layers, "encoder layers N"),
+      MODEL_FIELD(decoder_layers, "decoder layers M"),
+      MODEL_FIELD(encoder_residual, "encoder residual mode: post, pre, admin, none, scaled"),
+      MODEL_FIELD(decoder_residual, "decoder residual mode: post, pre, admin, none, scaled"),
+      MODEL_FIELD(residual_alpha, "alpha of residual mode scaled: LN(alpha*x + f(x))"),
+      MODEL_FIELD(dropout, "dropout on embeddings and branch outputs"),
+      MODEL_FIELD(attention_dropout, "dropout on attention probabilities"),
+      MODEL_FIELD(activation_dropout, "dropout after the feed-forward ReLU"),
+      MODEL_FIELD(share_all_embeddings, "one embedding for source, target and output"),
+      MODEL_FIELD(max_positions, "longest sentence in tokens (longer pairs are dropped)"),
+      CONFIG_FIELD(init, "initializer plugin (see --list_plugins)", false),
+      CONFIG_FIELD(optimizer, "optimizer plugin (see --list_plugins)", false),
+      CONFIG_FIELD(lr_scheduler, "learning-rate schedule plugin (see --list_plugins)", false),
+      CONFIG_FIELD(lr, "peak learning rate", false),
+      CONFIG_FIELD(label_smoothing, "label smoothing epsilon", false),
+      CONFIG_FIELD(clip_norm, "clip the gradient L2 norm to this; 0: no clipping", false),
+      CONFIG_FIELD(max_updates, "stop after this many updates; 0: no limit", true),
+      CONFIG_FIELD(max_epochs, "stop after this many epochs; 0: no limit", true),
+      CONFIG_FIELD(max_time, "stop after this many seconds of training; 0: no limit", true),
+      CONFIG_FIELD(log_interval, "log training metrics every N updates", true),
+      CONFIG_FIELD(validate_interval, "validate every N updates; 0: every epoch end", true),
+      CONFIG_FIELD(save_interval, "write checkpoint_last every N updates; 0: epoch ends", true),
+      CONFIG_FIELD(keep_interval, "keep checkpoint_<update>.pt every N updates; 0: never", true),
+      CONFIG_FIELD(beam_size, "beam size for BLEU (1: greedy)", true),
+      CONFIG_FIELD(lenpen, "length penalty exponent of beam search", true),
+      CONFIG_FIELD(max_len_a, "longest output: a * source length + b", true),
+      CONFIG_FIELD(max_len_b, "longest output: a * source length + b", true),
+      CONFIG_FIELD(bleu_interval, "also score valid BLEU every N updates; 0: only at the end",
+                   true),
+      CONFIG_FIELD(bleu_sentences, "valid/test sentences decoded for BLEU; 0: all", true),
+      CONFIG_FIELD(divergence_ratio,
+                   "diverged when the fast loss average exceeds this x the slow one; 0: off", true),
+      CONFIG_FIELD(divergence_warmup, "updates before the loss-explosion test starts", true),
+  };
+  return *fields;
+}
+
+const Field* FindField(absl::string_view name) {
+  for (const Field& field : Fields()) {
+    if (field.info.name == name) return &field;
+  }
+  return nullptr;
+}
+
+// Checks what one flag cannot: plugin names and options, the initializer against the
+// model, the schedule against the run length.
+absl::Status ValidateConfig(const TrainConfig& config) {
+  ModelOptions model = config.model;  // vocabulary sizes come later, from the dataset
+  if (absl::Status status = ValidateModelOptions(model); !status.ok()) return status;
+  if (config.max_updates <= 0 && config.max_epochs <= 0 && config.max_time <= 0) {
+    return absl::InvalidArgumentError(
+        "no stop condition: set --max_updates, --max_epochs or --max_time");
+  }
+  for (const auto& [name, value] :
+       {std::pair<const char*, int64_t>{"max_tokens", config.max_tokens},
+        {"update_freq", config.update_freq},
+        {"log_interval", config.log_interval},
+        {"beam_size", config.beam_size}}) {
+    if (value <= 0) return absl::InvalidArgumentError(absl::StrCat("--", name, " must be > 0"));
+  }
+  if (config.lr <= 0) return absl::InvalidArgumentError("--lr must be > 0");
+  if (config.label_smoothing < 0 || config.label_smoothing >= 1) {
+    return absl::InvalidArgumentError("--label_smoothing must be in [0, 1)");
+  }
+  if (config.clip_norm < 0) return absl::InvalidArgumentError("--clip_norm must be >= 0");
+
+  absl::StatusOr<std::vector<plugins::OptionMap>> assigned =
+      plugins::AssignPluginOptions({{&plugins::Initializers(), config.init},
+                                    {&plugins::OptimizerFamily(), config.optimizer},
+                                    {&plugins::LrSchedules(), config.lr_scheduler}},
+                                   config.plugin_options);
+  if (!assigned.ok()) return assigned.status();
+  absl::StatusOr<std::unique_ptr<plugins::Initializer>> initializer =
+      plugins::Initializers().Create(config.init, (*assigned)[0]);
+  if (!initializer.ok()) return initializer.status();
+  if (absl::Status status = (*initializer)->CheckModelOptions(model); !status.ok()) {
+    return status;
+  }
+  if (absl::Status status =
+          plugins::OptimizerFamily().ParseOptions(config.optimizer, (*assigned)[1]).status();
+      !status.ok()) {
+    return status;
+  }
+  return plugins::LrSchedules()
+      .Create(config.lr_scheduler, (*assigned)[2], {config.lr, config.max_updates})
+      .status();
+}
+
+// Gives the chosen plugins the trainer's own defaults for options they declare and the
+// user did not set.
+void ApplyTrainerPluginDefaults(TrainConfig& config) {
+  const std::pair<const plugins::RegistryBase*, const std::string*> chosen[] = {
+      {&plugins::Initializers(), &config.init},
+      {&plugins::OptimizerFamily(), &config.optimizer},
+      {&plugins::LrSchedules(), &config.lr_scheduler}};
+  for (const auto& [option, value] : TrainerPluginDefaults()) {
+    if (config.plugin_options.count(option)) continue;
+    for (const auto& [registry, name] : chosen) {
+      absl::StatusOr<const plugins::PluginInfo*> plugin = registry->Find(*name);
+      if (!plugin.ok()) continue;
+      for (const plugins::OptionSpec& spec : (*plugin)->options) {
+        if (spec.name == option) config.plugin_options[option] = value;
+      }
+    }
+  }
+}
+
+// Fills `config` from key -> (value, where it came from).
+struct GivenValue {
+  std::string value;
+  // "--key" or "file:line".
+  std::string origin;
+};
+
+absl::StatusOr<ParsedTrainConfig> Resolve(const std::map<std::string, GivenValue>& given,
+                                          const std::set<std::string>& plugin_option_names) {
+  ParsedTrainConfig parsed;
+  TrainConfig& config = parsed.config;
+  for (const auto& [key, given_value] : given) {
+    if (const Field* field = FindField(key)) {
+      absl::Status status = field->set(given_value.value, config);
+      if (!status.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(given_value.origin, ": ", key, " = '",
+                                                       given_value.value, "' ", status.message()));
+      }
+    } else if (plugin_option_names.count(key)) {
+      config.plugin_options[key] = given_value.value;
+    }
+  }
+  ApplyTrainerPluginDefaults(config);
+  if (absl::Status status = ValidateConfig(config); !status.ok()) return status;
+  for (const Field& field : Fields()) parsed.resolved[field.info.name] = field.get(config);
+  for (const auto& [key, value] : config.plugin_options) parsed.resolved[key] = value;
+  return parsed;
+}
+
+std::set<std::string> PluginOptionNames() {
+  std::set<std::string> names;
+  absl::StatusOr<std::map<std::string, plugins::DeclaredOption>> all = plugins::AllPluginOptions();
+  if (all.ok()) {
+    for (const auto& [name, unused] : *all) names.insert(name);
+  }
+  return names;
+}
+
+}  // namespace
+
+const plugins::OptionMap& TrainerPluginDefaults() {
+  // The Admin paper's betas for every run (paper.md §3.2): with PyTorch's 0.999, RAdam's
+  // rectification keeps the step small for about a thousand updates, longer than a
+  // short run lasts.
+  static const auto* defaults = new plugins::OptionMap{{"betas", "0.9,0.98"}};
+  return *defaults;
+}
+
+std::vector<TrainFlagInfo> TrainFlagInfos() {
+  std::vector<TrainFlagInfo> infos;
+  for (const Field& field : Fields()) infos.push_back(field.info);
+  return infos;
+}
+
+absl::StatusOr<std::vector<IniEntry>> ReadIniFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot open config file ", path));
+  std::vector<IniEntry> entries;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    const absl::string_view text = absl::StripAsciiWhitespace(line);
+    if (text.empty() || text[0] == '#' || text[0] == ';' || text[0] == '[') continue;
+    const size_t equals = text.find('=');
+    if (equals == absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ":", number, ": expected `key = value`, got '", text, "'"));
+    }
+    entries.push_back({std::string(absl::StripAsciiWhitespace(text.substr(0, equals))),
+                       std::string(absl::StripAsciiWhitespace(text.substr(equals + 1))), number});
+  }
+  return entries;
+}
+
+absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string>& args) {
+  po::options_description train_flags("trainer flags");
+  train_flags.add_options()("help", "print this help")(
+      "list_plugins", "print every plugin family, its plugins and their options")(
+      "config", po::value<std::string>(), "INI file of `key = value` lines; flags win");
+  for (const Field& field : Fields()) {
+    const std::string help =
+        absl::StrCat(field.info.help, " (default ",
+                     field.info.default_value.empty() ? "\"\"" : field.info.default_value, ")");
+    train_flags.add_options()(field.info.name.c_str(), po::value<std::string>(), help.c_str());
+  }
+  std::string trainer_defaults;
+  for (const auto& [option, value] : TrainerPluginDefaults()) {
+    absl::StrAppend(&trainer_defaults, " --", option, "=", value);
+  }
+  po::options_description plugin_flags(absl::StrCat(
+      "plugin options (see --list_plugins; the trainer's defaults, for chosen plugins that "
+      "take them:",
+      trainer_defaults, ")"));
+  if (absl::Status status = AddPluginOptionFlags(plugin_flags); !status.ok()) return status;
+  po::options_description all;
+  all.add(train_flags).add(plugin_flags);
+  std::ostringstream usage;
+  usage << all;
+
+  std::vector<const char*> argv = {"train"};
+  for (const std::string& arg : args) argv.push_back(arg.c_str());
+  absl::StatusOr<po::variables_map> values =
+      ParseFlags(static_cast<int>(argv.size()), argv.data(), all);
+  if (!values.ok()) return values.status();
+
+  std::map<std::string, GivenValue> given;
+  for (const Field& field : Fields()) {
+    if (values->count(field.info.name)) {
+      given[field.info.name] = {(*values)[field.info.name].as<std::string>(),
+                                "--" + field.info.name};
+    }
+  }
+  for (const auto& [key, value] : GivenPluginOptions(plugin_flags, *values)) {
+    given[key] = {value, "--" + key};
+  }
+  const std::set<std::string> plugin_options = PluginOptionNames();
+  if (values->count("config")) {
+    const std::string path = ResolveUserPath((*values)["config"].as<std::string>());
+    absl::StatusOr<std::vector<IniEntry>> entries = ReadIniFile(path);
+    if (!entries.ok()) return entries.status();
+    std::vector<std::string> known;
+    for (const Field& field : Fields()) known.push_back(field.info.name);
+    known.insert(known.end(), plugin_options.begin(), plugin_options.end());
+    for (const IniEntry& entry : *entries) {
+      if (FindField(entry.key) == nullptr && !plugin_options.count(entry.key)) {
+        const std::string hint = plugins::ClosestMatch(entry.key, known);
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ":", entry.line, ": unknown key '", entry.key, "'",
+                         hint.empty() ? "" : absl::StrCat("; did you mean '", hint, "'?")));
+      }
+      // The command line wins over the file.
+      given.emplace(entry.key, GivenValue{entry.value, absl::StrCat(path, ":", entry.line)});
+    }
+  }
+  if (values->count("help") || values->count("list_plugins")) {
+    ParsedTrainConfig parsed;
+    parsed.help = values->count("help") > 0;
+    parsed.list_plugins = values->count("list_plugins") > 0;
+    parsed.usage = usage.str();
+    return parsed;
+  }
+  absl::StatusOr<ParsedTrainConfig> parsed = Resolve(given, plugin_options);
+  if (parsed.ok()) parsed->usage = usage.str();
+  return parsed;
+}
+
+absl::StatusOr<TrainConfig> ConfigFromResolved(const std::map<std::string, std::string>& resolved) {
+  std::map<std::string, GivenValue> given;
+  for (const auto& [key, value] : resolved) given[key] = {value, "checkpoint config"};
+  absl::StatusOr<ParsedTrainConfig> parsed = Resolve(given, PluginOptionNames());
+  if (!parsed.ok()) return parsed.status();
+  return parsed->config;
+}
+
+std::string FormatConfigIni(const std::map<std::string, std::string>& resolved) {
+  std::string ini = "# Resolved training configuration: train --config=FILE reads it back.\n";
+  for (const auto& [key, value] : resolved) absl::StrAppend(&ini, key, " = ", value, "\n");
+  return ini;
+}
+
+}  // namespace core

@@ -1,0 +1,151 @@
+#include "tools/analyze/analyze_flags.h"
+
+#include <map>
+#include <set>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace analysis {
+namespace {
+
+// The analysis flags each report reads; --output_dir and --checkpoint apply to all.
+const std::map<std::string, std::set<std::string>>& ReportFlags() {
+  static const auto* flags = new std::map<std::string, std::set<std::string>>{
+      {"omega_profile", {"--depths"}},
+      {"output_change", {"--depths", "--modes", "--delta", "--epsilon", "--seeds"}},
+      {"dependency", {}},
+      {"grad_norms", {}},
+      {"param_stats", {}},
+  };
+  return *flags;
+}
+
+absl::Status BadValue(const std::string& flag, const std::string& value, const std::string& why) {
+  return absl::InvalidArgumentError(absl::StrCat(flag, "=", value, ": ", why));
+}
+
+}  // namespace
+
+const std::vector<std::string>& ReportNames() {
+  static const auto* names = [] {
+    auto* list = new std::vector<std::string>;
+    for (const auto& [name, flags] : ReportFlags()) list->push_back(name);
+    return list;
+  }();
+  return *names;
+}
+
+absl::StatusOr<ModeSpec> ParseModeSpec(const std::string& text) {
+  static const std::map<std::string, std::pair<core::ResidualMode, std::string>> kNamed = {
+      {"post", {core::ResidualMode::kPost, "default"}},
+      {"pre", {core::ResidualMode::kPre, "default"}},
+      {"admin", {core::ResidualMode::kAdmin, "admin"}},
+  };
+  ModeSpec spec;
+  spec.name = text;
+  if (const auto it = kNamed.find(text); it != kNamed.end()) {
+    spec.residual = it->second.first;
+    spec.init = it->second.second;
+    return spec;
+  }
+  const std::vector<std::string> parts = absl::StrSplit(text, absl::MaxSplits(':', 1));
+  absl::StatusOr<core::ResidualMode> residual = core::ParseResidualMode(parts[0]);
+  if (parts.size() != 2 || parts[1].empty() || !residual.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown mode '", text, "': use post, pre, admin or RESIDUAL:INIT with RESIDUAL one of ",
+        absl::StrJoin(core::ResidualModeNames(), ", "), " (e.g. scaled:deepnorm)"));
+  }
+  spec.residual = *residual;
+  spec.init = parts[1];
+  return spec;
+}
+
+absl::StatusOr<AnalyzeFlags> TakeAnalyzeFlags(std::vector<std::string>& args) {
+  AnalyzeFlags flags;
+  std::set<std::string> given;
+  bool epsilon_given = false;
+  std::vector<std::string> rest;
+  for (const std::string& arg : args) {
+    const std::vector<std::string> parts = absl::StrSplit(arg, absl::MaxSplits('=', 1));
+    const std::string& name = parts[0];
+    const std::string value = parts.size() == 2 ? parts[1] : "";
+    static const std::set<std::string> kOwn = {"--report",     "--depths",     "--modes",
+                                               "--output_dir", "--checkpoint", "--delta",
+                                               "--epsilon",    "--seeds"};
+    if (kOwn.count(name) == 0) {
+      rest.push_back(arg);
+      continue;
+    }
+    if (parts.size() != 2 || value.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(name, " needs a value: ", name, "=..."));
+    }
+    if (!given.insert(name).second) {
+      return absl::InvalidArgumentError(absl::StrCat(name, " is given twice"));
+    }
+    if (name == "--report") {
+      flags.report = value;
+    } else if (name == "--output_dir") {
+      flags.output_dir = value;
+    } else if (name == "--checkpoint") {
+      flags.checkpoint = value;
+    } else if (name == "--depths") {
+      for (absl::string_view text : absl::StrSplit(value, ',')) {
+        int64_t depth;
+        if (!absl::SimpleAtoi(text, &depth) || depth < 1) {
+          return BadValue(name, value, "expected positive integers, e.g. 1,2,4,6");
+        }
+        flags.depths.push_back(depth);
+      }
+    } else if (name == "--modes") {
+      for (const std::string& text : std::vector<std::string>(absl::StrSplit(value, ','))) {
+        absl::StatusOr<ModeSpec> mode = ParseModeSpec(text);
+        if (!mode.ok()) return BadValue(name, value, std::string(mode.status().message()));
+        flags.modes.push_back(*mode);
+      }
+    } else if (name == "--delta") {
+      if (value != "random_sign" && value != "grad_sign") {
+        return BadValue(name, value, "expected random_sign or grad_sign");
+      }
+      flags.delta = value == "grad_sign" ? DeltaKind::kGradientSign : DeltaKind::kRandomSign;
+    } else if (name == "--epsilon") {
+      if (!absl::SimpleAtod(value, &flags.epsilon) || !(flags.epsilon >= 0)) {
+        return BadValue(name, value, "expected a number >= 0");
+      }
+      epsilon_given = true;
+    } else if (name == "--seeds") {
+      if (!absl::SimpleAtoi(value, &flags.seeds) || flags.seeds < 1) {
+        return BadValue(name, value, "expected a positive integer");
+      }
+    }
+  }
+  const auto report = ReportFlags().find(flags.report);
+  if (report == ReportFlags().end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--report=", flags.report.empty() ? "(missing)" : flags.report,
+                     ": known reports: ", absl::StrJoin(ReportNames(), ", ")));
+  }
+  for (const std::string& name : given) {
+    if (name == "--report" || name == "--output_dir" || name == "--checkpoint") continue;
+    if (report->second.count(name) == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, " does not apply to --report=", flags.report));
+    }
+    if (!flags.checkpoint.empty() && (name == "--depths" || name == "--modes")) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          name,
+          " is meaningless with --checkpoint: the checkpoint fixes the model's depth and "
+          "residual mode"));
+    }
+  }
+  if (!epsilon_given && flags.delta == DeltaKind::kGradientSign) flags.epsilon = 1e-6;
+  if (flags.report == "output_change" && flags.modes.empty() && flags.checkpoint.empty()) {
+    for (const char* name : {"post", "pre", "admin"}) flags.modes.push_back(*ParseModeSpec(name));
+  }
+  args = rest;
+  return flags;
+}
+
+}  // namespace analysis

@@ -1,0 +1,73 @@
+#include "tools/analyze/report_common.h"
+
+#include <ATen/ATen.h>
+
+#include <cstdio>
+#include <map>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "core/train/checkpoint.h"
+#include "core/util/text_file.h"
+#include "core/util/user_path.h"
+
+namespace analysis {
+
+absl::Status LoadCheckpointWeights(const std::string& flag_value, core::TransformerImpl& model) {
+  // Loading replaces tensors whole, shapes included: compare them to the model's afterwards.
+  std::map<std::string, std::vector<int64_t>> shapes;
+  for (const auto& item : model.named_parameters()) shapes[item.key()] = item.value().sizes().vec();
+  if (absl::Status status = core::LoadCheckpointModel(core::ResolveUserPath(flag_value), model);
+      !status.ok()) {
+    return status;
+  }
+  for (const auto& item : model.named_parameters()) {
+    if (item.value().sizes().vec() != shapes[item.key()]) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--checkpoint=", flag_value, ": ", item.key(), " has shape [",
+          absl::StrJoin(item.value().sizes(), ","), "] there but [",
+          absl::StrJoin(shapes[item.key()], ","),
+          "] in the model the flags describe; leave out the flags that change the model"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<core::Experiment> LoadAnalysedModel(const ReportContext& context) {
+  absl::StatusOr<core::Experiment> experiment = core::BuildExperiment(context.config, false);
+  if (!experiment.ok()) return experiment.status();
+  const absl::Status status =
+      context.flags.checkpoint.empty()
+          ? core::InitializeModel(*experiment, context.config, "")
+          : LoadCheckpointWeights(context.flags.checkpoint, *experiment->model);
+  if (!status.ok()) return status;
+  return experiment;
+}
+
+core::BatchTensors FirstTrainingBatch(const core::Experiment& experiment) {
+  return core::ToTensors(experiment.batcher->MakeBatch(experiment.batcher->PlanEpoch(1).front()),
+                         experiment.device);
+}
+
+absl::Status WriteReportFile(const ReportContext& context, const std::string& name,
+                             absl::string_view contents) {
+  const std::string path = context.output_dir + "/" + name;
+  if (absl::Status status = core::WriteFileAtomically(path, contents); !status.ok()) {
+    return status;
+  }
+  std::printf("wrote %s\n", path.c_str());
+  return absl::OkStatus();
+}
+
+JsonObject ReportHeader(const ReportContext& context) {
+  JsonObject config;
+  for (const auto& [key, value] : context.resolved) config.Add(key, value);
+  JsonObject header;
+  header.Add("report", context.flags.report)
+      .Add("checkpoint", context.flags.checkpoint)
+      .AddJson("config", config.str());
+  return header;
+}
+
+}  // namespace analysis

@@ -1,0 +1,41 @@
+// What the report implementations (report_*.cc) share: the analysed model, its batch and the
+// output files. Internal to tools/analysis.
+//
+//   absl::StatusOr<core::Experiment> experiment = LoadAnalysedModel(context);
+//   core::BatchTensors batch = FirstTrainingBatch(*experiment);
+//   absl::Status written = WriteReportFile(context, "dependency.json", json);
+#ifndef TOOLS_ANALYZE_REPORT_COMMON_H_
+#define TOOLS_ANALYZE_REPORT_COMMON_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "tools/analyze/json.h"
+#include "tools/analyze/reports.h"
+#include "core/data/batch_tensors.h"
+#include "core/train/experiment.h"
+
+namespace analysis {
+
+// The model to analyse: --checkpoint's weights, or a fresh one initialized by --init.
+absl::StatusOr<core::Experiment> LoadAnalysedModel(const ReportContext& context);
+
+// Loads --checkpoint's weights into `model`; an error (InvalidArgument) when a parameter's
+// shape differs from the model's, i.e. when flags changed the checkpoint's configuration.
+absl::Status LoadCheckpointWeights(const std::string& flag_value, core::TransformerImpl& model);
+
+// The first training batch of --seed: the batch Admin profiles on, the paper's fixed batch.
+core::BatchTensors FirstTrainingBatch(const core::Experiment& experiment);
+
+// Writes <output_dir>/<name> atomically and prints its path.
+absl::Status WriteReportFile(const ReportContext& context, const std::string& name,
+                             absl::string_view contents);
+
+// The JSON object every report starts with: report name, checkpoint, the trainer config.
+JsonObject ReportHeader(const ReportContext& context);
+
+}  // namespace analysis
+
+#endif  // TOOLS_ANALYZE_REPORT_COMMON_H_

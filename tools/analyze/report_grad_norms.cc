@@ -1,0 +1,58 @@
+// --report=grad_norms: ‖∂L/∂x_i‖ per sublayer, as JSON and a line plot per role.
+#include <cstdio>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "tools/analyze/grad_norms.h"
+#include "tools/analyze/report_common.h"
+#include "tools/plot/svg_plot.h"
+
+namespace analysis {
+
+absl::Status RunGradNormsReport(const ReportContext& context) {
+  absl::StatusOr<core::Experiment> experiment = LoadAnalysedModel(context);
+  if (!experiment.ok()) return experiment.status();
+  const std::vector<SublayerGradNorm> norms = MeasureGradNorms(
+      *experiment->model, FirstTrainingBatch(*experiment), context.config.label_smoothing);
+  std::printf("%-34s %12s\n", "sublayer output", "grad norm");
+  std::vector<std::string> entries;
+  // One plotted line per (stack, role), in order of first appearance.
+  std::vector<std::string> series_names;
+  std::map<std::string, core::LineSeries> series;
+  for (const SublayerGradNorm& n : norms) {
+    std::printf("%-34s %12.5g\n", n.name.c_str(), n.norm);
+    entries.push_back(JsonObject()
+                          .Add("name", n.name)
+                          .Add("stack", core::StackName(n.stack))
+                          .Add("layer", n.layer)
+                          .Add("role", core::SublayerRoleName(n.role))
+                          .Add("norm", n.norm)
+                          .str());
+    const std::string key =
+        absl::StrCat(core::StackName(n.stack), " ", core::SublayerRoleName(n.role));
+    if (series.count(key) == 0) {
+      series_names.push_back(key);
+      series[key].label = key;
+    }
+    series[key].x.push_back(static_cast<double>(n.layer + 1));
+    series[key].y.push_back(n.norm);
+  }
+  core::LinePlot plot;
+  plot.title = absl::StrFormat("Gradient norm at each sublayer output (%s encoder, %s decoder)",
+                               core::ResidualModeName(context.config.model.encoder_residual),
+                               core::ResidualModeName(context.config.model.decoder_residual));
+  plot.x_label = "layer";
+  plot.y_label = "‖∂L/∂x_i‖";
+  plot.log_y = true;
+  for (const std::string& name : series_names) plot.series.push_back(series[name]);
+  if (absl::Status status = WriteReportFile(context, "grad_norms.svg", core::RenderLinePlot(plot));
+      !status.ok()) {
+    return status;
+  }
+  return WriteReportFile(
+      context, "grad_norms.json",
+      ReportHeader(context).AddJson("sublayers", JsonArray(entries)).str() + "\n");
+}
+
+}  // namespace analysis

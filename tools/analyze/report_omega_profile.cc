@@ -1,0 +1,81 @@
+// --report=omega_profile: the shortcut scale ω of every sublayer after initialization (the
+// Admin profile on the first training batch) per depth, or of a checkpoint's model.
+#include <cstdio>
+
+#include "absl/strings/str_format.h"
+#include "tools/analyze/report_common.h"
+#include "core/model/residual.h"
+#include "tools/plot/svg_plot.h"
+#include "initializers/admin_profile.h"
+
+namespace analysis {
+
+absl::Status RunOmegaProfileReport(const ReportContext& context) {
+  std::vector<int64_t> depths = context.flags.depths;
+  if (depths.empty()) depths = {context.config.model.encoder_layers};
+  std::printf("%-8s %-7s %9s %9s %9s %9s  %s\n", "layers", "stack", "omega_1", "omega_2",
+              "omega_last", "sublayers", "profile");
+  core::LinePlot plot;
+  plot.title = "Shortcut scale ω of each sublayer";
+  plot.x_label = "sublayer i of the stack";
+  plot.y_label = "ω_i (mean over channels)";
+  std::vector<std::string> profiles;
+  for (const int64_t depth : depths) {
+    ReportContext at_depth = context;
+    if (context.flags.checkpoint.empty()) {
+      at_depth.config.model.encoder_layers = at_depth.config.model.decoder_layers = depth;
+    }
+    absl::StatusOr<core::Experiment> experiment = LoadAnalysedModel(at_depth);
+    if (!experiment.ok()) return experiment.status();
+    initializers::AdminProfile profile;
+    for (const core::Sublayer& sublayer : experiment->model->Sublayers()) {
+      const at::Tensor omega = sublayer.residual->shortcut_scale();
+      if (!omega.defined()) {
+        return absl::InvalidArgumentError(
+            "the model's residual mode has no shortcut scale: use "
+            "--encoder_residual=admin --decoder_residual=admin (or scaled)");
+      }
+      (sublayer.stack == core::Stack::kEncoder ? profile.encoder : profile.decoder)
+          .push_back(omega.mean().item<double>());
+    }
+    const int64_t encoder_layers = at_depth.config.model.encoder_layers;
+    const int64_t decoder_layers = at_depth.config.model.decoder_layers;
+    const std::string name =
+        absl::StrFormat("profile.%dL-%dL.ratio.init", encoder_layers, decoder_layers);
+    const std::string path = context.output_dir + "/" + name;
+    if (absl::Status status = initializers::WriteAdminProfile(path, profile); !status.ok()) {
+      return status;
+    }
+    for (const auto& [stack, chain] :
+         {std::pair{"encoder", &profile.encoder}, std::pair{"decoder", &profile.decoder}}) {
+      absl::PrintF("%-8s %-7s %9.4f %9.4f %9.4f %9d  %s\n",
+                   absl::StrFormat("%dL-%dL", encoder_layers, decoder_layers), stack,
+                   chain->front(), chain->size() > 1 ? (*chain)[1] : chain->front(), chain->back(),
+                   chain->size(), path);
+      core::LineSeries series;
+      series.label = absl::StrFormat("%s, %dL-%dL", stack, encoder_layers, decoder_layers);
+      for (size_t i = 0; i < chain->size(); ++i) {
+        series.x.push_back(static_cast<double>(i + 1));
+        series.y.push_back((*chain)[i]);
+      }
+      plot.series.push_back(series);
+    }
+    profiles.push_back(JsonObject()
+                           .Add("encoder_layers", encoder_layers)
+                           .Add("decoder_layers", decoder_layers)
+                           .Add("file", name)
+                           .AddJson("encoder", JsonNumbers(profile.encoder))
+                           .AddJson("decoder", JsonNumbers(profile.decoder))
+                           .str());
+  }
+  if (absl::Status status =
+          WriteReportFile(context, "omega_profile.svg", core::RenderLinePlot(plot));
+      !status.ok()) {
+    return status;
+  }
+  return WriteReportFile(
+      context, "omega_profile.json",
+      ReportHeader(context).AddJson("profiles", JsonArray(profiles)).str() + "\n");
+}
+
+}  // namespace analysis

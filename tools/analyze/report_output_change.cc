@@ -1,0 +1,273 @@
+// --report=output_change: the depth scan of the output change, its fits and figures
+// (output_change.svg: every mode with its better fit; output_change_logx.svg: on a log-x axis,
+// the modes the logarithm fits better).
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+
+#include "absl/strings/str_format.h"
+#include "tools/analyze/least_squares.h"
+#include "tools/analyze/output_change.h"
+#include "tools/analyze/report_common.h"
+#include "tools/plot/svg_plot.h"
+
+namespace analysis {
+namespace {
+
+struct ScanRow {
+  std::string mode;
+  int64_t layers = 0;
+  std::vector<double> values;  // one per seed
+  double mean = 0;
+  double std = 0;
+  double seconds = 0;
+};
+
+struct ModeFit {
+  std::string mode;
+  LineFit linear;
+  LineFit logarithmic;
+};
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+// Builds the model of (depth, seed) into the experiment, ready to be measured.
+using ModelMaker = std::function<absl::Status(core::Experiment&, int64_t depth, int64_t seed)>;
+
+absl::StatusOr<ScanRow> MeasureRow(const ReportContext& context, core::Experiment& experiment,
+                                   const core::BatchTensors& batch, const std::string& mode,
+                                   int64_t depth, const ModelMaker& make_model) {
+  const auto start = std::chrono::steady_clock::now();
+  ScanRow row;
+  row.mode = mode;
+  row.layers = depth;
+  for (int64_t s = 0; s < context.flags.seeds; ++s) {
+    const int64_t seed = context.config.seed + s;
+    if (absl::Status status = make_model(experiment, depth, seed); !status.ok()) return status;
+    OutputChangeOptions options;
+    options.delta = context.flags.delta;
+    options.epsilon = context.flags.epsilon;
+    options.seed = static_cast<uint64_t>(seed);
+    options.label_smoothing = context.config.label_smoothing;
+    row.values.push_back(MeasureOutputChange(*experiment.model, batch, options));
+  }
+  for (const double v : row.values) row.mean += v / row.values.size();
+  for (const double v : row.values) row.std += (v - row.mean) * (v - row.mean) / row.values.size();
+  row.std = std::sqrt(row.std);
+  row.seconds = Seconds(start);
+  std::printf("%-10s %7d %9d %14.6g %12.4g %12.4g %8.1f\n", mode.c_str(), static_cast<int>(depth),
+              static_cast<int>(2 * depth), row.mean, row.std,
+              row.mean / batch.source.ne(experiment.model_options.pad_id).sum().item<double>(),
+              row.seconds);
+  std::fflush(stdout);
+  return row;
+}
+
+// Fresh models of one mode at any depth, on the batch of the base seed.
+ModelMaker FreshModels(const core::TrainConfig& mode_config) {
+  return [mode_config](core::Experiment& experiment, int64_t depth, int64_t seed) {
+    experiment.model_options.encoder_layers = depth;
+    at::manual_seed(static_cast<uint64_t>(seed));
+    experiment.model = core::Transformer(experiment.model_options);
+    experiment.model->to(experiment.device);
+    return core::InitializeModel(experiment, mode_config, "");
+  };
+}
+
+std::vector<ModeFit> Fit(const std::vector<ScanRow>& rows, const std::vector<std::string>& modes) {
+  std::vector<ModeFit> fits;
+  for (const std::string& mode : modes) {
+    std::vector<double> x, y;
+    for (const ScanRow& row : rows) {
+      if (row.mode != mode) continue;
+      x.push_back(static_cast<double>(row.layers));
+      y.push_back(row.mean);
+    }
+    absl::StatusOr<LineFit> linear = FitLine(x, y);
+    absl::StatusOr<LineFit> logarithmic = FitLogarithm(x, y);
+    if (x.size() < 3 || !linear.ok() || !logarithmic.ok()) continue;  // Nothing to judge.
+    fits.push_back({mode, *linear, *logarithmic});
+  }
+  return fits;
+}
+
+std::string FitJson(const LineFit& fit) {
+  return JsonObject().Add("a", fit.a).Add("b", fit.b).Add("r2", fit.r2).str();
+}
+
+std::string Figure(const std::vector<ScanRow>& rows, const std::vector<std::string>& modes,
+                   const std::vector<ModeFit>& fits, const ReportContext& context, bool log_x) {
+  core::LinePlot plot;
+  plot.title = absl::StrFormat(
+      "Output change of the encoder, d = %d, %s δ, ε = %g", context.config.model.embed_dim,
+      context.flags.delta == DeltaKind::kRandomSign ? "random-sign" : "gradient-sign",
+      context.flags.epsilon);
+  plot.x_label = "encoder layers N (2N sublayers)";
+  plot.y_label = "|F(x,W) − F(x,W+δ)|²";
+  plot.log_x = log_x;
+  plot.width = 880;
+  for (size_t m = 0; m < modes.size(); ++m) {
+    // On a log-x axis, a·ln N + b is a straight line: show the modes it fits better.
+    const bool logarithmic = std::any_of(fits.begin(), fits.end(), [&](const ModeFit& fit) {
+      return fit.mode == modes[m] && fit.logarithmic.r2 > fit.linear.r2;
+    });
+    const bool any_logarithmic = std::any_of(fits.begin(), fits.end(), [](const ModeFit& fit) {
+      return fit.logarithmic.r2 > fit.linear.r2;
+    });
+    if (log_x && any_logarithmic && !logarithmic) continue;
+    core::LineSeries data;
+    data.label = modes[m];
+    data.color = core::SeriesColor(static_cast<int>(m));
+    for (const ScanRow& row : rows) {
+      if (row.mode != modes[m]) continue;
+      data.x.push_back(static_cast<double>(row.layers));
+      data.y.push_back(row.mean);
+    }
+    plot.series.push_back(data);
+    for (const ModeFit& fit : fits) {
+      if (fit.mode != modes[m] || data.x.empty()) continue;
+      const bool linear_wins = fit.linear.r2 >= fit.logarithmic.r2;
+      const LineFit& best = linear_wins ? fit.linear : fit.logarithmic;
+      core::LineSeries curve;
+      curve.style = core::SeriesStyle::kDashedLine;
+      curve.color = data.color;
+      curve.label = absl::StrFormat("%.3g·%s%+.3g, R² %.3f", best.a, linear_wins ? "N" : "ln N",
+                                    best.b, best.r2);
+      const double low = data.x.front(), high = data.x.back();
+      for (int k = 0; k <= 60; ++k) {  // Geometric steps: smooth on either x axis.
+        const double n = low * std::pow(high / low, k / 60.0);
+        curve.x.push_back(n);
+        curve.y.push_back(best.a * (linear_wins ? n : std::log(n)) + best.b);
+      }
+      plot.series.push_back(curve);
+    }
+  }
+  return core::RenderLinePlot(plot);
+}
+
+}  // namespace
+
+absl::Status RunOutputChangeReport(const ReportContext& context) {
+  const auto start = std::chrono::steady_clock::now();
+  // Each mode: its configuration and the maker of its models; a checkpoint is one mode.
+  std::vector<std::pair<core::TrainConfig, std::string>> mode_configs;
+  if (context.flags.checkpoint.empty()) {
+    for (const ModeSpec& mode : context.flags.modes) {
+      core::TrainConfig config = context.config;
+      config.model.encoder_residual = config.model.decoder_residual = mode.residual;
+      config.init = mode.init;
+      mode_configs.push_back({config, mode.name});
+    }
+  } else {
+    mode_configs.push_back({context.config, "checkpoint"});
+  }
+  std::vector<int64_t> depths = context.flags.depths;
+  if (depths.empty() || !context.flags.checkpoint.empty()) {
+    depths = {context.config.model.encoder_layers};
+  }
+  std::printf("%-10s %7s %9s %14s %12s %12s %8s\n", "mode", "layers", "sublayers", "change",
+              "std(seeds)", "per token", "seconds");
+  std::vector<ScanRow> rows;
+  std::vector<std::string> modes;
+  int64_t sentences = 0, real_tokens = 0;
+  for (const auto& [config, mode] : mode_configs) {
+    absl::StatusOr<core::Experiment> experiment = core::BuildExperiment(config, false);
+    if (!experiment.ok()) return experiment.status();
+    const core::BatchTensors batch = FirstTrainingBatch(*experiment);
+    sentences = batch.source.size(0);
+    real_tokens = batch.source.ne(experiment->model_options.pad_id).sum().item<int64_t>();
+    const ModelMaker make_model =
+        context.flags.checkpoint.empty()
+            ? FreshModels(config)
+            : ModelMaker([&context](core::Experiment& e, int64_t, int64_t) {
+                return LoadCheckpointWeights(context.flags.checkpoint, *e.model);
+              });
+    modes.push_back(mode);
+    for (const int64_t depth : depths) {
+      absl::StatusOr<ScanRow> row =
+          MeasureRow(context, *experiment, batch, mode, depth, make_model);
+      if (!row.ok()) return row.status();
+      rows.push_back(*row);
+    }
+  }
+  const std::vector<ModeFit> fits = Fit(rows, modes);
+  for (const ModeFit& fit : fits) {
+    std::printf("fit %-10s linear: %.4g·N %+.4g (R² %.4f)   log: %.4g·ln N %+.4g (R² %.4f)\n",
+                fit.mode.c_str(), fit.linear.a, fit.linear.b, fit.linear.r2, fit.logarithmic.a,
+                fit.logarithmic.b, fit.logarithmic.r2);
+  }
+  // The first mode against each other one at the largest depth (e.g. Post-LN / Admin).
+  std::vector<std::string> ratios;
+  const int64_t deepest = *std::max_element(depths.begin(), depths.end());
+  const auto value_at_deepest = [&](const std::string& mode) {
+    for (const ScanRow& row : rows) {
+      if (row.mode == mode && row.layers == deepest) return row.mean;
+    }
+    return std::nan("");
+  };
+  for (size_t m = 1; m < modes.size(); ++m) {
+    const double ratio = value_at_deepest(modes[0]) / value_at_deepest(modes[m]);
+    std::printf("ratio %s / %s at %d layers: %.4g\n", modes[0].c_str(), modes[m].c_str(),
+                static_cast<int>(deepest), ratio);
+    ratios.push_back(JsonObject()
+                         .Add("numerator", modes[0])
+                         .Add("denominator", modes[m])
+                         .Add("layers", deepest)
+                         .Add("ratio", ratio)
+                         .str());
+  }
+  const double seconds = Seconds(start);
+  std::printf("total %.1f s\n", seconds);
+
+  std::vector<std::string> row_json, fit_json;
+  for (const ScanRow& row : rows) {
+    row_json.push_back(JsonObject()
+                           .Add("mode", row.mode)
+                           .Add("layers", row.layers)
+                           .Add("sublayers", 2 * row.layers)
+                           .Add("mean", row.mean)
+                           .Add("std", row.std)
+                           .AddJson("values", JsonNumbers(row.values))
+                           .Add("seconds", row.seconds)
+                           .str());
+  }
+  for (const ModeFit& fit : fits) {
+    fit_json.push_back(JsonObject()
+                           .Add("mode", fit.mode)
+                           .AddJson("linear", FitJson(fit.linear))
+                           .AddJson("log", FitJson(fit.logarithmic))
+                           .str());
+  }
+  const std::string json =
+      ReportHeader(context)
+          .Add("delta", context.flags.delta == DeltaKind::kRandomSign ? "random_sign" : "grad_sign")
+          .Add("epsilon", context.flags.epsilon)
+          .Add("seeds", context.flags.seeds)
+          .AddJson(
+              "batch",
+              JsonObject().Add("sentences", sentences).Add("real_source_tokens", real_tokens).str())
+          .AddJson("rows", JsonArray(row_json))
+          .AddJson("fits", JsonArray(fit_json))
+          .AddJson("ratios", JsonArray(ratios))
+          .Add("seconds", seconds)
+          .str() +
+      "\n";
+  for (const auto& [name, contents] :
+       {std::pair{std::string("output_change.json"), json},
+        std::pair{std::string("output_change.svg"), Figure(rows, modes, fits, context, false)},
+        std::pair{std::string("output_change_logx.svg"),
+                  Figure(rows, modes, fits, context, true)}}) {
+    if (absl::Status status = WriteReportFile(context, name, contents); !status.ok()) {
+      return status;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace analysis

@@ -1,0 +1,156 @@
+// `bazel run //tools/bench -- [flags]`: training throughput against PyTorch eager and the
+// machine's matrix-product peak; the tables of docs/PERFORMANCE.md (tools/bench/run_bench.h).
+//
+// It starts itself again as its child processes: `--child=step FLAGS` times updates of one
+// configuration, `--child=train FLAGS` trains as `train` does.
+#include "tools/bench/run_bench.h"
+
+#include <glog/logging.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "tools/bench/end_to_end.h"
+#include "tools/bench/step_benchmark.h"
+#include "core/train/runtime_env.h"
+#include "core/train/plugin_flags.h"
+#include "core/train/train_config.h"
+#include "core/util/user_path.h"
+
+namespace po = boost::program_options;
+
+namespace {
+
+po::options_description Flags() {
+  // The model defaults are train's (Admin residuals, dropout 0.1).
+  const core::ModelOptions model = core::TrainConfig().model;
+  po::options_description flags("bench flags");
+  flags.add_options()("help", "print this help")(
+      "configs", po::value<std::string>()->default_value("256:1024:4:6:6,512:2048:8:6:6"),
+      "model shapes d:ffn:heads:encoder_layers:decoder_layers, comma-separated")(
+      "vocab_size", po::value<int64_t>()->default_value(8000), "vocabulary (shared embedding)")(
+      "batch_size", po::value<int64_t>()->default_value(64), "sentences per batch")(
+      "source_length", po::value<int64_t>()->default_value(20), "source tokens per sentence")(
+      "target_length", po::value<int64_t>()->default_value(20), "target tokens per sentence")(
+      "residual",
+      po::value<std::string>()->default_value(core::ResidualModeName(model.encoder_residual)),
+      "residuals of both stacks: post, pre, admin, none")(
+      "dropout", po::value<double>()->default_value(model.dropout), "dropout")(
+      "warmup", po::value<int64_t>()->default_value(3), "untimed updates per process")(
+      "repeats", po::value<int64_t>()->default_value(10), "timed updates per process")(
+      "rounds", po::value<int64_t>()->default_value(2),
+      "C++ and PyTorch processes per configuration, alternating; 0: no step benchmark")(
+      "threads", po::value<int64_t>()->default_value(0), "intra-op threads; 0: LibTorch's default")(
+      "python", po::value<std::string>()->default_value("/usr/bin/python3"),
+      "interpreter of the PyTorch reference; \"\": skip it")(
+      "reference_script", po::value<std::string>()->default_value(""),
+      "the reference; \"\": bench/step_reference.py of the workspace")(
+      "matmul_sizes", po::value<std::string>()->default_value("1024,2048"),
+      "n of the n x n products measured for the peak")(
+      "e2e_updates", po::value<int64_t>()->default_value(150),
+      "updates of the end-to-end training run (just past one epoch of the default data); 0: skip")(
+      "e2e_log_interval", po::value<int64_t>()->default_value(25), "its --log_interval")(
+      "train_flags", po::value<std::string>()->default_value(""),
+      "more flags of that run, space-separated (e.g. \"--data_dir=DIR --embed_dim=512\")")(
+      "work_dir", po::value<std::string>()->default_value("runs/bench"),
+      "child logs and the end-to-end run directory");
+  return flags;
+}
+
+int RunStepChild(const std::vector<std::string>& flags) {
+  absl::StatusOr<core::bench::StepBenchmarkOptions> options = core::bench::ParseStepFlags(flags);
+  if (!options.ok()) {
+    std::cerr << "bench: " << options.status().message() << "\n";
+    return EXIT_FAILURE;
+  }
+  absl::StatusOr<core::bench::StepBenchmarkResult> result = core::bench::RunStepBenchmark(*options);
+  if (!result.ok()) {
+    std::cerr << "bench: " << result.status().message() << "\n";
+    return EXIT_FAILURE;
+  }
+  std::cout << core::bench::FormatStepResult(*result);
+  return EXIT_SUCCESS;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  core::ReexecWithRuntimeEnvironment(argv);
+  if (argc >= 2 && std::string(argv[1]) == core::bench::kStepChildFlag) {
+    return RunStepChild(std::vector<std::string>(argv + 2, argv + argc));
+  }
+  if (argc >= 2 && std::string(argv[1]) == core::bench::kTrainChildFlag) {
+    FLAGS_logtostderr = true;
+    google::InitGoogleLogging(argv[0]);
+    return core::bench::RunTrainer(std::vector<std::string>(argv + 2, argv + argc));
+  }
+
+  const po::options_description flags = Flags();
+  absl::StatusOr<po::variables_map> values = core::ParseFlags(argc, argv, flags);
+  if (!values.ok()) {
+    std::cerr << "bench: " << values.status().message() << "\n(bench --help lists the flags)\n";
+    return 2;
+  }
+  const po::variables_map& flag = *values;
+  if (flag.count("help")) {
+    std::cout << "usage: bazel run //tools/bench -- [flags]\n" << flags;
+    return EXIT_SUCCESS;
+  }
+  core::bench::BenchOptions options;
+  absl::StatusOr<std::vector<core::bench::ModelShape>> configs =
+      core::bench::ParseModelShapes(flag["configs"].as<std::string>());
+  std::vector<std::string> step_flags = {
+      "--vocab_size=" + std::to_string(flag["vocab_size"].as<int64_t>()),
+      "--batch_size=" + std::to_string(flag["batch_size"].as<int64_t>()),
+      "--source_length=" + std::to_string(flag["source_length"].as<int64_t>()),
+      "--target_length=" + std::to_string(flag["target_length"].as<int64_t>()),
+      "--residual=" + flag["residual"].as<std::string>(),
+      "--dropout=" + std::to_string(flag["dropout"].as<double>()),
+      "--warmup=" + std::to_string(flag["warmup"].as<int64_t>()),
+      "--repeats=" + std::to_string(flag["repeats"].as<int64_t>()),
+      "--threads=" + std::to_string(flag["threads"].as<int64_t>())};
+  absl::StatusOr<core::bench::StepBenchmarkOptions> step = core::bench::ParseStepFlags(step_flags);
+  for (const absl::Status& status : {configs.status(), step.status()}) {
+    if (!status.ok()) {
+      std::cerr << "bench: " << status.message() << "\n";
+      return 2;
+    }
+  }
+  options.configs = *configs;
+  options.step = *step;
+  options.rounds = flag["rounds"].as<int64_t>();
+  options.python = flag["python"].as<std::string>();
+  options.reference_script =
+      flag["reference_script"].as<std::string>().empty()
+          ? core::WorkspacePath("bench/step_reference.py")
+          : core::ResolveUserPath(flag["reference_script"].as<std::string>());
+  options.matmul_sizes.clear();
+  for (absl::string_view size : absl::StrSplit(flag["matmul_sizes"].as<std::string>(), ',')) {
+    int64_t n = 0;
+    if (!absl::SimpleAtoi(size, &n) || n < 1) {
+      std::cerr << "bench: --matmul_sizes: '" << size << "' is not a positive integer\n";
+      return 2;
+    }
+    options.matmul_sizes.push_back(n);
+  }
+  options.e2e_updates = flag["e2e_updates"].as<int64_t>();
+  options.e2e_log_interval = flag["e2e_log_interval"].as<int64_t>();
+  if (options.e2e_log_interval < 1 || options.e2e_updates % options.e2e_log_interval != 0) {
+    // The last metrics line must fall on the last update.
+    std::cerr << "bench: --e2e_updates must be a multiple of --e2e_log_interval\n";
+    return 2;
+  }
+  options.train_flags =
+      absl::StrSplit(flag["train_flags"].as<std::string>(), ' ', absl::SkipEmpty());
+  options.work_dir = core::ResolveUserPath(flag["work_dir"].as<std::string>());
+  const absl::Status status = core::bench::RunBench(options, std::cout);
+  if (!status.ok()) {
+    std::cerr << "bench: " << status.message() << "\n";
+    return EXIT_FAILURE;
+  }
+  return EXIT_SUCCESS;
+}

@@ -1,0 +1,366 @@
+#include "tools/plot/svg_plot.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+
+namespace core {
+namespace {
+
+constexpr char kFont[] = "font-family=\"sans-serif\"";
+
+std::string Escape(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string Text(double x, double y, const std::string& text, const std::string& attributes) {
+  return absl::StrFormat("<text x=\"%.1f\" y=\"%.1f\" %s %s>%s</text>\n", x, y, kFont, attributes,
+                         Escape(text));
+}
+
+std::string Line(double x1, double y1, double x2, double y2, const std::string& attributes) {
+  return absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" %s/>\n", x1, y1, x2,
+                         y2, attributes);
+}
+
+std::string Header(int width, int height, const std::string& title) {
+  return absl::StrCat(
+      absl::StrFormat("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                      "viewBox=\"0 0 %d %d\">\n",
+                      width, height, width, height),
+      absl::StrFormat("<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", width, height),
+      Text(width / 2.0, 22, title, "font-size=\"15\" text-anchor=\"middle\""));
+}
+
+// A tick label: short, without trailing zeros.
+std::string TickLabel(double value) {
+  if (value != 0 && (std::abs(value) >= 1e5 || std::abs(value) < 1e-3)) {
+    return absl::StrFormat("%.0e", value);
+  }
+  return absl::StrFormat("%.6g", value);
+}
+
+// One axis: data range to pixels, linear or log10, and its ticks.
+class Axis {
+ public:
+  Axis(double low, double high, bool log, double pixel_low, double pixel_high)
+      : log_(log), pixel_low_(pixel_low), pixel_high_(pixel_high) {
+    low_ = Transform(low);
+    high_ = Transform(high);
+    if (!(high_ > low_)) {  // One value (or none): a unit-wide range around it.
+      low_ -= 0.5;
+      high_ += 0.5;
+    }
+  }
+
+  double Pixel(double value) const {
+    return pixel_low_ + (Transform(value) - low_) / (high_ - low_) * (pixel_high_ - pixel_low_);
+  }
+
+  std::vector<double> Ticks() const {
+    if (!log_) return NiceTicks(low_, high_, 6);
+    std::vector<double> ticks;
+    for (const bool all_multiples : {true, false}) {
+      ticks.clear();
+      for (int k = static_cast<int>(std::floor(low_)); k <= static_cast<int>(std::ceil(high_));
+           ++k) {
+        for (const double m : {1.0, 2.0, 5.0}) {
+          if (m != 1 && !all_multiples) continue;
+          const double value = m * std::pow(10.0, k);
+          const double t = std::log10(value);
+          if (t >= low_ - 1e-9 && t <= high_ + 1e-9) ticks.push_back(value);
+        }
+      }
+      if (ticks.size() <= 10) break;
+    }
+    // A range within one decade holds at most one of 1, 2, 5 × 10^k: linear ticks instead.
+    if (ticks.size() < 2) {
+      ticks.clear();
+      for (const double value : NiceTicks(std::pow(10.0, low_), std::pow(10.0, high_), 4)) {
+        if (value > 0) ticks.push_back(value);
+      }
+    }
+    return ticks;
+  }
+
+ private:
+  double Transform(double value) const { return log_ ? std::log10(value) : value; }
+
+  bool log_;
+  double low_;
+  double high_;
+  double pixel_low_;
+  double pixel_high_;
+};
+
+// The range of `values` usable on an axis (positive only when logarithmic).
+std::pair<double, double> Range(const std::vector<const std::vector<double>*>& values, bool log) {
+  double low = std::numeric_limits<double>::infinity();
+  double high = -low;
+  for (const std::vector<double>* list : values) {
+    for (const double v : *list) {
+      if (!std::isfinite(v) || (log && v <= 0)) continue;
+      low = std::min(low, v);
+      high = std::max(high, v);
+    }
+  }
+  if (low > high) return {log ? 1.0 : 0.0, log ? 10.0 : 1.0};
+  return {low, high};
+}
+
+// White (0) to dark red (1).
+std::string HeatColor(double fraction) {
+  fraction = std::clamp(fraction, 0.0, 1.0);
+  const auto channel = [fraction](double white, double dark) {
+    return static_cast<int>(std::lround(white + (dark - white) * fraction));
+  };
+  return absl::StrFormat("rgb(%d,%d,%d)", channel(255, 165), channel(255, 0), channel(255, 38));
+}
+
+}  // namespace
+
+std::string SeriesColor(int index) {
+  static const char* const kPalette[] = {"#0072b2", "#d55e00", "#009e73", "#cc79a7",
+                                         "#e69f00", "#56b4e9", "#000000", "#f0e442"};
+  constexpr int kSize = sizeof(kPalette) / sizeof(kPalette[0]);
+  return kPalette[((index % kSize) + kSize) % kSize];
+}
+
+std::vector<double> NiceTicks(double low, double high, int count) {
+  if (!(high > low) || count < 1) return {low};
+  const double rough = (high - low) / count;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(rough)));
+  double step = magnitude;
+  for (const double m : {1.0, 2.0, 5.0, 10.0}) {
+    step = m * magnitude;
+    if (step >= rough) break;
+  }
+  std::vector<double> ticks;
+  // Integer multiples of the step: no drift from repeated additions.
+  const int64_t first = static_cast<int64_t>(std::ceil(low / step - 1e-9));
+  const int64_t last = static_cast<int64_t>(std::floor(high / step + 1e-9));
+  for (int64_t k = first; k <= last; ++k) ticks.push_back(static_cast<double>(k) * step);
+  return ticks;
+}
+
+std::string RenderLinePlot(const LinePlot& plot) {
+  constexpr double kLeft = 80, kTop = 40, kBottom = 55;
+  // The legend's width follows its longest label (at most about 7.5 px a character at 12 px).
+  size_t longest_label = 0;
+  for (const LineSeries& s : plot.series) longest_label = std::max(longest_label, s.label.size());
+  const double right = plot.width - (60 + 7.5 * static_cast<double>(longest_label));
+  const double bottom = plot.height - kBottom;
+  std::vector<const std::vector<double>*> xs, ys;
+  for (const LineSeries& s : plot.series) {
+    xs.push_back(&s.x);
+    ys.push_back(&s.y);
+  }
+  const auto [x_low, x_high] = Range(xs, plot.log_x);
+  auto [y_low, y_high] = Range(ys, plot.log_y);
+  if (!plot.log_y) {
+    // Linear y axes start at zero when the data are all positive, and end on a tick.
+    if (y_low > 0) y_low = 0;
+    const std::vector<double> ticks = NiceTicks(y_low, y_high, 6);
+    if (ticks.size() > 1) y_high = std::max(y_high, ticks.back());
+  }
+  const Axis x_axis(x_low, x_high, plot.log_x, kLeft, right);
+  const Axis y_axis(y_low, y_high, plot.log_y, bottom, kTop);
+
+  std::string svg = Header(plot.width, plot.height, plot.title);
+  for (const double t : x_axis.Ticks()) {
+    const double px = x_axis.Pixel(t);
+    absl::StrAppend(&svg, Line(px, kTop, px, bottom, "stroke=\"#e5e5e5\""),
+                    Text(px, bottom + 16, TickLabel(t), "font-size=\"11\" text-anchor=\"middle\""));
+  }
+  for (const double t : y_axis.Ticks()) {
+    const double py = y_axis.Pixel(t);
+    absl::StrAppend(&svg, Line(kLeft, py, right, py, "stroke=\"#e5e5e5\""),
+                    Text(kLeft - 6, py + 4, TickLabel(t), "font-size=\"11\" text-anchor=\"end\""));
+  }
+  absl::StrAppend(
+      &svg,
+      absl::StrFormat("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
+                      "stroke=\"black\"/>\n",
+                      kLeft, kTop, right - kLeft, bottom - kTop),
+      Text((kLeft + right) / 2, plot.height - 14, plot.x_label,
+           "font-size=\"13\" text-anchor=\"middle\""),
+      Text(18, (kTop + bottom) / 2, plot.y_label,
+           absl::StrFormat("font-size=\"13\" text-anchor=\"middle\" transform=\"rotate(-90 18 "
+                           "%.1f)\"",
+                           (kTop + bottom) / 2)));
+
+  for (size_t i = 0; i < plot.series.size(); ++i) {
+    const LineSeries& s = plot.series[i];
+    const std::string color = s.color.empty() ? SeriesColor(static_cast<int>(i)) : s.color;
+    std::vector<std::string> points;
+    for (size_t k = 0; k < std::min(s.x.size(), s.y.size()); ++k) {
+      const bool usable = std::isfinite(s.x[k]) && std::isfinite(s.y[k]) &&
+                          (!plot.log_x || s.x[k] > 0) && (!plot.log_y || s.y[k] > 0);
+      if (usable) {
+        points.push_back(absl::StrFormat("%.1f,%.1f", x_axis.Pixel(s.x[k]), y_axis.Pixel(s.y[k])));
+      }
+    }
+    if (s.style != SeriesStyle::kMarkers && points.size() > 1) {
+      absl::StrAppend(
+          &svg,
+          absl::StrFormat("<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" "
+                          "stroke-width=\"2\"%s/>\n",
+                          absl::StrJoin(points, " "), color,
+                          s.style == SeriesStyle::kDashedLine ? " stroke-dasharray=\"6,4\"" : ""));
+    }
+    if (s.style != SeriesStyle::kDashedLine) {
+      for (const std::string& point : points) {
+        const size_t comma = point.find(',');
+        absl::StrAppend(&svg,
+                        absl::StrFormat("<circle cx=\"%s\" cy=\"%s\" r=\"3.5\" fill=\"%s\"/>\n",
+                                        point.substr(0, comma), point.substr(comma + 1), color));
+      }
+    }
+    const double legend_y = kTop + 10 + 20 * static_cast<double>(i);
+    absl::StrAppend(
+        &svg,
+        Line(right + 12, legend_y, right + 36, legend_y,
+             absl::StrFormat(
+                 "stroke=\"%s\" stroke-width=\"2\"%s", color,
+                 s.style == SeriesStyle::kDashedLine ? " stroke-dasharray=\"6,4\"" : "")),
+        Text(right + 42, legend_y + 4, s.label, "font-size=\"12\""));
+  }
+  absl::StrAppend(&svg, "</svg>\n");
+  return svg;
+}
+
+std::string RenderHeatmap(const Heatmap& heatmap) {
+  const size_t rows = heatmap.values.size();
+  const size_t columns = heatmap.column_labels.size();
+  const double cell = std::clamp(560.0 / std::max<size_t>({rows, columns, 1}), 6.0, 44.0);
+  constexpr double kLeft = 80, kTop = 40;
+  const double right = kLeft + cell * static_cast<double>(columns);
+  const double bottom = kTop + cell * static_cast<double>(rows);
+  const int width = static_cast<int>(right + 110);
+  const int height = static_cast<int>(bottom + 60);
+
+  double low = std::numeric_limits<double>::infinity();
+  double high = -low;
+  for (const std::vector<double>& row : heatmap.values) {
+    for (const double v : row) {
+      if (!std::isfinite(v)) continue;
+      low = std::min(low, v);
+      high = std::max(high, v);
+    }
+  }
+  if (low > high) low = high = 0;
+  const auto fraction = [&](double v) { return high > low ? (v - low) / (high - low) : 0.0; };
+  const bool annotate = heatmap.annotate && cell >= 24;
+  // Every other label when cells are too small for all of them.
+  const size_t label_every = cell >= 12 ? 1 : static_cast<size_t>(std::ceil(12 / cell));
+
+  std::string svg = Header(width, height, heatmap.title);
+  for (size_t r = 0; r < rows; ++r) {
+    const double y = kTop + cell * static_cast<double>(r);
+    if (r % label_every == 0 && r < heatmap.row_labels.size()) {
+      absl::StrAppend(&svg, Text(kLeft - 6, y + cell / 2 + 4, heatmap.row_labels[r],
+                                 "font-size=\"11\" text-anchor=\"end\""));
+    }
+    for (size_t c = 0; c < std::min(columns, heatmap.values[r].size()); ++c) {
+      const double v = heatmap.values[r][c];
+      if (!std::isfinite(v)) continue;
+      const double x = kLeft + cell * static_cast<double>(c);
+      absl::StrAppend(
+          &svg,
+          absl::StrFormat("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                          "height=\"%.1f\" fill=\"%s\"><title>%s</title></rect>\n",
+                          x, y, cell, cell, HeatColor(fraction(v)), absl::StrFormat("%.4g", v)));
+      if (annotate) {
+        absl::StrAppend(&svg,
+                        Text(x + cell / 2, y + cell / 2 + 3, absl::StrFormat("%.2f", v),
+                             absl::StrFormat("font-size=\"9\" text-anchor=\"middle\" fill=\"%s\"",
+                                             fraction(v) > 0.6 ? "white" : "black")));
+      }
+    }
+  }
+  for (size_t c = 0; c < columns; c += label_every) {
+    absl::StrAppend(&svg,
+                    Text(kLeft + cell * (static_cast<double>(c) + 0.5), bottom + 14,
+                         heatmap.column_labels[c], "font-size=\"11\" text-anchor=\"middle\""));
+  }
+  absl::StrAppend(&svg,
+                  Text((kLeft + right) / 2, bottom + 40, heatmap.x_label,
+                       "font-size=\"13\" text-anchor=\"middle\""),
+                  Text(16, (kTop + bottom) / 2, heatmap.y_label,
+                       absl::StrFormat("font-size=\"13\" text-anchor=\"middle\" "
+                                       "transform=\"rotate(-90 16 %.1f)\"",
+                                       (kTop + bottom) / 2)));
+  // The colour bar: ten steps from the smallest to the largest value.
+  constexpr int kSteps = 10;
+  const double bar_height = (bottom - kTop) / kSteps;
+  for (int s = 0; s < kSteps; ++s) {
+    absl::StrAppend(&svg, absl::StrFormat("<rect x=\"%.1f\" y=\"%.1f\" width=\"16\" "
+                                          "height=\"%.1f\" fill=\"%s\"/>\n",
+                                          right + 20, kTop + bar_height * s, bar_height + 0.5,
+                                          HeatColor(1.0 - (s + 0.5) / kSteps)));
+  }
+  absl::StrAppend(&svg, Text(right + 40, kTop + 10, TickLabel(high), "font-size=\"11\""),
+                  Text(right + 40, bottom, TickLabel(low), "font-size=\"11\""), "</svg>\n");
+  return svg;
+}
+
+std::string RenderBarChart(const BarChart& chart) {
+  constexpr double kLeft = 330, kTop = 40, kBar = 14, kWidth = 420;
+  const double bottom = kTop + kBar * static_cast<double>(chart.labels.size());
+  const int width = static_cast<int>(kLeft + kWidth + 30);
+  const int height = static_cast<int>(bottom + 55);
+  const auto [low, high] = Range({&chart.values}, chart.log_scale);
+  const Axis axis(chart.log_scale ? low : std::min(0.0, low), high, chart.log_scale, kLeft,
+                  kLeft + kWidth);
+  const double base = chart.log_scale ? kLeft : axis.Pixel(0);
+
+  std::string svg = Header(width, height, chart.title);
+  for (const double t : axis.Ticks()) {
+    const double px = axis.Pixel(t);
+    absl::StrAppend(&svg, Line(px, kTop, px, bottom, "stroke=\"#e5e5e5\""),
+                    Text(px, bottom + 16, TickLabel(t), "font-size=\"11\" text-anchor=\"middle\""));
+  }
+  for (size_t i = 0; i < chart.labels.size() && i < chart.values.size(); ++i) {
+    const double y = kTop + kBar * static_cast<double>(i);
+    const double v = chart.values[i];
+    absl::StrAppend(&svg, Text(kLeft - 6, y + kBar - 3, chart.labels[i],
+                               "font-size=\"10\" text-anchor=\"end\""));
+    if (!std::isfinite(v) || (chart.log_scale && v <= 0)) continue;
+    const double end = axis.Pixel(v);
+    absl::StrAppend(&svg, absl::StrFormat("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                                          "height=\"%.1f\" fill=\"%s\"><title>%s</title></rect>\n",
+                                          std::min(base, end), y + 1, std::abs(end - base),
+                                          kBar - 2, SeriesColor(0), absl::StrFormat("%.4g", v)));
+  }
+  absl::StrAppend(&svg,
+                  Text(kLeft + kWidth / 2, height - 14, chart.value_label,
+                       "font-size=\"13\" text-anchor=\"middle\""),
+                  "</svg>\n");
+  return svg;
+}
+
+}  // namespace core

@@ -1,0 +1,91 @@
+// Self-contained SVG figures as text: line plots, heatmaps and horizontal bar charts, with
+// axes, ticks, labels and a legend. No dependencies beyond Abseil (and no LibTorch), so any
+// tool can draw its results into a file a browser or a Markdown page shows.
+//
+//   LinePlot plot;
+//   plot.title = "Output change";
+//   plot.x_label = "encoder layers";
+//   plot.log_x = true;
+//   LineSeries data;
+//   data.label = "post";
+//   data.x = {1, 2, 4};
+//   data.y = {10, 19, 41};
+//   plot.series.push_back(data);
+//   absl::Status written = WriteFileAtomically("out.svg", RenderLinePlot(plot));
+//
+// A series without a colour takes the next colour of the palette (SeriesColor); a fit drawn
+// as a dashed line usually reuses its data series' colour.
+#ifndef TOOLS_PLOT_SVG_PLOT_H_
+#define TOOLS_PLOT_SVG_PLOT_H_
+
+#include <string>
+#include <vector>
+
+namespace core {
+
+enum class SeriesStyle {
+  // Points joined by a solid line, with a marker at each point.
+  kLineWithMarkers,
+  // A dashed line without markers (fits, references).
+  kDashedLine,
+  // Markers only.
+  kMarkers,
+};
+
+struct LineSeries {
+  std::string label;
+  std::vector<double> x;
+  std::vector<double> y;
+  SeriesStyle style = SeriesStyle::kLineWithMarkers;
+  // Any SVG colour ("#1f77b4", "red"); empty: the palette's colour for the series' index.
+  std::string color;
+};
+
+struct LinePlot {
+  std::string title;
+  std::string x_label;
+  std::string y_label;
+  // Logarithmic axes: every value on them must be > 0 (others are left out of the plot).
+  bool log_x = false;
+  bool log_y = false;
+  std::vector<LineSeries> series;
+  int width = 720;
+  int height = 480;
+};
+
+// A matrix of values as coloured cells (white = smallest, dark red = largest), with a
+// colour bar. Cells whose value is NaN are left blank (e.g. β_{i,j} above the diagonal).
+struct Heatmap {
+  std::string title;
+  std::string x_label;
+  std::string y_label;
+  // Row-major: values[row][column]; every row has column_labels.size() entries.
+  std::vector<std::vector<double>> values;
+  std::vector<std::string> row_labels;
+  std::vector<std::string> column_labels;
+  // Write each cell's value into it (readable for small matrices).
+  bool annotate = true;
+};
+
+// One bar per label, drawn horizontally (long label lists stay readable).
+struct BarChart {
+  std::string title;
+  std::string value_label;
+  std::vector<std::string> labels;
+  std::vector<double> values;
+  bool log_scale = false;
+};
+
+// The i-th colour of a fixed, colour-blind-friendly palette (cycles).
+std::string SeriesColor(int index);
+
+// Tick positions covering [low, high] at 1, 2 or 5 × 10^k steps (about `count` of them).
+std::vector<double> NiceTicks(double low, double high, int count);
+
+std::string RenderLinePlot(const LinePlot& plot);
+std::string RenderHeatmap(const Heatmap& heatmap);
+std::string RenderBarChart(const BarChart& chart);
+
+}  // namespace core
+
+#endif  // TOOLS_PLOT_SVG_PLOT_H_

@@ -1,0 +1,163 @@
+#include "tools/sweep/run_sweep.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "core/util/directory_lock.h"
+#include "tools/sweep/run_record.h"
+#include "core/util/text_file.h"
+#include "core/util/user_path.h"
+
+namespace core::sweep {
+namespace {
+
+bool SetsFlag(const Cell& cell, const std::string& key) {
+  for (const auto& [flag, value] : cell.flags) {
+    if (flag == key) return true;
+  }
+  return false;
+}
+
+// The grid as this sweep runs it: the file, then the overrides as comments.
+std::string GridRecord(const std::vector<std::string>& overrides, const std::string& grid_text) {
+  std::string text = grid_text;
+  if (!overrides.empty()) {
+    absl::StrAppend(&text, "\n# Overridden on the command line:\n");
+    for (const std::string& assignment : overrides) {
+      absl::StrAppend(&text, "#   --set ", assignment, "\n");
+    }
+  }
+  return text;
+}
+
+// figures/loss_train.svg and loss_valid.svg, or with --group_by one pair per group:
+// figures/loss_<axis>-<value>_train.svg (characters unsafe in a file name become '_').
+absl::Status WriteLossFigures(const std::string& figures_dir, const std::string& group_by,
+                              const std::vector<LossCharts>& charts) {
+  std::error_code error;
+  std::filesystem::create_directories(figures_dir, error);
+  if (error)
+    return absl::InternalError(absl::StrCat("cannot create ", figures_dir, ": ", error.message()));
+  for (const LossCharts& chart : charts) {
+    std::string stem = "loss";
+    if (!group_by.empty()) absl::StrAppend(&stem, "_", group_by, "-", chart.group);
+    for (char& c : stem) {
+      if (!absl::ascii_isalnum(c) && c != '.' && c != '-' && c != '_') c = '_';
+    }
+    for (const auto& [suffix, svg] :
+         {std::pair<const char*, const std::string*>{"_train.svg", &chart.train_svg},
+          {"_valid.svg", &chart.valid_svg}}) {
+      if (absl::Status status =
+              WriteFileAtomically(absl::StrCat(figures_dir, "/", stem, suffix), *svg);
+          !status.ok()) {
+        return status;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<SweepPlan> PlanSweep(const SweepOptions& options) {
+  SweepPlan plan;
+  absl::StatusOr<Grid> grid = ReadGridFile(ResolveUserPath(options.grid_path));
+  if (!grid.ok()) return grid.status();
+  plan.grid = *std::move(grid);
+  plan.overrides = options.overrides;
+  for (const std::string& assignment : options.overrides) {
+    if (absl::Status status = ApplyOverride(assignment, plan.grid); !status.ok()) return status;
+  }
+  absl::StatusOr<std::vector<Cell>> cells = ResolveCells(plan.grid);
+  if (!cells.ok()) return cells.status();
+  plan.cells = *std::move(cells);
+  plan.sweep_dir =
+      std::filesystem::absolute(ResolveUserPath(options.sweep_dir.empty()
+                                                    ? absl::StrCat("runs/sweeps/", plan.grid.name)
+                                                    : options.sweep_dir))
+          .lexically_normal()
+          .string();
+  for (const Cell& cell : plan.cells) {
+    CellRun run;
+    run.name = cell.name;
+    run.run_dir = absl::StrCat(plan.sweep_dir, "/", cell.name);
+    for (const auto& [key, value] : cell.flags)
+      run.args.push_back(absl::StrCat("--", key, "=", value));
+    run.args.push_back(absl::StrCat("--run_dir=", run.run_dir));
+    if (options.threads_per_run > 0 && !SetsFlag(cell, "threads")) {
+      run.args.push_back(absl::StrCat("--threads=", options.threads_per_run));
+    }
+    run.state = ReadRunState(run.run_dir);
+    plan.runs.push_back(std::move(run));
+  }
+  return plan;
+}
+
+absl::StatusOr<ExecutionSummary> RunSweep(const SweepPlan& plan, Executor& executor) {
+  absl::StatusOr<DirectoryLock> lock = DirectoryLock::Acquire(plan.sweep_dir);
+  if (absl::IsFailedPrecondition(lock.status())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("sweep directory ", plan.sweep_dir, " is being run by another sweep (",
+                     lock.status().message(),
+                     "): wait for it, stop it (Ctrl-C, or kill -INT its pid), or "
+                     "give this one another --sweep_dir"));
+  }
+  if (!lock.ok()) return lock.status();
+  if (!plan.grid.path.empty()) {
+    absl::StatusOr<std::string> grid_text = ReadFileBytes(plan.grid.path);
+    if (!grid_text.ok()) return grid_text.status();
+    if (absl::Status status = WriteFileAtomically(absl::StrCat(plan.sweep_dir, "/grid.ini"),
+                                                  GridRecord(plan.overrides, *grid_text));
+        !status.ok()) {
+      return status;
+    }
+  }
+  for (size_t i = 0; i < plan.cells.size(); ++i) {
+    std::error_code error;
+    std::filesystem::create_directories(plan.runs[i].run_dir, error);
+    if (error) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot create ", plan.runs[i].run_dir, ": ", error.message()));
+    }
+    if (absl::Status status = WriteCellFile(plan.runs[i].run_dir, plan.cells[i]); !status.ok()) {
+      return status;
+    }
+  }
+  return executor.Execute(plan.runs);
+}
+
+absl::Status WriteSweepResults(const std::string& sweep_dir, const TableOptions& options) {
+  absl::StatusOr<std::vector<RunRecord>> records = CollectRunRecords(sweep_dir);
+  if (!records.ok()) return records.status();
+  if (records->empty()) {
+    return absl::NotFoundError(absl::StrCat(sweep_dir, " holds no sweep cell (no */cell.json)"));
+  }
+  absl::StatusOr<PivotTable> pivot = BuildPivotTable(*records, options.pivot);
+  if (!pivot.ok()) return pivot.status();
+  ReportOptions report = options.report;
+  if (report.title.empty()) report.title = std::filesystem::path(sweep_dir).filename().string();
+  absl::StatusOr<std::string> html = RenderReportHtml(*records, *pivot, report);
+  if (!html.ok()) return html.status();
+  absl::StatusOr<std::vector<LossCharts>> charts = RenderLossCharts(*records, report);
+  if (!charts.ok()) return charts.status();
+  const std::string markdown =
+      absl::StrCat("# ", report.title, "\n\n## ", pivot->value, "\n\n", FormatPivotMarkdown(*pivot),
+                   "\n## Cells\n\n", FormatResultsMarkdown(*records));
+  for (const auto& [name, contents] :
+       {std::pair<const char*, std::string>{"results.csv", FormatResultsCsv(*records)},
+        {"results.jsonl", FormatResultsJsonl(*records)},
+        {"results.md", markdown},
+        {"report.html", *html}}) {
+    if (absl::Status status = WriteFileAtomically(absl::StrCat(sweep_dir, "/", name), contents);
+        !status.ok()) {
+      return status;
+    }
+  }
+  return WriteLossFigures(absl::StrCat(sweep_dir, "/figures"), report.group_by, *charts);
+}
+
+}  // namespace core::sweep
