@@ -5,7 +5,7 @@
 #   cc_library(name = "x", srcs = [...],    cc_library(NAME x SRCS ... HDRS ... DEPS ...
 #       hdrs = [...], deps = [...],             ALWAYSLINK)
 #       alwayslink = True)
-#   plugin_library / plugin_group           plugin_library / plugin_group
+#   plugin_family(name, deps)               plugin_family(NAME n DEPS ...)
 #   cc_binary / cc_test / sh_test           cc_binary / cc_test / sh_test
 #
 # Labels: ":x" and "x" (this package), "//core:x", "//tools/sweep:run_sweep" (= //tools/sweep:sweep),
@@ -169,20 +169,31 @@ function(cc_library)
                   DATA ${ARG_DATA} LINKOPTS ${ARG_LINKOPTS})
 endfunction()
 
-# plugins/plugin.bzl: a plugin is a library linked whole, with no header.
-function(plugin_library)
-  cmake_parse_arguments(PARSE_ARGV 0 ARG "ALWAYSLINK" "NAME" "HDRS")
-  if(ARG_ALWAYSLINK)
-    message(FATAL_ERROR "plugin_library ${ARG_NAME}: alwayslink is always on for plugins")
+# plugins/plugin.bzl: every .cc of the directory without a header beside it is a plugin, all of
+# them in one library linked whole. The glob is re-checked at build time (CONFIGURE_DEPENDS), so
+# a new plugin file needs no CMake change.
+function(plugin_family)
+  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "NAME" "DEPS")
+  file(GLOB sources RELATIVE "${CMAKE_CURRENT_SOURCE_DIR}" CONFIGURE_DEPENDS
+       "${CMAKE_CURRENT_SOURCE_DIR}/*.cc")
+  file(GLOB headers RELATIVE "${CMAKE_CURRENT_SOURCE_DIR}" CONFIGURE_DEPENDS
+       "${CMAKE_CURRENT_SOURCE_DIR}/*.h")
+  foreach(header IN LISTS headers)
+    string(REGEX REPLACE "\\.h$" ".cc" helper "${header}")
+    list(REMOVE_ITEM sources "${helper}")
+  endforeach()
+  list(SORT sources)
+  if(NOT sources)
+    message(FATAL_ERROR "plugin_family ${ARG_NAME}: no plugin source (*.cc without a header)")
   endif()
-  if(ARG_HDRS)
-    message(FATAL_ERROR "plugin_library ${ARG_NAME}: a plugin is found by name, not by header")
-  endif()
-  cc_library(${ARGV} ALWAYSLINK)
-endfunction()
-
-function(plugin_group)
-  cc_library(${ARGV} ALWAYSLINK)
+  cc_library(NAME "${ARG_NAME}" SRCS ${sources} DEPS ${ARG_DEPS} ALWAYSLINK)
+  # <name>_sources, Bazel's filegroup of the plugin sources: tests run in the source tree, so
+  # as a test's data it needs nothing put in place.
+  _bazel_package(package)
+  _bazel_target_name("${package}" "${ARG_NAME}_sources" filegroup)
+  add_library("${filegroup}" INTERFACE)
+  _bazel_register("${filegroup}" "${package}" "${ARG_NAME}_sources")
+  set_target_properties("${filegroup}" PROPERTIES BAZEL_SOURCE_FILES TRUE)
 endfunction()
 
 # cc_binary(NAME n SRCS ... DEPS ... [COPTS ...] [LINKOPTS ...] [DATA ...] [LINKSHARED]):
@@ -452,6 +463,10 @@ function(bazel_rules_finalize)
       foreach(datum IN LISTS data)
         if(NOT TARGET "${datum}")
           message(SEND_ERROR "${holder}: no rule for the data '${datum}'")
+          continue()
+        endif()
+        get_target_property(source_files "${datum}" BAZEL_SOURCE_FILES)
+        if(source_files)
           continue()
         endif()
         get_target_property(datum_label "${datum}" BAZEL_LABEL)

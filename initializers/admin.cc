@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/model/transformer.h"
+#include "core/util/status_macros.h"
 #include "initializers/admin_profile.h"
 #include "initializers/fairseq_init.h"
 #include "plugins/initializer.h"
@@ -43,7 +44,7 @@ class AdminInitializer : public plugins::Initializer {
           profile_path_, 2 * model.options().encoder_layers, 3 * model.options().decoder_layers);
       if (!read.ok()) return read.status();
       profile = *std::move(read);
-      if (absl::Status applied = ApplyAdminProfile(model, profile); !applied.ok()) return applied;
+      RETURN_IF_ERROR(ApplyAdminProfile(model, profile));
     } else {
       if (!context.forward_sample_batch) {
         return absl::FailedPreconditionError(
@@ -51,7 +52,7 @@ class AdminInitializer : public plugins::Initializer {
             "pass --admin_profile=FILE");
       }
       AdminProfiler profiler(variance_over_);
-      if (absl::Status ran = context.forward_sample_batch(&profiler); !ran.ok()) return ran;
+      RETURN_IF_ERROR(context.forward_sample_batch(&profiler));
       profile = profiler.profile();
     }
     if (context.output_dir.empty()) return absl::OkStatus();

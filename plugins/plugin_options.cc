@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/util/status_macros.h"
 #include "plugins/closest_match.h"
 
 namespace plugins {
@@ -31,9 +32,8 @@ absl::StatusOr<std::vector<OptionMap>> AssignPluginOptions(const std::vector<Plu
   std::vector<OptionMap> assigned(choices.size());
   std::vector<const PluginInfo*> chosen;
   for (const PluginChoice& choice : choices) {
-    absl::StatusOr<const PluginInfo*> info = choice.registry->Find(choice.name);
-    if (!info.ok()) return info.status();
-    chosen.push_back(*info);
+    ASSIGN_OR_RETURN(const PluginInfo* info, choice.registry->Find(choice.name));
+    chosen.push_back(info);
   }
   for (const auto& [name, value] : given) {
     bool taken = false;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_join.h"
+#include "core/util/status_macros.h"
 #include "plugins/closest_match.h"
 
 namespace plugins {
@@ -56,9 +57,8 @@ absl::StatusOr<const PluginInfo*> RegistryBase::Find(absl::string_view name) con
 
 absl::StatusOr<OptionValues> RegistryBase::ParseOptions(absl::string_view name,
                                                         const OptionMap& given) const {
-  absl::StatusOr<const PluginInfo*> info = Find(name);
-  if (!info.ok()) return info.status();
-  return OptionValues::Parse(absl::StrCat(family_, " '", name, "'"), (*info)->options, given);
+  ASSIGN_OR_RETURN(const PluginInfo* info, Find(name));
+  return OptionValues::Parse(absl::StrCat(family_, " '", name, "'"), (info)->options, given);
 }
 
 absl::Status RegistryBase::AddInfo(PluginInfo info) {

@@ -32,6 +32,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "core/util/status_macros.h"
 #include "plugins/options.h"
 
 namespace plugins {
@@ -107,9 +108,8 @@ class Registry : public RegistryBase {
   // Builds plugin `name` with the user's `options` (validated first) and `args`.
   absl::StatusOr<std::unique_ptr<Product>> Create(absl::string_view name, const OptionMap& options,
                                                   Args... args) const {
-    absl::StatusOr<OptionValues> values = ParseOptions(name, options);
-    if (!values.ok()) return values.status();
-    return factories_.find(name)->second(*values, std::forward<Args>(args)...);
+    ASSIGN_OR_RETURN(OptionValues values, ParseOptions(name, options));
+    return factories_.find(name)->second(values, std::forward<Args>(args)...);
   }
 
  private:

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "core/util/status_macros.h"
 #include "plugins/lr_schedule.h"
 #include "schedulers/warmup_decay.h"
 
@@ -33,9 +34,7 @@ REGISTER_LR_SCHEDULE(
                                  "D, in updates, > 0: after D updates lr is lr/sqrt(2)")}),
     [](const OptionValues& options,
        const LrScheduleContext& context) -> absl::StatusOr<std::unique_ptr<LrSchedule>> {
-      if (absl::Status status = CheckLr("inverse_sqrt_nowarmup", context.lr); !status.ok()) {
-        return status;
-      }
+      RETURN_IF_ERROR(CheckLr("inverse_sqrt_nowarmup", context.lr));
       const int64_t decay_period = options.GetInt("decay_period");
       if (decay_period <= 0) {
         return absl::InvalidArgumentError(

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/util/status_macros.h"
 
 namespace plugins {
 namespace {
@@ -42,7 +43,7 @@ double LinearWarmup::LearningRate(int64_t num_updates) const {
 
 absl::StatusOr<LinearWarmup> ReadWarmup(absl::string_view schedule, const OptionValues& options,
                                         double lr, WarmupStart negative_means) {
-  if (absl::Status status = CheckLr(schedule, lr); !status.ok()) return status;
+  RETURN_IF_ERROR(CheckLr(schedule, lr));
   const int64_t warmup_updates = options.GetInt("warmup_updates");
   if (warmup_updates < 0) {
     return Invalid(schedule, absl::StrCat("--warmup_updates = ", warmup_updates, " must be >= 0"));
@@ -72,8 +73,7 @@ double WarmupDecaySchedule::LearningRate(int64_t num_updates) const {
 absl::StatusOr<std::unique_ptr<LrSchedule>> MakeWarmupDecaySchedule(
     absl::string_view schedule, const OptionValues& options, const LrScheduleContext& context,
     WarmupStart negative_means, WarmupDecaySchedule::Shape shape) {
-  absl::StatusOr<LinearWarmup> warmup = ReadWarmup(schedule, options, context.lr, negative_means);
-  if (!warmup.ok()) return warmup.status();
+  ASSIGN_OR_RETURN(LinearWarmup warmup, ReadWarmup(schedule, options, context.lr, negative_means));
   const double min_lr = options.GetDouble("min_lr");
   if (!(min_lr >= 0 && min_lr <= context.lr)) {
     return Invalid(schedule,
@@ -83,11 +83,11 @@ absl::StatusOr<std::unique_ptr<LrSchedule>> MakeWarmupDecaySchedule(
     return Invalid(schedule, absl::StrCat("decays until --max_updates, which must be > 0 (is ",
                                           context.max_updates, ")"));
   }
-  if (warmup->updates() > context.max_updates) {
-    return Invalid(schedule, absl::StrCat("--warmup_updates = ", warmup->updates(),
+  if (warmup.updates() > context.max_updates) {
+    return Invalid(schedule, absl::StrCat("--warmup_updates = ", warmup.updates(),
                                           " must be <= --max_updates = ", context.max_updates));
   }
-  return std::make_unique<WarmupDecaySchedule>(*warmup, context.lr, min_lr, context.max_updates,
+  return std::make_unique<WarmupDecaySchedule>(warmup, context.lr, min_lr, context.max_updates,
                                                std::move(shape));
 }
 

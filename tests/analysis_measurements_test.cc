@@ -10,14 +10,14 @@
 #include <map>
 #include <string>
 
-#include "tools/analyze/dependency.h"
-#include "tools/analyze/grad_norms.h"
-#include "tools/analyze/output_change.h"
-#include "tools/analyze/param_stats.h"
 #include "core/model/attention.h"
 #include "core/model/feed_forward.h"
 #include "core/model/residual.h"
 #include "core/model/transformer.h"
+#include "tools/analyze/dependency.h"
+#include "tools/analyze/grad_norms.h"
+#include "tools/analyze/output_change.h"
+#include "tools/analyze/param_stats.h"
 
 namespace analysis {
 namespace {

@@ -1,16 +1,15 @@
 // The bench's pieces (tools/bench): the FLOP formula against a hand count, the flag and
 // result formats shared with bench/step_reference.py, child processes, and the reading of
 // a trainer's metrics.jsonl.
-#include "tools/bench/run_bench.h"
-
 #include <fstream>
 #include <string>
 
+#include "gtest/gtest.h"
 #include "tools/bench/child_process.h"
 #include "tools/bench/end_to_end.h"
 #include "tools/bench/flops.h"
+#include "tools/bench/run_bench.h"
 #include "tools/bench/step_benchmark.h"
-#include "gtest/gtest.h"
 
 namespace core::bench {
 namespace {

@@ -7,10 +7,10 @@
 #include <filesystem>
 
 #include "core/data/batcher.h"
-#include "core/metrics/bleu.h"
-#include "core/metrics/chrf.h"
 #include "core/data/dataset_builder.h"
 #include "core/data/parallel_dataset.h"
+#include "core/metrics/bleu.h"
+#include "core/metrics/chrf.h"
 
 namespace core {
 namespace {

@@ -6,7 +6,7 @@
     tools/build_to_cmake.py --all                # every package with a BUILD file
 
 Every package's CMakeLists.txt is generated: it reads the BUILD file's cc_library, cc_binary,
-cc_test, sh_test, plugin_library and plugin_group rules (anything else that builds C++ is an
+cc_test, sh_test and plugin_family rules (anything else that builds C++ is an
 error) and writes them in CMake syntax (cmake/bazel_rules.cmake). The test
 //tests:build_to_cmake_test runs --check; tools/check_build_sources.sh compares what the two
 builds compile.
@@ -17,7 +17,7 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RULES = ["cc_library", "cc_binary", "cc_test", "sh_test", "plugin_library", "plugin_group"]
+RULES = ["cc_library", "cc_binary", "cc_test", "sh_test", "plugin_family"]
 LISTS = [("srcs", "SRCS"), ("hdrs", "HDRS"), ("deps", "DEPS"), ("copts", "COPTS"),
          ("defines", "DEFINES"), ("linkopts", "LINKOPTS"), ("args", "ARGS"), ("data", "DATA"),
          ("tags", "TAGS")]

@@ -7,8 +7,8 @@
 //   BLEU signature: nrefs:2|case:mixed|eff:no|tok:13a|smooth:exp|version:admin_trainer-1
 //   chrF2 signature: nrefs:2|case:mixed|eff:yes|nc:6|nw:0|space:no|version:admin_trainer-1
 //
-// Scores agree with sacreBLEU 2.x defaults (see core/metrics/bleu.h, core/metrics/chrf.h). Relative paths
-// are relative to where bazel was run.
+// Scores agree with sacreBLEU 2.x defaults (see core/metrics/bleu.h, core/metrics/chrf.h). Relative
+// paths are relative to where bazel was run.
 #include <boost/program_options.hpp>
 #include <cstdlib>
 #include <iostream>

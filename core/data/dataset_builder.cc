@@ -16,9 +16,10 @@
 #include "absl/strings/str_join.h"
 #include "core/data/dataset_layout.h"
 #include "core/data/libreoffice_extractor.h"
-#include "core/util/sha256.h"
-#include "core/util/text_file.h"
 #include "core/data/text_normalizer.h"
+#include "core/util/sha256.h"
+#include "core/util/status_macros.h"
+#include "core/util/text_file.h"
 #include "core/util/utf8.h"
 
 namespace core {
@@ -107,24 +108,22 @@ absl::StatusOr<DatasetManifest> WriteDataset(const DatasetBuildOptions& options,
   manifest.settings = settings;
   auto& counts = manifest.counts;
 
-  absl::StatusOr<DingCorpus> ding = ExtractDingFile(options.ding_path, options.ding);
-  if (!ding.ok()) return ding.status();
-  counts.emplace_back("ding_lines", ding->stats.lines);
-  counts.emplace_back("ding_malformed_lines", ding->stats.malformed_lines);
-  counts.emplace_back("ding_candidate_pairs", ding->stats.candidate_pairs);
-  counts.emplace_back("ding_sentence_pairs", ding->stats.sentence_pairs);
-  counts.emplace_back("ding_unique_pairs", ding->stats.unique_pairs);
-  counts.emplace_back("ding_unique_german", ding->stats.unique_german);
-  std::vector<SentencePair> raw = std::move(ding->pairs);
+  ASSIGN_OR_RETURN(DingCorpus ding, ExtractDingFile(options.ding_path, options.ding));
+  counts.emplace_back("ding_lines", ding.stats.lines);
+  counts.emplace_back("ding_malformed_lines", ding.stats.malformed_lines);
+  counts.emplace_back("ding_candidate_pairs", ding.stats.candidate_pairs);
+  counts.emplace_back("ding_sentence_pairs", ding.stats.sentence_pairs);
+  counts.emplace_back("ding_unique_pairs", ding.stats.unique_pairs);
+  counts.emplace_back("ding_unique_german", ding.stats.unique_german);
+  std::vector<SentencePair> raw = std::move(ding.pairs);
 
   if (options.with_libreoffice) {
-    absl::StatusOr<LibreOfficeCorpus> help = ExtractLibreOfficeHelp(options.libreoffice_root);
-    if (!help.ok()) return help.status();
-    counts.emplace_back("libreoffice_pages", help->stats.paired_pages);
-    counts.emplace_back("libreoffice_aligned_elements", help->stats.aligned_elements);
-    counts.emplace_back("libreoffice_untranslated", help->stats.untranslated);
-    counts.emplace_back("libreoffice_unique_pairs", help->stats.unique_pairs);
-    raw.insert(raw.end(), help->pairs.begin(), help->pairs.end());
+    ASSIGN_OR_RETURN(LibreOfficeCorpus help, ExtractLibreOfficeHelp(options.libreoffice_root));
+    counts.emplace_back("libreoffice_pages", help.stats.paired_pages);
+    counts.emplace_back("libreoffice_aligned_elements", help.stats.aligned_elements);
+    counts.emplace_back("libreoffice_untranslated", help.stats.untranslated);
+    counts.emplace_back("libreoffice_unique_pairs", help.stats.unique_pairs);
+    raw.insert(raw.end(), help.pairs.begin(), help.pairs.end());
   }
 
   // Normalise, drop over-long pairs, then deduplicate: typographic variants of one
@@ -149,10 +148,9 @@ absl::StatusOr<DatasetManifest> WriteDataset(const DatasetBuildOptions& options,
   counts.emplace_back("pairs", static_cast<int64_t>(pairs.size()));
   counts.emplace_back("unique_german", static_cast<int64_t>(german.size()));
 
-  absl::StatusOr<CorpusSplit> split = SplitCorpus(pairs, options.split);
-  if (!split.ok()) return split.status();
+  ASSIGN_OR_RETURN(CorpusSplit split, SplitCorpus(pairs, options.split));
   const std::vector<std::pair<std::string, const std::vector<SentencePair>*>> splits = {
-      {"train", &split->train}, {"valid", &split->valid}, {"test", &split->test}};
+      {"train", &split.train}, {"valid", &split.valid}, {"test", &split.test}};
   std::vector<std::string> all_lines;
   std::vector<std::string> training_text;
   for (const auto& [name, split_pairs] : splits) {
@@ -164,10 +162,7 @@ absl::StatusOr<DatasetManifest> WriteDataset(const DatasetBuildOptions& options,
     }
     for (const auto& [language, lines] : {std::make_pair("de", &de), std::make_pair("en", &en)}) {
       const fs::path path = dir / SplitFileName(name, language);
-      if (absl::Status written = WriteFileAtomically(path.string(), JoinLines(*lines));
-          !written.ok()) {
-        return written;
-      }
+      RETURN_IF_ERROR(WriteFileAtomically(path.string(), JoinLines(*lines)));
       all_lines.insert(all_lines.end(), lines->begin(), lines->end());
       if (name == "train") training_text.insert(training_text.end(), lines->begin(), lines->end());
     }
@@ -182,30 +177,22 @@ absl::StatusOr<DatasetManifest> WriteDataset(const DatasetBuildOptions& options,
         trained.code(),
         absl::StrCat(trained.message(), " (log: ", (dir / kSubwordLogFileName).string(), ")"));
   }
-  absl::StatusOr<std::unique_ptr<SubwordModel>> model =
-      SubwordModel::Load((dir / kSubwordModelFileName).string());
-  if (!model.ok()) return model.status();
+  ASSIGN_OR_RETURN(std::unique_ptr<SubwordModel> model,
+                   SubwordModel::Load((dir / kSubwordModelFileName).string()));
   int64_t mismatches = 0;
   for (const std::string& line : all_lines) {
-    absl::StatusOr<std::vector<int>> ids = (*model)->Encode(line);
-    if (!ids.ok()) return ids.status();
-    absl::StatusOr<std::string> decoded = (*model)->Decode(*ids);
-    if (!decoded.ok()) return decoded.status();
-    if (*decoded != line) ++mismatches;
+    ASSIGN_OR_RETURN(std::vector<int> ids, (model)->Encode(line));
+    ASSIGN_OR_RETURN(std::string decoded, (model)->Decode(ids));
+    if (decoded != line) ++mismatches;
   }
-  counts.emplace_back("vocab_size", (*model)->vocab_size());
+  counts.emplace_back("vocab_size", (model)->vocab_size());
   counts.emplace_back("subword_roundtrip_mismatches", mismatches);
 
   for (const std::string& name : DatasetFileNames()) {
-    absl::StatusOr<std::string> bytes = ReadFileBytes((dir / name).string());
-    if (!bytes.ok()) return bytes.status();
-    manifest.files.push_back({name, static_cast<int64_t>(bytes->size()), Sha256Hex(*bytes)});
+    ASSIGN_OR_RETURN(std::string bytes, ReadFileBytes((dir / name).string()));
+    manifest.files.push_back({name, static_cast<int64_t>(bytes.size()), Sha256Hex(bytes)});
   }
-  if (absl::Status written =
-          WriteFileAtomically((dir / kManifestFileName).string(), manifest.ToJson());
-      !written.ok()) {
-    return written;
-  }
+  RETURN_IF_ERROR(WriteFileAtomically((dir / kManifestFileName).string(), manifest.ToJson()));
   return manifest;
 }
 
@@ -233,11 +220,10 @@ absl::StatusOr<DatasetSettings> DatasetBuildSettings(const DatasetBuildOptions& 
       {"with_libreoffice", options.with_libreoffice ? "true" : "false"},
   };
   if (options.with_libreoffice) {
-    absl::StatusOr<std::string> fingerprint = LibreOfficeFingerprint(options.libreoffice_root);
-    if (!fingerprint.ok()) return fingerprint.status();
+    ASSIGN_OR_RETURN(std::string fingerprint, LibreOfficeFingerprint(options.libreoffice_root));
     settings.insert(settings.end(),
                     {{"libreoffice_root", options.libreoffice_root},
-                     {"libreoffice_fingerprint", *fingerprint},
+                     {"libreoffice_fingerprint", fingerprint},
                      {"libreoffice_rules",
                       "pages of help/{en-US,de}/text paired by path, <p> <h1>-<h6> <td> "
                       "elements by id; tags stripped, entities unescaped, white space "

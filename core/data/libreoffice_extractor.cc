@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "core/util/sha256.h"
+#include "core/util/status_macros.h"
 #include "core/util/text_file.h"
 #include "core/util/utf8.h"
 
@@ -181,11 +182,10 @@ absl::StatusOr<std::string> FindLibreOfficeHelp(const std::string& root) {
 }
 
 absl::StatusOr<std::string> LibreOfficeFingerprint(const std::string& root) {
-  absl::StatusOr<std::string> help = FindLibreOfficeHelp(root);
-  if (!help.ok()) return help.status();
+  ASSIGN_OR_RETURN(std::string help, FindLibreOfficeHelp(root));
   Sha256 hash;
   for (const char* language : {"en-US", "de"}) {
-    const fs::path dir = fs::path(*help) / language / "text";
+    const fs::path dir = fs::path(help) / language / "text";
     for (const std::string& file : HtmlFiles(dir)) {
       std::error_code error;
       const uintmax_t size = fs::file_size(dir / file, error);
@@ -215,12 +215,10 @@ absl::StatusOr<LibreOfficeCorpus> ExtractLibreOfficeHelp(const std::string& root
     std::error_code error;
     if (!fs::exists(german_dir / file, error)) continue;
     ++corpus.stats.paired_pages;
-    absl::StatusOr<std::string> english = ReadFileBytes((english_dir / file).string());
-    if (!english.ok()) return english.status();
-    absl::StatusOr<std::string> german = ReadFileBytes((german_dir / file).string());
-    if (!german.ok()) return german.status();
-    for (const auto& [path, bytes] : {std::make_pair(english_dir / file, &*english),
-                                      std::make_pair(german_dir / file, &*german)}) {
+    ASSIGN_OR_RETURN(std::string english, ReadFileBytes((english_dir / file).string()));
+    ASSIGN_OR_RETURN(std::string german, ReadFileBytes((german_dir / file).string()));
+    for (const auto& [path, bytes] : {std::make_pair(english_dir / file, &english),
+                                      std::make_pair(german_dir / file, &german)}) {
       const size_t bad = FirstInvalidUtf8Byte(*bytes);
       if (bad != std::string::npos) {
         return absl::InvalidArgumentError(
@@ -228,8 +226,8 @@ absl::StatusOr<LibreOfficeCorpus> ExtractLibreOfficeHelp(const std::string& root
       }
     }
     std::map<std::string, std::string> german_elements;
-    for (auto& [id, text] : ExtractHelpElements(*german)) german_elements.emplace(id, text);
-    for (auto& [id, text] : ExtractHelpElements(*english)) {
+    for (auto& [id, text] : ExtractHelpElements(german)) german_elements.emplace(id, text);
+    for (auto& [id, text] : ExtractHelpElements(english)) {
       const auto found = german_elements.find(id);
       if (found == german_elements.end() || text.empty() || found->second.empty()) continue;
       ++corpus.stats.aligned_elements;

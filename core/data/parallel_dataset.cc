@@ -6,8 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/data/dataset_layout.h"
-#include "core/util/text_file.h"
 #include "core/data/token_cache.h"
+#include "core/util/status_macros.h"
+#include "core/util/text_file.h"
 
 namespace core {
 
@@ -41,40 +42,34 @@ absl::StatusOr<ParallelDataset> ParallelDataset::Load(const ParallelDatasetOptio
   if (!source.ok()) return source.status();
   absl::StatusOr<std::vector<std::string>> target = ReadTextLines(target_path, text_options);
   if (!target.ok()) return target.status();
-  if (absl::Status same = CheckSameLineCount({{source_path, &*source}, {target_path, &*target}});
-      !same.ok()) {
-    return same;
-  }
+  RETURN_IF_ERROR(CheckSameLineCount({{source_path, &*source}, {target_path, &*target}}));
   if (source->empty()) return absl::InvalidArgumentError(absl::StrCat(source_path, " is empty"));
   dataset.source_lines_ = *std::move(source);
   dataset.target_lines_ = *std::move(target);
 
-  absl::StatusOr<std::string> model_bytes = ReadFileBytes(model_path);
-  if (!model_bytes.ok()) return model_bytes.status();
+  ASSIGN_OR_RETURN(std::string model_bytes, ReadFileBytes(model_path));
   absl::StatusOr<std::unique_ptr<SubwordModel>> model = SubwordModel::Load(model_path);
   if (!model.ok()) return model.status();
   dataset.model_ = std::shared_ptr<const SubwordModel>(*std::move(model));
 
   const std::string cache_dir = options.use_cache ? JoinPath(options.dir, kCacheDirName) : "";
-  absl::StatusOr<TokenCacheResult> source_ids =
-      EncodeWithCache(dataset.source_lines_, *dataset.model_, *model_bytes, cache_dir,
-                      SplitFileName(options.split, source_language));
-  if (!source_ids.ok()) return source_ids.status();
-  absl::StatusOr<TokenCacheResult> target_ids =
-      EncodeWithCache(dataset.target_lines_, *dataset.model_, *model_bytes, cache_dir,
-                      SplitFileName(options.split, target_language));
-  if (!target_ids.ok()) return target_ids.status();
+  ASSIGN_OR_RETURN(TokenCacheResult source_ids,
+                   EncodeWithCache(dataset.source_lines_, *dataset.model_, model_bytes, cache_dir,
+                                   SplitFileName(options.split, source_language)));
+  ASSIGN_OR_RETURN(TokenCacheResult target_ids,
+                   EncodeWithCache(dataset.target_lines_, *dataset.model_, model_bytes, cache_dir,
+                                   SplitFileName(options.split, target_language)));
 
   ParallelDatasetStats& stats = dataset.stats_;
   stats.pairs = static_cast<int64_t>(dataset.source_lines_.size());
   if (!options.use_cache) {
     stats.cache = "encoded, cache off";
-  } else if (source_ids->from_cache && target_ids->from_cache) {
+  } else if (source_ids.from_cache && target_ids.from_cache) {
     stats.cache = "read from cache";
-  } else if (!source_ids->warning.empty() || !target_ids->warning.empty()) {
+  } else if (!source_ids.warning.empty() || !target_ids.warning.empty()) {
     stats.cache =
         absl::StrCat("encoded, not cached: ",
-                     source_ids->warning.empty() ? target_ids->warning : source_ids->warning);
+                     source_ids.warning.empty() ? target_ids.warning : source_ids.warning);
   } else {
     stats.cache = "encoded, cached";
   }
@@ -82,8 +77,8 @@ absl::StatusOr<ParallelDataset> ParallelDataset::Load(const ParallelDatasetOptio
   const int32_t eos = dataset.model_->eos_id();
   for (int64_t line = 0; line < stats.pairs; ++line) {
     Example example;
-    example.source = std::move(source_ids->ids[line]);
-    example.target = std::move(target_ids->ids[line]);
+    example.source = std::move(source_ids.ids[line]);
+    example.target = std::move(target_ids.ids[line]);
     example.source.push_back(eos);
     example.target.push_back(eos);
     example.line = line;

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/data/sentencepiece_bridge.h"
+#include "core/util/status_macros.h"
 #include "core/util/text_file.h"
 
 namespace core {
@@ -51,18 +52,14 @@ absl::Status SubwordModel::Train(const std::vector<std::string>& sentences,
   for (int id = 0; id < processor->PieceCount(); ++id) {
     vocab << processor->IdToPiece(id) << "\t" << processor->Score(id) << "\n";
   }
-  if (absl::Status written = WriteFileAtomically(model_prefix + ".model", serialized);
-      !written.ok()) {
-    return written;
-  }
+  RETURN_IF_ERROR(WriteFileAtomically(model_prefix + ".model", serialized));
   return WriteFileAtomically(model_prefix + ".vocab", vocab.str());
 }
 
 absl::StatusOr<std::unique_ptr<SubwordModel>> SubwordModel::Load(const std::string& path) {
-  absl::StatusOr<std::string> bytes = ReadFileBytes(path);
-  if (!bytes.ok()) return bytes.status();
+  ASSIGN_OR_RETURN(std::string bytes, ReadFileBytes(path));
   std::string error;
-  std::unique_ptr<spm_bridge::Processor> processor = spm_bridge::Load(*bytes, &error);
+  std::unique_ptr<spm_bridge::Processor> processor = spm_bridge::Load(bytes, &error);
   if (processor == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": not a readable SentencePiece model (", error, ")"));

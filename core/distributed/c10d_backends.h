@@ -2,8 +2,8 @@
 // headers are installed (Debian: libgloo-dev), NCCL when the LibTorch is a CUDA build
 // (third_party/libtorch and the CMake build define TRAINER_LIBTORCH_CUDA) and nccl.h is on
 // the include path (a CUDA PyTorch wheel has it in nvidia/nccl/include). Without either, the
-// build still compiles and a multi-rank run says what is missing. Only core/distributed/distributed.cc
-// includes it: c10d's headers are heavy.
+// build still compiles and a multi-rank run says what is missing. Only
+// core/distributed/distributed.cc includes it: c10d's headers are heavy.
 //
 //   #if TRAINER_HAS_GLOO
 //     auto group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, size, options);

@@ -4,10 +4,10 @@
 // global token count: the update equals one process's over the union of the ranks' batches.
 //
 // Join() rendezvouses through a c10d TCPStore at MASTER_ADDR:MASTER_PORT (served by rank 0)
-// and builds a Gloo group on CPU, NCCL on CUDA when the LibTorch has it (core/distributed/c10d_backends.h).
-// Every collective is bounded by DIST_TIMEOUT: a rank that dies or hangs makes the others'
-// next collective fail with an error that says so, instead of waiting forever. A world of
-// one (Single()) has no group and every collective returns its input.
+// and builds a Gloo group on CPU, NCCL on CUDA when the LibTorch has it
+// (core/distributed/c10d_backends.h). Every collective is bounded by DIST_TIMEOUT: a rank that dies
+// or hangs makes the others' next collective fail with an error that says so, instead of waiting
+// forever. A world of one (Single()) has no group and every collective returns its input.
 //
 //   absl::StatusOr<std::unique_ptr<Distributed>> dist = Distributed::Join(env, /*cuda=*/false);
 //   (*dist)->Broadcast(model->parameters());       // rank 0's initial weights everywhere

@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "core/util/status_macros.h"
 
 namespace core {
 namespace {
@@ -64,19 +65,15 @@ absl::StatusOr<DistributedEnv> ReadDistributedEnv(const GetEnv& getenv) {
   const char* size_name = torchrun ? "WORLD_SIZE" : "SLURM_STEP_NUM_TASKS";
   const char* local_name = torchrun ? "LOCAL_RANK" : "SLURM_LOCALID";
   env.source = absl::StrCat(rank_name, "/", size_name);
-  if (absl::Status status = ReadInt(getenv, size_name, &env.world_size); !status.ok()) {
-    return status;
-  }
-  if (absl::Status status = ReadInt(getenv, rank_name, &env.rank); !status.ok()) return status;
+  RETURN_IF_ERROR(ReadInt(getenv, size_name, &env.world_size));
+  RETURN_IF_ERROR(ReadInt(getenv, rank_name, &env.rank));
   if (env.world_size < 1 || env.rank < 0 || env.rank >= env.world_size) {
     return absl::InvalidArgumentError(absl::StrCat("environment variables ", rank_name, "=",
                                                    env.rank, " and ", size_name, "=",
                                                    env.world_size, ": need 0 <= rank < size"));
   }
   if (!Value(getenv, local_name).empty()) {
-    if (absl::Status status = ReadInt(getenv, local_name, &env.local_rank); !status.ok()) {
-      return status;
-    }
+    RETURN_IF_ERROR(ReadInt(getenv, local_name, &env.local_rank));
   }
   if (env.world_size == 1) return env;
 
@@ -92,12 +89,10 @@ absl::StatusOr<DistributedEnv> ReadDistributedEnv(const GetEnv& getenv) {
         " ranks but MASTER_ADDR is not set: set it to the host of rank 0 (and MASTER_PORT)"));
   }
   if (!Value(getenv, "MASTER_PORT").empty()) {
-    if (absl::Status status = ReadInt(getenv, "MASTER_PORT", &env.master_port); !status.ok()) {
-      return status;
-    }
+    RETURN_IF_ERROR(ReadInt(getenv, "MASTER_PORT", &env.master_port));
   } else if (slurm) {
     int job = 0;
-    if (absl::Status status = ReadInt(getenv, "SLURM_JOB_ID", &job); !status.ok()) return status;
+    RETURN_IF_ERROR(ReadInt(getenv, "SLURM_JOB_ID", &job));
     env.master_port = kSlurmPortBase + job % kSlurmPortRange;
   }
   if (env.master_port < 1 || env.master_port > 65535) {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/util/status_macros.h"
 
 namespace core {
 namespace {
@@ -60,7 +61,7 @@ absl::Status ValidateModelOptions(const ModelOptions& o) {
         {"encoder_layers", o.encoder_layers},
         {"decoder_layers", o.decoder_layers},
         {"max_positions", o.max_positions}}) {
-    if (absl::Status status = positive(name, value); !status.ok()) return status;
+    RETURN_IF_ERROR(positive(name, value));
   }
   if (o.embed_dim % o.attention_heads != 0) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -23,18 +23,9 @@
 #include "absl/status/statusor.h"
 #include "core/data/batcher.h"
 #include "core/model/transformer.h"
+#include "core/train/training_log.h"
 
 namespace core {
-
-// Sums over the updates since the last logged training line, so that a resumed run logs
-// the same averages as an uninterrupted one.
-struct LogInterval {
-  double loss = 0;
-  double nll = 0;
-  double grad_norm = 0;
-  int64_t tokens = 0;
-  int64_t updates = 0;
-};
 
 // The non-tensor part of a checkpoint.
 struct CheckpointState {

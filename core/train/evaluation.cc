@@ -8,6 +8,7 @@
 #include "core/data/batch_tensors.h"
 #include "core/model/eval_mode.h"
 #include "core/model/label_smoothed_loss.h"
+#include "core/util/status_macros.h"
 
 namespace core {
 namespace {
@@ -23,16 +24,15 @@ absl::StatusOr<LossResult> EvaluateLoss(TransformerImpl& model, const ParallelDa
   BatcherOptions batching;
   batching.max_tokens = options.max_tokens;
   batching.shuffle = false;
-  absl::StatusOr<Batcher> batcher =
-      Batcher::Create(&dataset.examples(), batching, SpecialIds(dataset));
-  if (!batcher.ok()) return batcher.status();
+  ASSIGN_OR_RETURN(Batcher batcher,
+                   Batcher::Create(&dataset.examples(), batching, SpecialIds(dataset)));
   EvalModeScope eval(model);
   at::NoGradGuard no_grad;
   double loss = 0;
   double nll = 0;
   int64_t tokens = 0;
-  for (const std::vector<int64_t>& indices : batcher->PlanEpoch(1)) {
-    const BatchTensors batch = ToTensors(batcher->MakeBatch(indices), options.device);
+  for (const std::vector<int64_t>& indices : batcher.PlanEpoch(1)) {
+    const BatchTensors batch = ToTensors(batcher.MakeBatch(indices), options.device);
     const LossSums sums =
         LabelSmoothedCrossEntropy(model.forward(batch.source, batch.decoder_input), batch.target,
                                   options.label_smoothing, dataset.model().pad_id());
@@ -60,16 +60,15 @@ absl::StatusOr<TranslationScores> TranslateAndScore(Transformer& model,
   // Beam search multiplies the batch by the beam: keep the decoder's working set similar.
   batching.max_tokens = std::max<int64_t>(options.max_tokens / options.generation.beam_size, 256);
   batching.shuffle = false;
-  absl::StatusOr<Batcher> batcher = Batcher::Create(&examples, batching, SpecialIds(dataset));
-  if (!batcher.ok()) return batcher.status();
+  ASSIGN_OR_RETURN(Batcher batcher, Batcher::Create(&examples, batching, SpecialIds(dataset)));
   GenerationOptions generation = options.generation;
   generation.bos_id = dataset.model().bos_id();
   generation.eos_id = dataset.model().eos_id();
 
   TranslationScores scores;
   std::vector<std::string> hypotheses(examples.size());
-  for (const std::vector<int64_t>& indices : batcher->PlanEpoch(1)) {
-    const Batch batch = batcher->MakeBatch(indices);
+  for (const std::vector<int64_t>& indices : batcher.PlanEpoch(1)) {
+    const Batch batch = batcher.MakeBatch(indices);
     const std::vector<std::vector<int64_t>> outputs =
         Generate(model, ToTensors(batch, options.device).source, generation);
     for (size_t i = 0; i < indices.size(); ++i) {
@@ -83,8 +82,8 @@ absl::StatusOr<TranslationScores> TranslateAndScore(Transformer& model,
   ChrfStatistics chrf;
   for (size_t i = 0; i < examples.size(); ++i) {
     const std::vector<absl::string_view> references = {dataset.target_line(examples[i].line)};
-    if (absl::Status status = bleu.Add(hypotheses[i], references); !status.ok()) return status;
-    if (absl::Status status = chrf.Add(hypotheses[i], references); !status.ok()) return status;
+    RETURN_IF_ERROR(bleu.Add(hypotheses[i], references));
+    RETURN_IF_ERROR(chrf.Add(hypotheses[i], references));
   }
   scores.bleu = bleu.Score();
   scores.chrf = chrf.Score();

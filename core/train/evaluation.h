@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/data/parallel_dataset.h"
 #include "core/metrics/bleu.h"
 #include "core/metrics/chrf.h"
-#include "core/data/parallel_dataset.h"
 #include "core/model/sequence_generator.h"
 #include "core/model/transformer.h"
 

@@ -16,8 +16,8 @@
 #include "absl/status/statusor.h"
 #include "core/data/batcher.h"
 #include "core/data/parallel_dataset.h"
-#include "core/train/train_config.h"
 #include "core/model/transformer.h"
+#include "core/train/train_config.h"
 #include "plugins/options.h"
 
 namespace core {

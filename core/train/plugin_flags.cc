@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "core/util/status_macros.h"
 #include "plugins/closest_match.h"
 #include "plugins/listing.h"
 #include "plugins/plugin_options.h"
@@ -89,7 +90,7 @@ absl::StatusOr<PluginToolCommandLine> ParsePluginToolCommandLine(
   flags.add_options()("help", "print this help")(
       "list_plugins", "print every linked plugin with its options and their defaults");
   po::options_description plugin_flags("plugin options (each taken by the plugins it names)");
-  if (absl::Status status = AddPluginOptionFlags(plugin_flags); !status.ok()) return status;
+  RETURN_IF_ERROR(AddPluginOptionFlags(plugin_flags));
   flags.add(plugin_flags);
   absl::StatusOr<po::variables_map> values = ParseFlags(argc, argv, flags);
   if (!values.ok()) return values.status();

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "core/util/status_macros.h"
 #include "core/util/text_file.h"
 
 namespace core {
@@ -65,14 +66,13 @@ absl::Status RunDirectory::AppendMetrics(const JsonLine& line) const {
 
 absl::Status RunDirectory::TruncateMetricsAfter(int64_t update) const {
   if (!std::filesystem::exists(File("metrics.jsonl"))) return absl::OkStatus();
-  absl::StatusOr<std::string> text = ReadFileBytes(File("metrics.jsonl"));
-  if (!text.ok()) return text.status();
+  ASSIGN_OR_RETURN(std::string text, ReadFileBytes(File("metrics.jsonl")));
   std::string kept;
   size_t start = 0;
   // A last line without its '\n' is the fragment of a process killed while appending it:
   // dropped, like lines that are not metrics at all, so every kept line is whole JSON.
-  for (size_t end; (end = text->find('\n', start)) != std::string::npos; start = end + 1) {
-    const std::string line = text->substr(start, end - start);
+  for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+    const std::string line = text.substr(start, end - start);
     const int64_t line_update = UpdateOf(line);
     if (line_update >= 0 && line_update <= update) absl::StrAppend(&kept, line, "\n");
   }

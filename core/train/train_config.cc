@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/train/plugin_flags.h"
+#include "core/util/status_macros.h"
 #include "core/util/user_path.h"
 #include "plugins/closest_match.h"
 #include "plugins/initializer.h"
@@ -150,7 +151,7 @@ const Field* FindField(absl::string_view name) {
 // model, the schedule against the run length.
 absl::Status ValidateConfig(const TrainConfig& config) {
   ModelOptions model = config.model;  // vocabulary sizes come later, from the dataset
-  if (absl::Status status = ValidateModelOptions(model); !status.ok()) return status;
+  RETURN_IF_ERROR(ValidateModelOptions(model));
   if (config.max_updates <= 0 && config.max_epochs <= 0 && config.max_time <= 0) {
     return absl::InvalidArgumentError(
         "no stop condition: set --max_updates, --max_epochs or --max_time");
@@ -168,25 +169,18 @@ absl::Status ValidateConfig(const TrainConfig& config) {
   }
   if (config.clip_norm < 0) return absl::InvalidArgumentError("--clip_norm must be >= 0");
 
-  absl::StatusOr<std::vector<plugins::OptionMap>> assigned =
-      plugins::AssignPluginOptions({{&plugins::Initializers(), config.init},
-                                    {&plugins::OptimizerFamily(), config.optimizer},
-                                    {&plugins::LrSchedules(), config.lr_scheduler}},
-                                   config.plugin_options);
-  if (!assigned.ok()) return assigned.status();
-  absl::StatusOr<std::unique_ptr<plugins::Initializer>> initializer =
-      plugins::Initializers().Create(config.init, (*assigned)[0]);
-  if (!initializer.ok()) return initializer.status();
-  if (absl::Status status = (*initializer)->CheckModelOptions(model); !status.ok()) {
-    return status;
-  }
-  if (absl::Status status =
-          plugins::OptimizerFamily().ParseOptions(config.optimizer, (*assigned)[1]).status();
-      !status.ok()) {
-    return status;
-  }
+  ASSIGN_OR_RETURN(std::vector<plugins::OptionMap> assigned,
+                   plugins::AssignPluginOptions({{&plugins::Initializers(), config.init},
+                                                 {&plugins::OptimizerFamily(), config.optimizer},
+                                                 {&plugins::LrSchedules(), config.lr_scheduler}},
+                                                config.plugin_options));
+  ASSIGN_OR_RETURN(std::unique_ptr<plugins::Initializer> initializer,
+                   plugins::Initializers().Create(config.init, (assigned)[0]));
+  RETURN_IF_ERROR((initializer)->CheckModelOptions(model));
+  RETURN_IF_ERROR(
+      plugins::OptimizerFamily().ParseOptions(config.optimizer, (assigned)[1]).status());
   return plugins::LrSchedules()
-      .Create(config.lr_scheduler, (*assigned)[2], {config.lr, config.max_updates})
+      .Create(config.lr_scheduler, (assigned)[2], {config.lr, config.max_updates})
       .status();
 }
 
@@ -232,7 +226,7 @@ absl::StatusOr<ParsedTrainConfig> Resolve(const std::map<std::string, GivenValue
     }
   }
   ApplyTrainerPluginDefaults(config);
-  if (absl::Status status = ValidateConfig(config); !status.ok()) return status;
+  RETURN_IF_ERROR(ValidateConfig(config));
   for (const Field& field : Fields()) parsed.resolved[field.info.name] = field.get(config);
   for (const auto& [key, value] : config.plugin_options) parsed.resolved[key] = value;
   return parsed;
@@ -301,7 +295,7 @@ absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string
       "plugin options (see --list_plugins; the trainer's defaults, for chosen plugins that "
       "take them:",
       trainer_defaults, ")"));
-  if (absl::Status status = AddPluginOptionFlags(plugin_flags); !status.ok()) return status;
+  RETURN_IF_ERROR(AddPluginOptionFlags(plugin_flags));
   po::options_description all;
   all.add(train_flags).add(plugin_flags);
   std::ostringstream usage;
@@ -309,29 +303,27 @@ absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string
 
   std::vector<const char*> argv = {"train"};
   for (const std::string& arg : args) argv.push_back(arg.c_str());
-  absl::StatusOr<po::variables_map> values =
-      ParseFlags(static_cast<int>(argv.size()), argv.data(), all);
-  if (!values.ok()) return values.status();
+  ASSIGN_OR_RETURN(po::variables_map values,
+                   ParseFlags(static_cast<int>(argv.size()), argv.data(), all));
 
   std::map<std::string, GivenValue> given;
   for (const Field& field : Fields()) {
-    if (values->count(field.info.name)) {
-      given[field.info.name] = {(*values)[field.info.name].as<std::string>(),
+    if (values.count(field.info.name)) {
+      given[field.info.name] = {(values)[field.info.name].as<std::string>(),
                                 "--" + field.info.name};
     }
   }
-  for (const auto& [key, value] : GivenPluginOptions(plugin_flags, *values)) {
+  for (const auto& [key, value] : GivenPluginOptions(plugin_flags, values)) {
     given[key] = {value, "--" + key};
   }
   const std::set<std::string> plugin_options = PluginOptionNames();
-  if (values->count("config")) {
-    const std::string path = ResolveUserPath((*values)["config"].as<std::string>());
-    absl::StatusOr<std::vector<IniEntry>> entries = ReadIniFile(path);
-    if (!entries.ok()) return entries.status();
+  if (values.count("config")) {
+    const std::string path = ResolveUserPath((values)["config"].as<std::string>());
+    ASSIGN_OR_RETURN(std::vector<IniEntry> entries, ReadIniFile(path));
     std::vector<std::string> known;
     for (const Field& field : Fields()) known.push_back(field.info.name);
     known.insert(known.end(), plugin_options.begin(), plugin_options.end());
-    for (const IniEntry& entry : *entries) {
+    for (const IniEntry& entry : entries) {
       if (FindField(entry.key) == nullptr && !plugin_options.count(entry.key)) {
         const std::string hint = plugins::ClosestMatch(entry.key, known);
         return absl::InvalidArgumentError(
@@ -342,10 +334,10 @@ absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string
       given.emplace(entry.key, GivenValue{entry.value, absl::StrCat(path, ":", entry.line)});
     }
   }
-  if (values->count("help") || values->count("list_plugins")) {
+  if (values.count("help") || values.count("list_plugins")) {
     ParsedTrainConfig parsed;
-    parsed.help = values->count("help") > 0;
-    parsed.list_plugins = values->count("list_plugins") > 0;
+    parsed.help = values.count("help") > 0;
+    parsed.list_plugins = values.count("list_plugins") > 0;
     parsed.usage = usage.str();
     return parsed;
   }
@@ -357,9 +349,8 @@ absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string
 absl::StatusOr<TrainConfig> ConfigFromResolved(const std::map<std::string, std::string>& resolved) {
   std::map<std::string, GivenValue> given;
   for (const auto& [key, value] : resolved) given[key] = {value, "checkpoint config"};
-  absl::StatusOr<ParsedTrainConfig> parsed = Resolve(given, PluginOptionNames());
-  if (!parsed.ok()) return parsed.status();
-  return parsed->config;
+  ASSIGN_OR_RETURN(ParsedTrainConfig parsed, Resolve(given, PluginOptionNames()));
+  return parsed.config;
 }
 
 std::string FormatConfigIni(const std::map<std::string, std::string>& resolved) {

@@ -1,4 +1,3 @@
-#include "core/train/intra_op_threads.h"
 #include "core/train/trainer.h"
 
 #include <ATen/ATen.h>
@@ -15,6 +14,8 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+
+#include "core/train/intra_op_threads.h"
 // clip_grad.h uses torch::Tensor without including its header: types.h must come first.
 // clang-format off
 #include <torch/types.h>
@@ -28,19 +29,21 @@
 #include "absl/strings/str_split.h"
 #include "core/data/batch_tensors.h"
 #include "core/data/batcher.h"
-#include "core/train/checkpoint.h"
+#include "core/data/parallel_dataset.h"
 #include "core/distributed/distributed.h"
 #include "core/distributed/distributed_env.h"
+#include "core/model/label_smoothed_loss.h"
+#include "core/model/transformer.h"
+#include "core/train/checkpoint.h"
 #include "core/train/divergence_detector.h"
 #include "core/train/evaluation.h"
 #include "core/train/experiment.h"
-#include "core/model/label_smoothed_loss.h"
-#include "core/data/parallel_dataset.h"
+#include "core/train/stop_signal.h"
+#include "core/train/training_log.h"
 #include "core/util/sha256.h"
 #include "core/util/stable_random.h"
-#include "core/train/stop_signal.h"
+#include "core/util/status_macros.h"
 #include "core/util/text_file.h"
-#include "core/model/transformer.h"
 #include "core/util/user_path.h"
 #include "plugins/lr_schedule.h"
 #include "plugins/optimizer.h"
@@ -105,20 +108,19 @@ std::vector<std::string> IncompatibleKeys(const std::map<std::string, std::strin
 // returns whether it was, so that it is not logged twice.
 absl::StatusOr<bool> PrepareMetricsForResume(const std::string& path, int64_t update) {
   if (!std::filesystem::exists(path)) return false;
-  absl::StatusOr<std::string> text = ReadFileBytes(path);
-  if (!text.ok()) return text.status();
+  ASSIGN_OR_RETURN(std::string text, ReadFileBytes(path));
   // JsonLine writes "type" first and "update" right after it.
   const std::string at_update = absl::StrCat("\"update\":", update, ",");
   bool validated = false;
   std::string kept;
-  for (absl::string_view line : absl::StrSplit(*text, '\n', absl::SkipEmpty())) {
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
     if (absl::StrContains(line, at_update)) {
       if (absl::StartsWith(line, "{\"type\":\"bleu\"")) continue;
       if (absl::StartsWith(line, "{\"type\":\"valid\"")) validated = true;
     }
     absl::StrAppend(&kept, line, "\n");
   }
-  if (absl::Status status = WriteFileAtomically(path, kept); !status.ok()) return status;
+  RETURN_IF_ERROR(WriteFileAtomically(path, kept));
   return validated;
 }
 
@@ -155,8 +157,7 @@ struct Trainer::State {
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   std::unique_ptr<plugins::LrSchedule> schedule;
   std::unique_ptr<DivergenceDetector> detector;
-  // Sums since the last logged training line (carried by checkpoints).
-  LogInterval log_interval;
+  std::unique_ptr<TrainingLog> log;
   RunStatus status;
   int64_t updates = 0;
   double best_valid_loss = std::numeric_limits<double>::infinity();
@@ -173,12 +174,35 @@ struct Trainer::State {
     const DataPosition position = batcher->position();
     return position.batch_index == 0 && position.epoch > 1 ? position.epoch - 1 : position.epoch;
   }
+  // Create(), step by step.
+  absl::Status JoinGroup();
+  // Returns whether the run resumes (checkpoint_last.pt exists).
+  absl::StatusOr<bool> OpenRunDirectory();
+  void TakeExperiment(Experiment& experiment);
+  absl::Status BuildOptimization(const Experiment& experiment);
+  absl::Status Resume();
+  absl::Status SynchronizeRanks();
+  absl::Status PrepareRunDirectory(const ModelOptions& model_options);
+
   // The loop of Run(); errors leave status.json to Run().
   absl::StatusOr<TrainOutcome> Train();
   // Whether and why to stop before the next update, the same on every rank: the stop signal
   // any rank got (a signal may reach one rank only), and rank 0's stop reason (max_time
   // reads its clock).
   absl::StatusOr<std::pair<int, std::string>> AgreeOnStop() const;
+  // Forward and backward over the update's batches, gradients summed over the ranks and
+  // divided by the update's target tokens, their norm, clipping.
+  absl::StatusOr<UpdateRecord> ComputeGradients();
+  // Whether rank 0's divergence detector stops the run (before the step, so that
+  // checkpoint_last keeps the last good weights); `why` gets rank 0's reason.
+  absl::StatusOr<bool> AgreeOnDivergence(const UpdateRecord& update, std::string& why);
+  // The optimizer step at the schedule's learning rate (recorded in `update`).
+  void Step(UpdateRecord& update);
+  // Validation, checkpoints and periodic BLEU that fall on this update.
+  absl::Status RunCadence(bool epoch_ended);
+  absl::StatusOr<TrainOutcome> Interrupt(int signal);
+  absl::StatusOr<TrainOutcome> Diverge(const std::string& why);
+  absl::StatusOr<TrainOutcome> Finish(const std::string& stop_reason);
   EvaluationOptions Evaluation() const;
   absl::Status SaveCheckpoint(const std::string& name);
   absl::Status Validate();
@@ -217,7 +241,7 @@ absl::Status Trainer::State::SaveCheckpoint(const std::string& name) {
   saved.fast_loss = detector->fast();
   saved.slow_loss = detector->slow();
   saved.observed_updates = detector->observed();
-  saved.log_interval = log_interval;
+  saved.log_interval = log->interval();
   saved.config = resolved;
   return core::SaveCheckpoint(run->File(name), *model, *optimizer, saved);
 }
@@ -236,25 +260,20 @@ absl::Status Trainer::State::WriteStatus(const std::string& state, const std::st
 absl::Status Trainer::State::Validate() {
   // Only rank 0 validates and scores; the others wait at the next collective.
   if (!run) return absl::OkStatus();
-  absl::StatusOr<LossResult> result = EvaluateLoss(*model, *valid, Evaluation());
-  if (!result.ok()) return result.status();
+  ASSIGN_OR_RETURN(LossResult result, EvaluateLoss(*model, *valid, Evaluation()));
   validated_at = updates;
-  const bool best = result->loss < best_valid_loss;
+  const bool best = result.loss < best_valid_loss;
   LOG(INFO) << absl::StrFormat("valid | update %d | loss %.4f | nll %.4f | ppl %.2f%s", updates,
-                               result->loss, result->nll, result->perplexity,
-                               best ? " | best" : "");
-  if (absl::Status status = run->AppendMetrics(JsonLine()
-                                                   .Add("type", "valid")
-                                                   .Add("update", updates)
-                                                   .Add("epoch", UpdateEpoch())
-                                                   .Add("loss", result->loss)
-                                                   .Add("nll", result->nll)
-                                                   .Add("ppl", result->perplexity));
-      !status.ok()) {
-    return status;
-  }
+                               result.loss, result.nll, result.perplexity, best ? " | best" : "");
+  RETURN_IF_ERROR(run->AppendMetrics(JsonLine()
+                                         .Add("type", "valid")
+                                         .Add("update", updates)
+                                         .Add("epoch", UpdateEpoch())
+                                         .Add("loss", result.loss)
+                                         .Add("nll", result.nll)
+                                         .Add("ppl", result.perplexity)));
   if (!best) return absl::OkStatus();
-  best_valid_loss = result->loss;
+  best_valid_loss = result.loss;
   return SaveCheckpoint("checkpoint_best.pt");
 }
 
@@ -278,44 +297,33 @@ absl::StatusOr<TranslationScores> Trainer::State::Translate(const std::string& s
 
 absl::Status Trainer::State::ScorePeriodicBleu() {
   if (!run) return absl::OkStatus();
-  absl::StatusOr<TranslationScores> scores = Translate("valid", *valid);
-  if (!scores.ok()) return scores.status();
+  ASSIGN_OR_RETURN(TranslationScores scores, Translate("valid", *valid));
   // Its own type: a resume drops the final "bleu" lines it redoes, never these.
   return run->AppendMetrics(JsonLine()
                                 .Add("type", "valid_bleu")
                                 .Add("update", updates)
-                                .Add("bleu", scores->bleu.score)
-                                .Add("chrf", scores->chrf.score));
+                                .Add("bleu", scores.bleu.score)
+                                .Add("chrf", scores.chrf.score));
 }
 
 absl::Status Trainer::State::ScoreBleu() {
   // Scores come from the best checkpoint (lowest validation loss), as a paper reports them.
   if (std::filesystem::exists(run->File("checkpoint_best.pt"))) {
-    if (absl::Status status = LoadCheckpointModel(run->File("checkpoint_best.pt"), *model);
-        !status.ok()) {
-      return status;
-    }
+    RETURN_IF_ERROR(LoadCheckpointModel(run->File("checkpoint_best.pt"), *model));
   }
   for (auto [split, dataset, score] : {std::tuple{"valid", valid.get(), &status.valid_bleu},
                                        std::tuple{"test", test.get(), &status.test_bleu}}) {
-    absl::StatusOr<TranslationScores> scores = Translate(split, *dataset);
-    if (!scores.ok()) return scores.status();
-    *score = scores->bleu.score;
-    if (absl::Status status = run->AppendMetrics(JsonLine()
-                                                     .Add("type", "bleu")
-                                                     .Add("split", split)
-                                                     .Add("update", updates)
-                                                     .Add("bleu", scores->bleu.score)
-                                                     .Add("chrf", scores->chrf.score)
-                                                     .Add("signature", scores->bleu.Signature()));
-        !status.ok()) {
-      return status;
-    }
-    if (absl::Status status = WriteFileAtomically(run->File(absl::StrCat(split, ".hyp")),
-                                                  JoinLines(scores->hypotheses));
-        !status.ok()) {
-      return status;
-    }
+    ASSIGN_OR_RETURN(TranslationScores scores, Translate(split, *dataset));
+    *score = scores.bleu.score;
+    RETURN_IF_ERROR(run->AppendMetrics(JsonLine()
+                                           .Add("type", "bleu")
+                                           .Add("split", split)
+                                           .Add("update", updates)
+                                           .Add("bleu", scores.bleu.score)
+                                           .Add("chrf", scores.chrf.score)
+                                           .Add("signature", scores.bleu.Signature())));
+    RETURN_IF_ERROR(
+        WriteFileAtomically(run->File(absl::StrCat(split, ".hyp")), JoinLines(scores.hypotheses)));
   }
   return absl::OkStatus();
 }
@@ -324,143 +332,145 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const ParsedTrainConfig
   auto s = std::make_unique<State>();
   s->config = parsed.config;
   s->resolved = parsed.resolved;
-  const TrainConfig& config = s->config;
-
-  // A launcher's RANK/WORLD_SIZE (or srun's) make this one rank of a data-parallel run.
-  // Joining comes first, so that a rank that fails below ends the others' wait at once.
-  absl::StatusOr<DistributedEnv> env = ReadDistributedEnv(std::getenv);
-  if (!env.ok()) return env.status();
-  s->config.device = RankDevice(config.device, *env);
-  absl::StatusOr<std::unique_ptr<Distributed>> dist =
-      Distributed::Join(*env, absl::StartsWith(config.device, "cuda"));
-  if (!dist.ok()) return dist.status();
-  s->dist = *std::move(dist);
-  if (absl::Status status = s->dist->CheckSame("the training flags (all but --device and "
-                                               "--threads must be equal)",
-                                               ConfigFingerprint(s->resolved));
-      !status.ok()) {
-    return status;
-  }
-
+  RETURN_IF_ERROR(s->JoinGroup());
   // Data, model and device come first: a mistyped command leaves no run directory behind.
-  SetIntraOpThreads(config.threads);
-  absl::StatusOr<Experiment> experiment = BuildExperiment(config, /*with_eval_splits=*/true);
-  if (!experiment.ok()) return experiment.status();
-  s->run_path = ResolveUserPath(config.run_dir);
-  if (s->dist->is_main()) {
-    absl::StatusOr<std::unique_ptr<RunDirectory>> run = RunDirectory::Open(s->run_path);
-    if (!run.ok()) return run.status();
-    s->run = *std::move(run);
-    s->run_path = s->run->path();
-    s->log_sink = std::make_unique<FileLogSink>(s->run->File("train.log"));
+  SetIntraOpThreads(s->config.threads);
+  ASSIGN_OR_RETURN(Experiment experiment, BuildExperiment(s->config, /*with_eval_splits=*/true));
+  ASSIGN_OR_RETURN(const bool resuming, s->OpenRunDirectory());
+  // Only rank 0 initializes (Admin profiles a batch and writes its profile); the weights
+  // reach the other ranks in SynchronizeRanks().
+  if (!resuming && s->run) {
+    RETURN_IF_ERROR(InitializeModel(experiment, s->config, s->run_path));
+    LOG(INFO) << "new run in " << s->run_path << " (--init=" << s->config.init << ")";
+  }
+  s->TakeExperiment(experiment);
+  RETURN_IF_ERROR(s->BuildOptimization(experiment));
+  if (resuming) RETURN_IF_ERROR(s->Resume());
+  RETURN_IF_ERROR(s->SynchronizeRanks());
+  // The other ranks write nothing.
+  if (s->run) RETURN_IF_ERROR(s->PrepareRunDirectory(experiment.model_options));
+  return std::unique_ptr<Trainer>(new Trainer(std::move(s)));
+}
+
+absl::Status Trainer::State::JoinGroup() {
+  // A launcher's RANK/WORLD_SIZE (or srun's) make this one rank of a data-parallel run.
+  // Joining comes first, so that a rank that fails later ends the others' wait at once.
+  ASSIGN_OR_RETURN(const DistributedEnv env, ReadDistributedEnv(std::getenv));
+  config.device = RankDevice(config.device, env);
+  ASSIGN_OR_RETURN(dist, Distributed::Join(env, absl::StartsWith(config.device, "cuda")));
+  return dist->CheckSame("the training flags (all but --device and --threads must be equal)",
+                         ConfigFingerprint(resolved));
+}
+
+absl::StatusOr<bool> Trainer::State::OpenRunDirectory() {
+  run_path = ResolveUserPath(config.run_dir);
+  if (dist->is_main()) {
+    ASSIGN_OR_RETURN(run, RunDirectory::Open(run_path));
+    run_path = run->path();
+    log_sink = std::make_unique<FileLogSink>(run->File("train.log"));
   }
   // Every rank resumes from rank 0's checkpoint: the run directory must be shared.
-  const std::string last = absl::StrCat(s->run_path, "/checkpoint_last.pt");
+  const std::string last = absl::StrCat(run_path, "/checkpoint_last.pt");
   const bool resuming = std::filesystem::exists(last);
-  if (absl::Status status = s->dist->CheckSame(
-          absl::StrCat("whether ", last,
-                       " exists (--run_dir must be on a filesystem all ranks share)"),
-          resuming);
-      !status.ok()) {
-    return status;
-  }
-  // Only rank 0 initializes (Admin profiles a batch and writes its profile); the weights
-  // reach the other ranks by the broadcast below.
-  if (!resuming && s->run) {
-    if (absl::Status status = InitializeModel(*experiment, config, s->run_path); !status.ok()) {
-      return status;
-    }
-    LOG(INFO) << "new run in " << s->run_path << " (--init=" << config.init << ")";
-  }
-  s->device = experiment->device;
-  s->train = std::move(experiment->train);
-  s->valid = std::move(experiment->valid);
-  s->test = std::move(experiment->test);
-  s->batcher = std::move(experiment->batcher);
-  s->model = experiment->model;
-  const ModelOptions& model_options = experiment->model_options;
+  RETURN_IF_ERROR(dist->CheckSame(
+      absl::StrCat("whether ", last, " exists (--run_dir must be on a filesystem all ranks share)"),
+      resuming));
+  return resuming;
+}
 
-  s->parameters = s->model->parameters();
-  auto optimizer = plugins::Optimizers().Create(config.optimizer, experiment->optimizer_options,
-                                                {s->parameters, config.lr});
-  if (!optimizer.ok()) return absl::InvalidArgumentError(optimizer.status().message());
-  s->optimizer = *std::move(optimizer);
-  auto schedule = plugins::LrSchedules().Create(config.lr_scheduler, experiment->schedule_options,
-                                                {config.lr, config.max_updates});
-  if (!schedule.ok()) return absl::InvalidArgumentError(schedule.status().message());
-  s->schedule = *std::move(schedule);
-  s->detector =
+void Trainer::State::TakeExperiment(Experiment& experiment) {
+  device = experiment.device;
+  train = std::move(experiment.train);
+  valid = std::move(experiment.valid);
+  test = std::move(experiment.test);
+  batcher = std::move(experiment.batcher);
+  model = experiment.model;
+  parameters = model->parameters();
+}
+
+absl::Status Trainer::State::BuildOptimization(const Experiment& experiment) {
+  auto created = plugins::Optimizers().Create(config.optimizer, experiment.optimizer_options,
+                                              {parameters, config.lr});
+  if (!created.ok()) return absl::InvalidArgumentError(created.status().message());
+  optimizer = *std::move(created);
+  auto scheduled = plugins::LrSchedules().Create(config.lr_scheduler, experiment.schedule_options,
+                                                 {config.lr, config.max_updates});
+  if (!scheduled.ok()) return absl::InvalidArgumentError(scheduled.status().message());
+  schedule = *std::move(scheduled);
+  detector =
       std::make_unique<DivergenceDetector>(config.divergence_ratio, config.divergence_warmup);
+  TrainingLogOptions log_options;
+  log_options.terminal = isatty(STDERR_FILENO) != 0;
+  log_options.log_interval = config.log_interval;
+  log_options.max_updates = config.max_updates;
+  log = std::make_unique<TrainingLog>(log_options, run.get());
+  return absl::OkStatus();
+}
 
-  if (resuming) {
-    absl::StatusOr<CheckpointState> saved = ReadCheckpointState(last);
-    if (!saved.ok()) {
-      return absl::DataLossError(absl::StrCat(
-          saved.status().message(),
-          "; checkpoint_best.pt and checkpoint_<update>.pt (if any) are kept: copy one to "
-          "checkpoint_last.pt to resume from it, or use another --run_dir"));
-    }
-    const std::vector<std::string> differing = IncompatibleKeys(saved->config, s->resolved);
-    if (!differing.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          last, " was written by a run with other settings: ", absl::StrJoin(differing, "; "),
-          ". Resume with the same settings, or choose another --run_dir"));
-    }
-    saved = LoadCheckpoint(last, *s->model, *s->optimizer);
-    if (!saved.ok()) return saved.status();
-    s->updates = saved->updates;
-    s->previous_train_time = saved->train_time;
-    s->best_valid_loss = saved->best_valid_loss;
-    s->detector->Restore(saved->fast_loss, saved->slow_loss, saved->observed_updates);
-    s->log_interval = saved->log_interval;
-    if (absl::Status status = s->batcher->Restore(saved->data_position); !status.ok()) {
-      return status;
-    }
-    LOG(INFO) << "resuming " << s->run_path << " at update " << s->updates << ", "
-              << saved->data_position.ToString();
+absl::Status Trainer::State::Resume() {
+  const std::string last = absl::StrCat(run_path, "/checkpoint_last.pt");
+  absl::StatusOr<CheckpointState> saved = ReadCheckpointState(last);
+  if (!saved.ok()) {
+    return absl::DataLossError(absl::StrCat(
+        saved.status().message(),
+        "; checkpoint_best.pt and checkpoint_<update>.pt (if any) are kept: copy one to "
+        "checkpoint_last.pt to resume from it, or use another --run_dir"));
   }
-  if (s->dist->world_size() > 1) {
-    std::vector<at::Tensor> weights = s->model->parameters();
-    for (const at::Tensor& buffer : s->model->buffers()) weights.push_back(buffer);
-    if (absl::Status status = s->dist->Broadcast(weights); !status.ok()) return status;
-    // Each rank its own dropout stream (rank 0 keeps the single-process one).
-    if (!s->dist->is_main()) {
-      at::manual_seed(MixSeed(MixSeed(static_cast<uint64_t>(config.seed), s->dist->rank()),
-                              static_cast<uint64_t>(s->updates)));
-    }
+  const std::vector<std::string> differing = IncompatibleKeys(saved->config, resolved);
+  if (!differing.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        last, " was written by a run with other settings: ", absl::StrJoin(differing, "; "),
+        ". Resume with the same settings, or choose another --run_dir"));
   }
-  // The other ranks write nothing.
-  if (!s->run) return std::unique_ptr<Trainer>(new Trainer(std::move(s)));
+  ASSIGN_OR_RETURN(saved, LoadCheckpoint(last, *model, *optimizer));
+  updates = saved->updates;
+  previous_train_time = saved->train_time;
+  best_valid_loss = saved->best_valid_loss;
+  detector->Restore(saved->fast_loss, saved->slow_loss, saved->observed_updates);
+  log->Restore(saved->log_interval);
+  RETURN_IF_ERROR(batcher->Restore(saved->data_position));
+  LOG(INFO) << "resuming " << run_path << " at update " << updates << ", "
+            << saved->data_position.ToString();
+  return absl::OkStatus();
+}
 
+absl::Status Trainer::State::SynchronizeRanks() {
+  if (dist->world_size() == 1) return absl::OkStatus();
+  std::vector<at::Tensor> weights = model->parameters();
+  for (const at::Tensor& buffer : model->buffers()) weights.push_back(buffer);
+  RETURN_IF_ERROR(dist->Broadcast(weights));
+  // Each rank its own dropout stream (rank 0 keeps the single-process one).
+  if (!dist->is_main()) {
+    at::manual_seed(MixSeed(MixSeed(static_cast<uint64_t>(config.seed), dist->rank()),
+                            static_cast<uint64_t>(updates)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Trainer::State::PrepareRunDirectory(const ModelOptions& model_options) {
   // A fresh start or a resume redoes every update after the checkpoint: drop their lines.
-  if (absl::Status status = s->run->TruncateMetricsAfter(s->updates); !status.ok()) return status;
-  if (s->updates > 0) {
-    absl::StatusOr<bool> validated =
-        PrepareMetricsForResume(s->run->File("metrics.jsonl"), s->updates);
-    if (!validated.ok()) return validated.status();
-    if (*validated) s->validated_at = s->updates;
+  RETURN_IF_ERROR(run->TruncateMetricsAfter(updates));
+  if (updates > 0) {
+    ASSIGN_OR_RETURN(const bool validated,
+                     PrepareMetricsForResume(run->File("metrics.jsonl"), updates));
+    if (validated) validated_at = updates;
   }
-  if (absl::Status status =
-          WriteFileAtomically(s->run->File("config.ini"), FormatConfigIni(s->resolved));
-      !status.ok()) {
-    return status;
-  }
+  RETURN_IF_ERROR(WriteFileAtomically(run->File("config.ini"), FormatConfigIni(resolved)));
   int64_t parameter_count = 0;
-  for (const at::Tensor& p : s->parameters) parameter_count += p.numel();
+  for (const at::Tensor& p : parameters) parameter_count += p.numel();
   LOG(INFO) << absl::StrFormat(
       "model: %d+%d layers, d=%d, %s/%s residuals, %.2fM parameters; %d training pairs; "
       "device %s, %d threads%s",
       model_options.encoder_layers, model_options.decoder_layers, model_options.embed_dim,
       ResidualModeName(model_options.encoder_residual),
       ResidualModeName(model_options.decoder_residual), parameter_count / 1e6,
-      s->train->examples().size(), s->device.str(), at::get_num_threads(),
-      s->dist->world_size() > 1
+      train->examples().size(), device.str(), at::get_num_threads(),
+      dist->world_size() > 1
           ? absl::StrFormat("; %d data-parallel ranks (%s), %d batches per update",
-                            s->dist->world_size(), s->dist->backend(),
-                            config.update_freq * s->dist->world_size())
+                            dist->world_size(), dist->backend(),
+                            config.update_freq * dist->world_size())
           : "");
-  if (absl::Status status = s->WriteStatus("running", ""); !status.ok()) return status;
-  return std::unique_ptr<Trainer>(new Trainer(std::move(s)));
+  return WriteStatus("running", "");
 }
 
 absl::StatusOr<TrainOutcome> Trainer::Run() {
@@ -482,174 +492,133 @@ absl::StatusOr<std::pair<int, std::string>> Trainer::State::AgreeOnStop() const 
   const int64_t code = std::find(std::begin(kStopReasons), std::end(kStopReasons), reason) -
                        std::begin(kStopReasons);
   // The other ranks contribute reason 0: the maximum is rank 0's.
-  absl::StatusOr<std::vector<int64_t>> agreed =
-      dist->Max({PendingStopSignal(), code}, "stop flags");
-  if (!agreed.ok()) return agreed.status();
-  return std::pair<int, std::string>(static_cast<int>((*agreed)[0]), kStopReasons[(*agreed)[1]]);
+  ASSIGN_OR_RETURN(const std::vector<int64_t> agreed,
+                   dist->Max({PendingStopSignal(), code}, "stop flags"));
+  return std::pair<int, std::string>(static_cast<int>(agreed[0]), kStopReasons[agreed[1]]);
 }
 
 absl::StatusOr<TrainOutcome> Trainer::State::Train() {
-  State& s = *this;
-  const TrainConfig& config = s.config;
   InstallStopSignalHandlers();
-  s.session_start = Clock::now();
-  const bool terminal = isatty(STDERR_FILENO) && dist->is_main();
-  LogInterval& interval = s.log_interval;
-  Clock::time_point interval_start = Clock::now();
-  // Seconds inside updates this interval; the rest is logging, validation and checkpoints
-  // (the overhead that docs/PERFORMANCE.md measures).
-  double interval_update_seconds = 0;
-  std::string stop_reason;
-
+  session_start = Clock::now();
+  log->StartSession();
   while (true) {
-    absl::StatusOr<std::pair<int, std::string>> stop = s.AgreeOnStop();
-    if (!stop.ok()) return stop.status();
-    if (!(stop_reason = stop->second).empty()) break;
-    if (const int signal = stop->first) {
-      if (absl::Status status = s.SaveCheckpoint("checkpoint_last.pt"); !status.ok()) return status;
-      const std::string name = signal == SIGTERM ? "SIGTERM" : "SIGINT";
-      LOG(INFO) << name << ": checkpoint written at update " << s.updates << "; exiting";
-      if (absl::Status status = s.WriteStatus("interrupted", name); !status.ok()) return status;
-      return TrainOutcome{signal == SIGTERM ? kExitTerminated : kExitInterrupted, s.status,
-                          s.run_path};
-    }
+    ASSIGN_OR_RETURN(const auto stop, AgreeOnStop());
+    const auto& [signal, stop_reason] = stop;
+    if (!stop_reason.empty()) return Finish(stop_reason);
+    if (signal != 0) return Interrupt(signal);
 
-    // One update: update_freq batches per rank (fewer at an epoch's end), gradients summed
-    // over batches and ranks, then divided by the update's target tokens as fairseq does.
     const Clock::time_point update_start = Clock::now();
-    s.model->train();
-    s.optimizer->zero_grad();
-    double loss_sum = 0, nll_sum = 0;
-    int64_t tokens = 0;
-    const UpdateBatches update =
-        s.batcher->NextUpdate(config.update_freq, s.dist->rank(), s.dist->world_size());
-    const bool epoch_ended = update.epoch_ended;
-    for (const Batch& next : update.batches) {
-      const BatchTensors batch = ToTensors(next, s.device);
-      const LossSums sums = LabelSmoothedCrossEntropy(
-          s.model->forward(batch.source, batch.decoder_input), batch.target, config.label_smoothing,
-          s.train->model().pad_id());
-      sums.loss.backward();
-      // One device-to-host copy for the three sums (each .item() would sync a GPU).
-      const at::Tensor host = at::stack({sums.loss.detach().to(at::kDouble),
-                                         sums.nll.to(at::kDouble), sums.tokens.to(at::kDouble)})
-                                  .cpu();
-      loss_sum += host[0].item<double>();
-      nll_sum += host[1].item<double>();
-      tokens += static_cast<int64_t>(host[2].item<double>());
-    }
-    if (s.dist->world_size() > 1) {
-      absl::StatusOr<std::vector<double>> sums =
-          s.dist->Sum({loss_sum, nll_sum, static_cast<double>(tokens)}, "losses and tokens");
-      if (!sums.ok()) return sums.status();
-      loss_sum = (*sums)[0];
-      nll_sum = (*sums)[1];
-      tokens = static_cast<int64_t>((*sums)[2]);
-      if (absl::Status status = s.dist->AllReduceGradients(s.parameters); !status.ok()) {
-        return status;
-      }
-    }
-    for (at::Tensor& p : s.parameters) {
-      if (p.grad().defined()) p.grad().div_(static_cast<double>(tokens));
-    }
-    const double grad_norm = torch::nn::utils::clip_grad_norm_(
-        s.parameters,
-        config.clip_norm > 0 ? config.clip_norm : std::numeric_limits<double>::infinity());
-    const double loss = loss_sum / tokens;
-    // Divergence stops before the step: checkpoint_last keeps the last good weights. Every
-    // rank follows rank 0's detector (the others contribute 0 to the maximum).
-    const std::string why = s.detector->Observe(loss, grad_norm);
-    absl::StatusOr<std::vector<int64_t>> diverged =
-        s.dist->Max({s.dist->is_main() && !why.empty()}, "divergence flags");
-    if (!diverged.ok()) return diverged.status();
-    if ((*diverged)[0] != 0) {
-      LOG(WARNING) << "diverged at update " << s.updates + 1 << ": "
-                   << (why.empty() ? "rank 0's detector" : why);
-      if (absl::Status status = s.WriteStatus("diverged", why); !status.ok()) return status;
-      return TrainOutcome{kExitDiverged, s.status, s.run_path};
-    }
-    const double lr = s.schedule->LearningRate(s.updates);
-    for (auto& group : s.optimizer->param_groups()) group.options().set_lr(lr);
-    s.optimizer->step();
-    interval_update_seconds += SecondsSince(update_start);
-    ++s.updates;
+    ASSIGN_OR_RETURN(UpdateRecord update, ComputeGradients());
+    std::string why;
+    ASSIGN_OR_RETURN(const bool diverged, AgreeOnDivergence(update, why));
+    if (diverged) return Diverge(why);
+    Step(update);
+    update.seconds = SecondsSince(update_start);
+    ++updates;
 
-    interval.loss += loss_sum;
-    interval.nll += nll_sum;
-    interval.tokens += tokens;
-    interval.grad_norm += grad_norm;
-    ++interval.updates;
-    if (terminal) {
-      const double eta =
-          config.max_updates > 0 ? s.TrainTime() / s.updates * (config.max_updates - s.updates) : 0;
-      std::fprintf(stderr, "\rupdate %ld%s | loss %.3f | lr %.3g | gnorm %.3f | ETA %.0f s   ",
-                   static_cast<long>(s.updates),
-                   config.max_updates > 0 ? absl::StrCat("/", config.max_updates).c_str() : "",
-                   loss, lr, grad_norm, eta);
-    }
-    if (s.run && s.updates % config.log_interval == 0) {
-      const double seconds = SecondsSince(interval_start);
-      const double mean_loss = interval.loss / interval.tokens;
-      const double mean_nll = interval.nll / interval.tokens;
-      if (terminal) std::fprintf(stderr, "\n");
-      LOG(INFO) << absl::StrFormat(
-          "train | epoch %d | update %d | loss %.4f | nll %.4f | ppl %.2f | lr %.4g | gnorm %.3f "
-          "| %.0f tok/s",
-          s.UpdateEpoch(), s.updates, mean_loss, mean_nll, std::exp(mean_nll), lr,
-          interval.grad_norm / interval.updates, interval.tokens / seconds);
-      if (absl::Status status =
-              s.run->AppendMetrics(JsonLine()
-                                       .Add("type", "train")
-                                       .Add("update", s.updates)
-                                       .Add("epoch", s.UpdateEpoch())
-                                       .Add("loss", mean_loss)
-                                       .Add("nll", mean_nll)
-                                       .Add("ppl", std::exp(mean_nll))
-                                       .Add("lr", lr)
-                                       .Add("grad_norm", interval.grad_norm / interval.updates)
-                                       .Add("tokens_per_s", interval.tokens / seconds)
-                                       .Add("update_seconds", interval_update_seconds)
-                                       .Add("elapsed", s.TrainTime()));
-          !status.ok()) {
-        return status;
-      }
-      interval = LogInterval();
-      interval_start = Clock::now();
-      interval_update_seconds = 0;
-    }
-    const bool validate =
-        config.validate_interval > 0 ? s.updates % config.validate_interval == 0 : epoch_ended;
-    if (validate) {
-      if (absl::Status status = s.Validate(); !status.ok()) return status;
-    }
-    if ((config.save_interval > 0 && s.updates % config.save_interval == 0) || epoch_ended) {
-      if (absl::Status status = s.SaveCheckpoint("checkpoint_last.pt"); !status.ok()) return status;
-      if (absl::Status status = s.WriteStatus("running", ""); !status.ok()) return status;
-    }
-    if (config.keep_interval > 0 && s.updates % config.keep_interval == 0) {
-      if (absl::Status status = s.SaveCheckpoint(absl::StrCat("checkpoint_", s.updates, ".pt"));
-          !status.ok()) {
-        return status;
-      }
-    }
-    if (config.bleu_interval > 0 && s.updates % config.bleu_interval == 0) {
-      if (absl::Status status = s.ScorePeriodicBleu(); !status.ok()) return status;
-    }
+    RETURN_IF_ERROR(log->Record(update, updates, UpdateEpoch(), TrainTime()));
+    RETURN_IF_ERROR(RunCadence(update.epoch_ended));
   }
-  if (terminal) std::fprintf(stderr, "\n");
-  LOG(INFO) << "stopping at update " << s.updates << ": " << stop_reason;
+}
+
+absl::StatusOr<UpdateRecord> Trainer::State::ComputeGradients() {
+  // update_freq batches per rank (fewer at an epoch's end), gradients summed over batches and
+  // ranks, then divided by the update's target tokens as fairseq does.
+  model->train();
+  optimizer->zero_grad();
+  UpdateRecord update;
+  const UpdateBatches batches =
+      batcher->NextUpdate(config.update_freq, dist->rank(), dist->world_size());
+  update.epoch_ended = batches.epoch_ended;
+  for (const Batch& next : batches.batches) {
+    const BatchTensors batch = ToTensors(next, device);
+    const LossSums sums =
+        LabelSmoothedCrossEntropy(model->forward(batch.source, batch.decoder_input), batch.target,
+                                  config.label_smoothing, train->model().pad_id());
+    sums.loss.backward();
+    // One device-to-host copy for the three sums (each .item() would sync a GPU).
+    const at::Tensor host = at::stack({sums.loss.detach().to(at::kDouble), sums.nll.to(at::kDouble),
+                                       sums.tokens.to(at::kDouble)})
+                                .cpu();
+    update.loss_sum += host[0].item<double>();
+    update.nll_sum += host[1].item<double>();
+    update.tokens += static_cast<int64_t>(host[2].item<double>());
+  }
+  if (dist->world_size() > 1) {
+    ASSIGN_OR_RETURN(const std::vector<double> sums, dist->Sum({update.loss_sum, update.nll_sum,
+                                                                static_cast<double>(update.tokens)},
+                                                               "losses and tokens"));
+    update.loss_sum = sums[0];
+    update.nll_sum = sums[1];
+    update.tokens = static_cast<int64_t>(sums[2]);
+    RETURN_IF_ERROR(dist->AllReduceGradients(parameters));
+  }
+  for (at::Tensor& p : parameters) {
+    if (p.grad().defined()) p.grad().div_(static_cast<double>(update.tokens));
+  }
+  update.grad_norm = torch::nn::utils::clip_grad_norm_(
+      parameters,
+      config.clip_norm > 0 ? config.clip_norm : std::numeric_limits<double>::infinity());
+  return update;
+}
+
+absl::StatusOr<bool> Trainer::State::AgreeOnDivergence(const UpdateRecord& update,
+                                                       std::string& why) {
+  // Every rank follows rank 0's detector (the others contribute 0 to the maximum).
+  why = detector->Observe(update.loss(), update.grad_norm);
+  ASSIGN_OR_RETURN(const std::vector<int64_t> diverged,
+                   dist->Max({dist->is_main() && !why.empty()}, "divergence flags"));
+  return diverged[0] != 0;
+}
+
+void Trainer::State::Step(UpdateRecord& update) {
+  update.lr = schedule->LearningRate(updates);
+  for (auto& group : optimizer->param_groups()) group.options().set_lr(update.lr);
+  optimizer->step();
+}
+
+absl::Status Trainer::State::RunCadence(bool epoch_ended) {
+  const auto every = [this](int64_t interval) { return interval > 0 && updates % interval == 0; };
+  const bool validate =
+      config.validate_interval > 0 ? every(config.validate_interval) : epoch_ended;
+  if (validate) RETURN_IF_ERROR(Validate());
+  if (every(config.save_interval) || epoch_ended) {
+    RETURN_IF_ERROR(SaveCheckpoint("checkpoint_last.pt"));
+    RETURN_IF_ERROR(WriteStatus("running", ""));
+  }
+  if (every(config.keep_interval)) {
+    RETURN_IF_ERROR(SaveCheckpoint(absl::StrCat("checkpoint_", updates, ".pt")));
+  }
+  if (every(config.bleu_interval)) RETURN_IF_ERROR(ScorePeriodicBleu());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<TrainOutcome> Trainer::State::Interrupt(int signal) {
+  RETURN_IF_ERROR(SaveCheckpoint("checkpoint_last.pt"));
+  const std::string name = signal == SIGTERM ? "SIGTERM" : "SIGINT";
+  LOG(INFO) << name << ": checkpoint written at update " << updates << "; exiting";
+  RETURN_IF_ERROR(WriteStatus("interrupted", name));
+  return TrainOutcome{signal == SIGTERM ? kExitTerminated : kExitInterrupted, status, run_path};
+}
+
+absl::StatusOr<TrainOutcome> Trainer::State::Diverge(const std::string& why) {
+  LOG(WARNING) << "diverged at update " << updates + 1 << ": "
+               << (why.empty() ? "rank 0's detector" : why);
+  RETURN_IF_ERROR(WriteStatus("diverged", why));
+  return TrainOutcome{kExitDiverged, status, run_path};
+}
+
+absl::StatusOr<TrainOutcome> Trainer::State::Finish(const std::string& stop_reason) {
+  log->EndProgressLine();
+  LOG(INFO) << "stopping at update " << updates << ": " << stop_reason;
   // Rank 0 validates and scores alone.
-  if (!s.run) {
-    if (absl::Status status = s.WriteStatus("done", stop_reason); !status.ok()) return status;
-    return TrainOutcome{kExitDone, s.status, s.run_path};
+  if (run) {
+    if (validated_at != updates) RETURN_IF_ERROR(Validate());
+    RETURN_IF_ERROR(SaveCheckpoint("checkpoint_last.pt"));
+    RETURN_IF_ERROR(ScoreBleu());
   }
-  if (s.validated_at != s.updates) {
-    if (absl::Status status = s.Validate(); !status.ok()) return status;
-  }
-  if (absl::Status status = s.SaveCheckpoint("checkpoint_last.pt"); !status.ok()) return status;
-  if (absl::Status status = s.ScoreBleu(); !status.ok()) return status;
-  if (absl::Status status = s.WriteStatus("done", stop_reason); !status.ok()) return status;
-  return TrainOutcome{kExitDone, s.status, s.run_path};
+  RETURN_IF_ERROR(WriteStatus("done", stop_reason));
+  return TrainOutcome{kExitDone, status, run_path};
 }
 
 }  // namespace core

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/util/status_macros.h"
 #include "core/util/text_file.h"
 
 namespace core {
@@ -98,9 +99,8 @@ std::string Sha256Hex(absl::string_view data) {
 }
 
 absl::StatusOr<std::string> Sha256OfFile(const std::string& path) {
-  absl::StatusOr<std::string> bytes = ReadFileBytes(path);
-  if (!bytes.ok()) return bytes.status();
-  return Sha256Hex(*bytes);
+  ASSIGN_OR_RETURN(std::string bytes, ReadFileBytes(path));
+  return Sha256Hex(bytes);
 }
 
 uint64_t Sha256Prefix64(absl::string_view data) {

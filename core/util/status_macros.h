@@ -18,12 +18,11 @@
 #include "absl/status/statusor.h"
 
 // Returns from the calling function when `expr` (an absl::Status) is not OK.
-#define RETURN_IF_ERROR(expr)                                           \
-  do {                                                                  \
-    if (::absl::Status status_macros_status = (expr);                   \
-        !status_macros_status.ok()) {                                   \
-      return status_macros_status;                                      \
-    }                                                                   \
+#define RETURN_IF_ERROR(expr)                                                       \
+  do {                                                                              \
+    if (::absl::Status status_macros_status = (expr); !status_macros_status.ok()) { \
+      return status_macros_status;                                                  \
+    }                                                                               \
   } while (false)
 
 // `lhs = *expr` when `expr` (an absl::StatusOr) holds a value, else returns its status.
@@ -32,8 +31,8 @@
   STATUS_MACROS_ASSIGN_OR_RETURN_(STATUS_MACROS_CONCAT_(status_or_, __LINE__), lhs, expr)
 
 #define STATUS_MACROS_ASSIGN_OR_RETURN_(statusor, lhs, expr) \
-  auto statusor = (expr);                                     \
-  if (!statusor.ok()) return std::move(statusor).status();    \
+  auto statusor = (expr);                                    \
+  if (!statusor.ok()) return std::move(statusor).status();   \
   lhs = *std::move(statusor)
 
 #define STATUS_MACROS_CONCAT_(a, b) STATUS_MACROS_CONCAT_INNER_(a, b)

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "tools/analyze/output_change.h"
 #include "core/model/model_options.h"
+#include "tools/analyze/output_change.h"
 
 namespace analysis {
 

@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
+#include "core/train/runtime_env.h"
 #include "tools/analyze/analyze_flags.h"
 #include "tools/analyze/reports.h"
-#include "core/train/runtime_env.h"
 
 namespace {
 

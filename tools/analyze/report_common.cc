@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/train/checkpoint.h"
+#include "core/util/status_macros.h"
 #include "core/util/text_file.h"
 #include "core/util/user_path.h"
 
@@ -18,10 +19,7 @@ absl::Status LoadCheckpointWeights(const std::string& flag_value, core::Transfor
   // Loading replaces tensors whole, shapes included: compare them to the model's afterwards.
   std::map<std::string, std::vector<int64_t>> shapes;
   for (const auto& item : model.named_parameters()) shapes[item.key()] = item.value().sizes().vec();
-  if (absl::Status status = core::LoadCheckpointModel(core::ResolveUserPath(flag_value), model);
-      !status.ok()) {
-    return status;
-  }
+  RETURN_IF_ERROR(core::LoadCheckpointModel(core::ResolveUserPath(flag_value), model));
   for (const auto& item : model.named_parameters()) {
     if (item.value().sizes().vec() != shapes[item.key()]) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -53,9 +51,7 @@ core::BatchTensors FirstTrainingBatch(const core::Experiment& experiment) {
 absl::Status WriteReportFile(const ReportContext& context, const std::string& name,
                              absl::string_view contents) {
   const std::string path = context.output_dir + "/" + name;
-  if (absl::Status status = core::WriteFileAtomically(path, contents); !status.ok()) {
-    return status;
-  }
+  RETURN_IF_ERROR(core::WriteFileAtomically(path, contents));
   std::printf("wrote %s\n", path.c_str());
   return absl::OkStatus();
 }

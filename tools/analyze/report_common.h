@@ -12,10 +12,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "tools/analyze/json.h"
-#include "tools/analyze/reports.h"
 #include "core/data/batch_tensors.h"
 #include "core/train/experiment.h"
+#include "tools/analyze/json.h"
+#include "tools/analyze/reports.h"
 
 namespace analysis {
 

@@ -3,10 +3,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/model/model_options.h"
+#include "core/util/json_line.h"
 #include "tools/analyze/dependency.h"
 #include "tools/analyze/report_common.h"
-#include "core/util/json_line.h"
-#include "core/model/model_options.h"
 #include "tools/plot/svg_plot.h"
 
 namespace analysis {

@@ -3,10 +3,10 @@
 #include <cstdio>
 
 #include "absl/strings/str_format.h"
-#include "tools/analyze/report_common.h"
 #include "core/model/residual.h"
-#include "tools/plot/svg_plot.h"
 #include "initializers/admin_profile.h"
+#include "tools/analyze/report_common.h"
+#include "tools/plot/svg_plot.h"
 
 namespace analysis {
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/train/checkpoint.h"
 #include "core/train/intra_op_threads.h"
+#include "core/util/status_macros.h"
 #include "core/util/text_file.h"
 #include "core/util/user_path.h"
 
@@ -43,10 +44,7 @@ absl::StatusOr<ReportContext> MakeReportContext(const AnalyzeFlags& flags,
     }
     // The checkpoint's configuration as a config file: the command line wins over it.
     const std::string ini = context.output_dir + "/checkpoint_config.ini";
-    if (absl::Status written = core::WriteFileAtomically(ini, core::FormatConfigIni(state->config));
-        !written.ok()) {
-      return written;
-    }
+    RETURN_IF_ERROR(core::WriteFileAtomically(ini, core::FormatConfigIni(state->config)));
     args.insert(args.begin(), "--config=" + ini);
   }
   absl::StatusOr<core::ParsedTrainConfig> parsed = core::ParseTrainConfig(args);
@@ -58,13 +56,12 @@ absl::StatusOr<ReportContext> MakeReportContext(const AnalyzeFlags& flags,
 }
 
 absl::Status RunReport(const AnalyzeFlags& flags, const std::vector<std::string>& trainer_args) {
-  absl::StatusOr<ReportContext> context = MakeReportContext(flags, trainer_args);
-  if (!context.ok()) return context.status();
-  if (flags.report == "omega_profile") return RunOmegaProfileReport(*context);
-  if (flags.report == "output_change") return RunOutputChangeReport(*context);
-  if (flags.report == "dependency") return RunDependencyReport(*context);
-  if (flags.report == "grad_norms") return RunGradNormsReport(*context);
-  return RunParamStatsReport(*context);
+  ASSIGN_OR_RETURN(ReportContext context, MakeReportContext(flags, trainer_args));
+  if (flags.report == "omega_profile") return RunOmegaProfileReport(context);
+  if (flags.report == "output_change") return RunOutputChangeReport(context);
+  if (flags.report == "dependency") return RunDependencyReport(context);
+  if (flags.report == "grad_norms") return RunGradNormsReport(context);
+  return RunParamStatsReport(context);
 }
 
 }  // namespace analysis

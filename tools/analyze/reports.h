@@ -22,8 +22,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "tools/analyze/analyze_flags.h"
 #include "core/train/train_config.h"
+#include "tools/analyze/analyze_flags.h"
 
 namespace analysis {
 

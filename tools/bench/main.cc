@@ -3,8 +3,6 @@
 //
 // It starts itself again as its child processes: `--child=step FLAGS` times updates of one
 // configuration, `--child=train FLAGS` trains as `train` does.
-#include "tools/bench/run_bench.h"
-
 #include <glog/logging.h>
 
 #include <cstdlib>
@@ -14,12 +12,13 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
-#include "tools/bench/end_to_end.h"
-#include "tools/bench/step_benchmark.h"
-#include "core/train/runtime_env.h"
 #include "core/train/plugin_flags.h"
+#include "core/train/runtime_env.h"
 #include "core/train/train_config.h"
 #include "core/util/user_path.h"
+#include "tools/bench/end_to_end.h"
+#include "tools/bench/run_bench.h"
+#include "tools/bench/step_benchmark.h"
 
 namespace po = boost::program_options;
 

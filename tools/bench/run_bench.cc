@@ -13,13 +13,14 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "core/data/parallel_dataset.h"
+#include "core/data/translation_direction.h"
+#include "core/train/train_config.h"
+#include "core/util/status_macros.h"
+#include "core/util/user_path.h"
 #include "tools/bench/child_process.h"
 #include "tools/bench/end_to_end.h"
 #include "tools/bench/flops.h"
-#include "core/data/parallel_dataset.h"
-#include "core/train/train_config.h"
-#include "core/data/translation_direction.h"
-#include "core/util/user_path.h"
 
 namespace core::bench {
 namespace {
@@ -223,9 +224,8 @@ void PrintStepTables(const std::vector<ConfigRuns>& configs, double peak_gflops,
 }
 
 absl::Status RunEndToEnd(const BenchOptions& options, std::ostream& out) {
-  absl::StatusOr<ParsedTrainConfig> parsed = ParseTrainConfig(options.train_flags);
-  if (!parsed.ok()) return parsed.status();
-  const TrainConfig& config = parsed->config;
+  ASSIGN_OR_RETURN(ParsedTrainConfig parsed, ParseTrainConfig(options.train_flags));
+  const TrainConfig& config = parsed.config;
   const std::string data_dir =
       config.data_dir.empty() ? WorkspacePath("data/ding-de-en") : ResolveUserPath(config.data_dir);
   absl::StatusOr<TranslationDirection> direction = ParseTranslationDirection(config.direction);
@@ -255,15 +255,13 @@ absl::Status RunEndToEnd(const BenchOptions& options, std::ostream& out) {
   }
   if (options.step.threads > 0) argv.push_back(absl::StrCat("--threads=", options.step.threads));
   const std::string log_path = options.work_dir + "/e2e_train.log";
-  absl::StatusOr<ChildResult> child = RunChild(argv, {kPassiveOpenMp}, log_path);
-  if (!child.ok()) return child.status();
-  if (child->exit_code != 0) {
-    return absl::InternalError(absl::StrCat("the end-to-end training exited with ",
-                                            child->exit_code, "; ", log_path, " ends with:\n",
+  ASSIGN_OR_RETURN(ChildResult child, RunChild(argv, {kPassiveOpenMp}, log_path));
+  if (child.exit_code != 0) {
+    return absl::InternalError(absl::StrCat("the end-to-end training exited with ", child.exit_code,
+                                            "; ", log_path, " ends with:\n",
                                             FileTail(log_path, 2000)));
   }
-  absl::StatusOr<TrainerThroughput> run = ReadTrainerThroughput(run_dir + "/metrics.jsonl");
-  if (!run.ok()) return run.status();
+  ASSIGN_OR_RETURN(TrainerThroughput run, ReadTrainerThroughput(run_dir + "/metrics.jsonl"));
 
   out << absl::StrFormat(
       "\n## End to end: the trainer on %s, %d updates (train flags: %s)\n\n"
@@ -273,9 +271,9 @@ absl::Status RunEndToEnd(const BenchOptions& options, std::ostream& out) {
       "| %d | %d | %.1f | %.1f | %.1f s | **%.1f%%** | %.0f | %s |\n",
       data_dir, options.e2e_updates,
       options.train_flags.empty() ? "defaults" : absl::StrJoin(options.train_flags, " "),
-      run->updates, run->validations, run->train_seconds, run->update_seconds,
-      run->train_seconds - run->update_seconds, 100 * run->overhead(), run->tokens_per_second(),
-      Mebibytes(child->peak_rss_bytes));
+      run.updates, run.validations, run.train_seconds, run.update_seconds,
+      run.train_seconds - run.update_seconds, 100 * run.overhead(), run.tokens_per_second(),
+      Mebibytes(child.peak_rss_bytes));
   out << absl::StrFormat(
       "\nMaking a batch and its tensors (Batcher::Next + ToTensors, inside the updates above): "
       "%.2f ms per batch.\n",
@@ -353,25 +351,19 @@ absl::Status RunBench(const BenchOptions& options, std::ostream& out) {
       const std::string tag = absl::StrCat("d", config.shape.embed_dim, "_round", round);
       std::vector<std::string> cxx = {options.self, kStepChildFlag};
       cxx.insert(cxx.end(), flags.begin(), flags.end());
-      if (absl::Status status = RunSide(cxx, absl::StrCat(options.work_dir, "/cxx_", tag, ".log"),
-                                        "the C++ step benchmark", config.cxx);
-          !status.ok()) {
-        return status;
-      }
+      RETURN_IF_ERROR(RunSide(cxx, absl::StrCat(options.work_dir, "/cxx_", tag, ".log"),
+                              "the C++ step benchmark", config.cxx));
       if (!unavailable.empty()) continue;
       std::vector<std::string> py = {options.python, options.reference_script};
       py.insert(py.end(), flags.begin(), flags.end());
-      if (absl::Status status = RunSide(py, absl::StrCat(options.work_dir, "/python_", tag, ".log"),
-                                        "the PyTorch reference", config.python);
-          !status.ok()) {
-        return status;
-      }
-      if (absl::Status status = CheckSameModel(config); !status.ok()) return status;
+      RETURN_IF_ERROR(RunSide(py, absl::StrCat(options.work_dir, "/python_", tag, ".log"),
+                              "the PyTorch reference", config.python));
+      RETURN_IF_ERROR(CheckSameModel(config));
     }
   }
   if (options.rounds > 0) PrintStepTables(configs, peak_gflops, unavailable.empty(), out);
   if (options.e2e_updates > 0) {
-    if (absl::Status status = RunEndToEnd(options, out); !status.ok()) return status;
+    RETURN_IF_ERROR(RunEndToEnd(options, out));
   }
   out << "\nLoad average at the end: " << LoadAverage() << "\n";
   return absl::OkStatus();

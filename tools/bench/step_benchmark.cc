@@ -12,9 +12,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "core/train/intra_op_threads.h"
 #include "core/model/label_smoothed_loss.h"
 #include "core/model/transformer.h"
+#include "core/train/intra_op_threads.h"
+#include "core/util/status_macros.h"
 #include "plugins/initializer.h"
 #include "plugins/optimizer.h"
 
@@ -110,9 +111,8 @@ absl::StatusOr<StepBenchmarkOptions> ParseStepFlags(const std::vector<std::strin
       parsed = absl::SimpleAtod(value, target);
     }
     if (name == "residual") {
-      absl::StatusOr<ResidualMode> mode = ParseResidualMode(value);
-      if (!mode.ok()) return mode.status();
-      options.model.encoder_residual = options.model.decoder_residual = *mode;
+      ASSIGN_OR_RETURN(ResidualMode mode, ParseResidualMode(value));
+      options.model.encoder_residual = options.model.decoder_residual = mode;
       known = parsed = true;
     }
     if (!known) return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name));
@@ -122,7 +122,7 @@ absl::StatusOr<StepBenchmarkOptions> ParseStepFlags(const std::vector<std::strin
   }
   options.model.source_vocab_size = options.model.target_vocab_size;
   options.model.pad_id = kPad;
-  if (absl::Status status = ValidateModelOptions(options.model); !status.ok()) return status;
+  RETURN_IF_ERROR(ValidateModelOptions(options.model));
   if (options.warmup < 0 || options.repeats < 1 || options.batch.sentences < 1 ||
       options.batch.source_length < 1 || options.batch.target_length < 1 ||
       options.model.target_vocab_size <= kFirstToken) {
@@ -174,9 +174,8 @@ absl::StatusOr<StepBenchmarkResult> RunStepBenchmark(const StepBenchmarkOptions&
 
   if (options.model.encoder_residual == ResidualMode::kAdmin &&
       options.model.decoder_residual == ResidualMode::kAdmin) {
-    absl::StatusOr<std::unique_ptr<plugins::Initializer>> admin =
-        plugins::Initializers().Create("admin", {});
-    if (!admin.ok()) return admin.status();
+    ASSIGN_OR_RETURN(std::unique_ptr<plugins::Initializer> admin,
+                     plugins::Initializers().Create("admin", {}));
     plugins::InitContext context;
     context.forward_sample_batch = [&](SublayerObserver* observer) {
       // As core/train/experiment.cc profiles: train mode, no gradients.
@@ -187,7 +186,7 @@ absl::StatusOr<StepBenchmarkResult> RunStepBenchmark(const StepBenchmarkOptions&
     };
     for (int run = 0; run < 3; ++run) {
       const Clock::time_point start = Clock::now();
-      if (absl::Status status = (*admin)->Initialize(*model, context); !status.ok()) return status;
+      RETURN_IF_ERROR((admin)->Initialize(*model, context));
       result.admin_init_seconds.push_back(SecondsSince(start));
     }
   }
@@ -211,9 +210,8 @@ absl::StatusOr<StepBenchmarkResult> ParseStepResult(const KeyValues& values) {
   StepBenchmarkResult result;
   for (const auto& [key, target] :
        {std::pair{"parameters", &result.parameters}, std::pair{"threads", &result.threads}}) {
-    absl::StatusOr<std::vector<double>> number = Numbers(values, key);
-    if (!number.ok()) return number.status();
-    *target = static_cast<int64_t>(number->front());
+    ASSIGN_OR_RETURN(std::vector<double> number, Numbers(values, key));
+    *target = static_cast<int64_t>(number.front());
   }
   const auto checksum = values.find("batch_checksum");
   if (checksum == values.end()) return absl::InvalidArgumentError("no 'batch_checksum='");

@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/model/model_options.h"
 #include "tools/bench/child_process.h"
 #include "tools/bench/flops.h"
-#include "core/model/model_options.h"
 
 namespace core::bench {
 

@@ -7,8 +7,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "core/util/sha256.h"
 #include "core/train/train_config.h"
+#include "core/util/sha256.h"
+#include "core/util/status_macros.h"
 #include "plugins/closest_match.h"
 #include "plugins/plugin_options.h"
 
@@ -34,26 +35,25 @@ absl::StatusOr<std::vector<std::string>> KnownKeys() {
 
 // Rejects keys that `train` does not know, and run_dir (the sweep places each run).
 absl::Status CheckKeys(const Grid& grid) {
-  absl::StatusOr<std::vector<std::string>> known = KnownKeys();
-  if (!known.ok()) return known.status();
+  ASSIGN_OR_RETURN(std::vector<std::string> known, KnownKeys());
   auto check = [&](const std::string& key, const std::string& origin) -> absl::Status {
     if (key == "run_dir") {
       return absl::InvalidArgumentError(absl::StrCat(
           origin, ": run_dir is set by the sweep (one directory per cell under --sweep_dir)"));
     }
-    if (std::find(known->begin(), known->end(), key) != known->end()) return absl::OkStatus();
-    const std::string hint = plugins::ClosestMatch(key, *known);
+    if (std::find(known.begin(), known.end(), key) != known.end()) return absl::OkStatus();
+    const std::string hint = plugins::ClosestMatch(key, known);
     return absl::InvalidArgumentError(
         absl::StrCat(origin, ": unknown trainer flag '", key, "'",
                      hint.empty() ? "" : absl::StrCat("; did you mean '", hint, "'?"),
                      " (train --help lists the flags, train --list_plugins the plugin options)"));
   };
   for (const GridValue& base : grid.base) {
-    if (absl::Status status = check(base.key, base.origin); !status.ok()) return status;
+    RETURN_IF_ERROR(check(base.key, base.origin));
   }
   for (const Axis& axis : grid.axes) {
     for (size_t k = 0; k < axis.keys.size(); ++k) {
-      if (absl::Status status = check(axis.keys[k], axis.origins[k]); !status.ok()) return status;
+      RETURN_IF_ERROR(check(axis.keys[k], axis.origins[k]));
     }
   }
   return absl::OkStatus();
@@ -116,7 +116,7 @@ std::vector<Cell> ExpandGrid(const Grid& grid) {
 }
 
 absl::StatusOr<std::vector<Cell>> ResolveCells(const Grid& grid) {
-  if (absl::Status status = CheckKeys(grid); !status.ok()) return status;
+  RETURN_IF_ERROR(CheckKeys(grid));
   std::vector<Cell> cells = ExpandGrid(grid);
   std::set<std::string> hashes;
   for (Cell& cell : cells) {

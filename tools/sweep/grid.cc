@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/util/status_macros.h"
 
 namespace core::sweep {
 namespace {
@@ -130,7 +131,7 @@ absl::StatusOr<std::vector<std::string>> SplitGridValues(absl::string_view text)
       quoted = !quoted;
       was_quoted = true;
     } else if (c == ',' && !quoted) {
-      if (absl::Status status = finish(); !status.ok()) return status;
+      RETURN_IF_ERROR(finish());
     } else if (!(was_quoted && !quoted)) {
       current += c;
     } else if (!absl::ascii_isspace(static_cast<unsigned char>(c))) {
@@ -138,7 +139,7 @@ absl::StatusOr<std::vector<std::string>> SplitGridValues(absl::string_view text)
     }
   }
   if (quoted) return absl::InvalidArgumentError(absl::StrCat("unterminated quote in '", text, "'"));
-  if (absl::Status status = finish(); !status.ok()) return status;
+  RETURN_IF_ERROR(finish());
   return values;
 }
 
@@ -219,7 +220,7 @@ absl::StatusOr<Grid> ReadGridFile(const std::string& path) {
   }
   for (Axis& axis : grid.axes) {
     if (!axis.zipped) continue;
-    if (absl::Status status = FinishZippedAxis(axis, path); !status.ok()) return status;
+    RETURN_IF_ERROR(FinishZippedAxis(axis, path));
   }
   return grid;
 }

@@ -4,8 +4,6 @@
 //
 // Exit codes: 0 every cell finished (done or diverged), 1 a cell failed or an error,
 // 2 usage or a bad grid, 130/143 stopped by SIGINT/SIGTERM (re-run the command to resume).
-#include "tools/sweep/run_sweep.h"
-
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
@@ -21,11 +19,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/train/plugin_flags.h"
+#include "core/util/user_path.h"
 #include "tools/sweep/local_executor.h"
 #include "tools/sweep/print_executor.h"
 #include "tools/sweep/results_table.h"
+#include "tools/sweep/run_sweep.h"
 #include "tools/sweep/slurm_executor.h"
-#include "core/util/user_path.h"
 
 namespace {
 

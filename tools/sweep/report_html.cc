@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "core/util/status_macros.h"
 #include "tools/plot/svg_plot.h"
 
 namespace core::sweep {
@@ -108,12 +109,8 @@ std::string ColorAxis(const std::vector<std::string>& axes, const ReportOptions&
 absl::StatusOr<std::vector<LossCharts>> RenderLossCharts(const std::vector<RunRecord>& records,
                                                          const ReportOptions& options) {
   const std::vector<std::string> axes = AxisNames(records);
-  if (absl::Status status = CheckAxis(options.group_by, axes, "group_by"); !status.ok()) {
-    return status;
-  }
-  if (absl::Status status = CheckAxis(options.color_by, axes, "color_by"); !status.ok()) {
-    return status;
-  }
+  RETURN_IF_ERROR(CheckAxis(options.group_by, axes, "group_by"));
+  RETURN_IF_ERROR(CheckAxis(options.color_by, axes, "color_by"));
   const std::string color_by = ColorAxis(axes, options);
   // Colours and groups in order of first appearance.
   std::vector<std::string> colour_values, groups;

@@ -8,9 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/util/directory_lock.h"
-#include "tools/sweep/run_record.h"
+#include "core/util/status_macros.h"
 #include "core/util/text_file.h"
 #include "core/util/user_path.h"
+#include "tools/sweep/run_record.h"
 
 namespace core::sweep {
 namespace {
@@ -51,11 +52,7 @@ absl::Status WriteLossFigures(const std::string& figures_dir, const std::string&
     for (const auto& [suffix, svg] :
          {std::pair<const char*, const std::string*>{"_train.svg", &chart.train_svg},
           {"_valid.svg", &chart.valid_svg}}) {
-      if (absl::Status status =
-              WriteFileAtomically(absl::StrCat(figures_dir, "/", stem, suffix), *svg);
-          !status.ok()) {
-        return status;
-      }
+      RETURN_IF_ERROR(WriteFileAtomically(absl::StrCat(figures_dir, "/", stem, suffix), *svg));
     }
   }
   return absl::OkStatus();
@@ -70,7 +67,7 @@ absl::StatusOr<SweepPlan> PlanSweep(const SweepOptions& options) {
   plan.grid = *std::move(grid);
   plan.overrides = options.overrides;
   for (const std::string& assignment : options.overrides) {
-    if (absl::Status status = ApplyOverride(assignment, plan.grid); !status.ok()) return status;
+    RETURN_IF_ERROR(ApplyOverride(assignment, plan.grid));
   }
   absl::StatusOr<std::vector<Cell>> cells = ResolveCells(plan.grid);
   if (!cells.ok()) return cells.status();
@@ -108,13 +105,9 @@ absl::StatusOr<ExecutionSummary> RunSweep(const SweepPlan& plan, Executor& execu
   }
   if (!lock.ok()) return lock.status();
   if (!plan.grid.path.empty()) {
-    absl::StatusOr<std::string> grid_text = ReadFileBytes(plan.grid.path);
-    if (!grid_text.ok()) return grid_text.status();
-    if (absl::Status status = WriteFileAtomically(absl::StrCat(plan.sweep_dir, "/grid.ini"),
-                                                  GridRecord(plan.overrides, *grid_text));
-        !status.ok()) {
-      return status;
-    }
+    ASSIGN_OR_RETURN(std::string grid_text, ReadFileBytes(plan.grid.path));
+    RETURN_IF_ERROR(WriteFileAtomically(absl::StrCat(plan.sweep_dir, "/grid.ini"),
+                                        GridRecord(plan.overrides, grid_text)));
   }
   for (size_t i = 0; i < plan.cells.size(); ++i) {
     std::error_code error;
@@ -123,41 +116,33 @@ absl::StatusOr<ExecutionSummary> RunSweep(const SweepPlan& plan, Executor& execu
       return absl::PermissionDeniedError(
           absl::StrCat("cannot create ", plan.runs[i].run_dir, ": ", error.message()));
     }
-    if (absl::Status status = WriteCellFile(plan.runs[i].run_dir, plan.cells[i]); !status.ok()) {
-      return status;
-    }
+    RETURN_IF_ERROR(WriteCellFile(plan.runs[i].run_dir, plan.cells[i]));
   }
   return executor.Execute(plan.runs);
 }
 
 absl::Status WriteSweepResults(const std::string& sweep_dir, const TableOptions& options) {
-  absl::StatusOr<std::vector<RunRecord>> records = CollectRunRecords(sweep_dir);
-  if (!records.ok()) return records.status();
-  if (records->empty()) {
+  ASSIGN_OR_RETURN(std::vector<RunRecord> records, CollectRunRecords(sweep_dir));
+  if (records.empty()) {
     return absl::NotFoundError(absl::StrCat(sweep_dir, " holds no sweep cell (no */cell.json)"));
   }
-  absl::StatusOr<PivotTable> pivot = BuildPivotTable(*records, options.pivot);
-  if (!pivot.ok()) return pivot.status();
+  ASSIGN_OR_RETURN(PivotTable pivot, BuildPivotTable(records, options.pivot));
   ReportOptions report = options.report;
   if (report.title.empty()) report.title = std::filesystem::path(sweep_dir).filename().string();
-  absl::StatusOr<std::string> html = RenderReportHtml(*records, *pivot, report);
+  absl::StatusOr<std::string> html = RenderReportHtml(records, pivot, report);
   if (!html.ok()) return html.status();
-  absl::StatusOr<std::vector<LossCharts>> charts = RenderLossCharts(*records, report);
-  if (!charts.ok()) return charts.status();
+  ASSIGN_OR_RETURN(std::vector<LossCharts> charts, RenderLossCharts(records, report));
   const std::string markdown =
-      absl::StrCat("# ", report.title, "\n\n## ", pivot->value, "\n\n", FormatPivotMarkdown(*pivot),
-                   "\n## Cells\n\n", FormatResultsMarkdown(*records));
+      absl::StrCat("# ", report.title, "\n\n## ", pivot.value, "\n\n", FormatPivotMarkdown(pivot),
+                   "\n## Cells\n\n", FormatResultsMarkdown(records));
   for (const auto& [name, contents] :
-       {std::pair<const char*, std::string>{"results.csv", FormatResultsCsv(*records)},
-        {"results.jsonl", FormatResultsJsonl(*records)},
+       {std::pair<const char*, std::string>{"results.csv", FormatResultsCsv(records)},
+        {"results.jsonl", FormatResultsJsonl(records)},
         {"results.md", markdown},
         {"report.html", *html}}) {
-    if (absl::Status status = WriteFileAtomically(absl::StrCat(sweep_dir, "/", name), contents);
-        !status.ok()) {
-      return status;
-    }
+    RETURN_IF_ERROR(WriteFileAtomically(absl::StrCat(sweep_dir, "/", name), contents));
   }
-  return WriteLossFigures(absl::StrCat(sweep_dir, "/figures"), report.group_by, *charts);
+  return WriteLossFigures(absl::StrCat(sweep_dir, "/figures"), report.group_by, charts);
 }
 
 }  // namespace core::sweep

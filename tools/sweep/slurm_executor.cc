@@ -14,8 +14,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/train/stop_signal.h"
-#include "tools/sweep/run_record.h"
+#include "core/util/status_macros.h"
 #include "core/util/text_file.h"
+#include "tools/sweep/run_record.h"
 
 namespace core::sweep {
 namespace {
@@ -150,9 +151,8 @@ absl::StatusOr<ExecutionSummary> SlurmExecutor::Execute(const std::vector<CellRu
 
   // A second array while the first is queued would run the same cells twice.
   if (std::filesystem::exists(job_file)) {
-    absl::StatusOr<std::string> previous = ReadFileBytes(job_file);
-    if (!previous.ok()) return previous.status();
-    const std::string job(absl::StripAsciiWhitespace(*previous));
+    ASSIGN_OR_RETURN(std::string previous, ReadFileBytes(job_file));
+    const std::string job(absl::StripAsciiWhitespace(previous));
     absl::StatusOr<std::map<std::string, int>> queued = QueuedTasks(job);
     if (!queued.ok()) return queued.status();
     if (!queued->empty()) {
@@ -189,7 +189,7 @@ absl::StatusOr<ExecutionSummary> SlurmExecutor::Execute(const std::vector<CellRu
   for (const auto& [path, text] :
        {std::pair{absl::StrCat(dir, "/tasks.tsv"), SlurmTaskTable(tasks)},
         std::pair{script, SlurmArrayScript(options_, static_cast<int>(tasks.size()))}}) {
-    if (absl::Status status = WriteFileAtomically(path, text); !status.ok()) return status;
+    RETURN_IF_ERROR(WriteFileAtomically(path, text));
   }
   absl::StatusOr<CommandResult> sbatch = RunCommand({"sbatch", "--parsable", script});
   if (!sbatch.ok()) return sbatch.status();
@@ -200,7 +200,7 @@ absl::StatusOr<ExecutionSummary> SlurmExecutor::Execute(const std::vector<CellRu
   // --parsable prints "<job id>" or "<job id>;<cluster>".
   const std::string job(absl::StripAsciiWhitespace(
       absl::string_view(sbatch->output).substr(0, sbatch->output.find(';'))));
-  if (absl::Status status = WriteFileAtomically(job_file, job + "\n"); !status.ok()) return status;
+  RETURN_IF_ERROR(WriteFileAtomically(job_file, job + "\n"));
   log << "sweep: submitted Slurm array job " << job << " (" << tasks.size() << " tasks; script "
       << script << ")\n";
   if (!options_.wait) {

@@ -1,0 +1,121 @@
+// Every registered plugin, found by enumerating the registries (no hand-kept list), built with
+// its default options and exercised on a tiny model: each initializer initialises a model it
+// accepts into finite weights that give finite outputs, each optimizer takes steps that lower
+// a loss and keep the weights finite, each schedule gives finite non-negative learning rates over a
+// run long enough for its default warmup. A new plugin file is tested here without any edit.
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+#include <torch/types.h>
+
+#include <string>
+#include <vector>
+
+#include "core/model/model_options.h"
+#include "core/model/transformer.h"
+#include "plugins/initializer.h"
+#include "plugins/lr_schedule.h"
+#include "plugins/optimizer.h"
+
+namespace plugins {
+namespace {
+
+core::ModelOptions TinyModel(core::ResidualMode mode) {
+  core::ModelOptions options;
+  options.source_vocab_size = options.target_vocab_size = 50;
+  options.embed_dim = 16;
+  options.ffn_dim = 32;
+  options.attention_heads = 2;
+  options.encoder_layers = options.decoder_layers = 2;
+  options.encoder_residual = options.decoder_residual = mode;
+  return options;
+}
+
+// A batch of 3 sentences of 5 tokens (no padding), as source and as previous target tokens.
+at::Tensor Tokens(int64_t seed) {
+  at::manual_seed(seed);
+  return at::randint(1, 50, {3, 5}, at::kLong);
+}
+
+bool AllFinite(const std::vector<at::Tensor>& tensors) {
+  for (const at::Tensor& t : tensors) {
+    if (!at::isfinite(t).all().item<bool>()) return false;
+  }
+  return true;
+}
+
+TEST(EveryPluginTest, RegistriesAreNotEmpty) {
+  EXPECT_FALSE(Initializers().Names().empty());
+  EXPECT_FALSE(Optimizers().Names().empty());
+  EXPECT_FALSE(LrSchedules().Names().empty());
+}
+
+TEST(EveryPluginTest, EveryInitializerInitializesAModelItAccepts) {
+  for (const std::string& name : Initializers().Names()) {
+    SCOPED_TRACE("initializer " + name);
+    auto initializer = Initializers().Create(name, {});
+    ASSERT_TRUE(initializer.ok()) << initializer.status();
+    int accepted = 0;
+    for (const std::string& mode_name : core::ResidualModeNames()) {
+      const core::ModelOptions options = TinyModel(*core::ParseResidualMode(mode_name));
+      if (!(*initializer)->CheckModelOptions(options).ok()) continue;
+      ++accepted;
+      SCOPED_TRACE("residual " + mode_name);
+      at::manual_seed(1);
+      core::Transformer model(options);
+      const at::Tensor source = Tokens(2), previous = Tokens(3);
+      InitContext context;
+      context.forward_sample_batch = [&](core::SublayerObserver* observer) {
+        at::NoGradGuard no_grad;
+        model->train();
+        model->forward(source, previous, observer);
+        return absl::OkStatus();
+      };
+      const absl::Status status = (*initializer)->Initialize(*model, context);
+      ASSERT_TRUE(status.ok()) << status;
+      EXPECT_TRUE(AllFinite(model->parameters()));
+      model->eval();
+      at::NoGradGuard no_grad;
+      EXPECT_TRUE(AllFinite({model->forward(source, previous)}));
+    }
+    EXPECT_GT(accepted, 0) << "accepts no residual arrangement";
+  }
+}
+
+TEST(EveryPluginTest, EveryOptimizerLowersALoss) {
+  for (const std::string& name : Optimizers().Names()) {
+    SCOPED_TRACE("optimizer " + name);
+    at::manual_seed(4);
+    at::Tensor weight = at::randn({8}).set_requires_grad(true);
+    const at::Tensor target = at::randn({8});
+    auto optimizer = Optimizers().Create(name, {}, {{weight}, 1e-2});
+    ASSERT_TRUE(optimizer.ok()) << optimizer.status();
+    const auto loss = [&] { return (weight - target).pow(2).sum(); };
+    const double before = loss().item<double>();
+    for (int step = 0; step < 20; ++step) {
+      (*optimizer)->zero_grad();
+      loss().backward();
+      (*optimizer)->step();
+    }
+    EXPECT_TRUE(AllFinite({weight}));
+    EXPECT_LT(loss().item<double>(), before);
+  }
+}
+
+TEST(EveryPluginTest, EveryScheduleGivesFiniteNonNegativeRates) {
+  for (const std::string& name : LrSchedules().Names()) {
+    SCOPED_TRACE("schedule " + name);
+    constexpr int64_t kUpdates = 20000;  // past every default warmup (4,000 at most)
+    auto schedule = LrSchedules().Create(name, {}, {1e-3, kUpdates});
+    ASSERT_TRUE(schedule.ok()) << schedule.status();
+    double largest = 0;
+    for (int64_t update = 0; update < kUpdates; ++update) {
+      const double lr = (*schedule)->LearningRate(update);
+      ASSERT_TRUE(std::isfinite(lr) && lr >= 0) << "update " << update << ": " << lr;
+      largest = std::max(largest, lr);
+    }
+    EXPECT_GT(largest, 0);
+  }
+}
+
+}  // namespace
+}  // namespace plugins
