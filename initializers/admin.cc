@@ -1,4 +1,4 @@
-// `admin`: Admin (Liu et al., EMNLP 2020) in one command (paper.md §1.3–1.4).
+// `admin`: Admin (Liu et al., EMNLP 2020) in one command (docs/formulas.md §3.2–3.4).
 //
 // Fairseq's init, then one profiling forward pass in train mode on a real training batch
 // that fills every ω by the recursion in initializers/admin_profile.h, and the profile

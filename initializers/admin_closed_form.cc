@@ -1,4 +1,4 @@
-// `admin_closed_form`: admin-torch's profile-free Admin (paper.md §1.6).
+// `admin_closed_form`: admin-torch's profile-free Admin (docs/formulas.md §3.5).
 //
 // Every shortcut of a stack gets the same ω = sqrt((N+1)/ln(N+1) − 1), N the stack's
 // residual sublayers (2 per encoder layer, 3 per decoder layer), or the O(N) / O(1)

@@ -1,4 +1,4 @@
-// Admin's ω profile: the profiling recursion (paper.md §1.3) and the reference file format.
+// Admin's ω profile: the profiling recursion (docs/formulas.md §3.2) and the reference file format.
 //
 // The profiler observes one train-mode forward pass and, at each sublayer i of a stack,
 // before the residual sum, sets ω_i to the running ratio and updates it:
@@ -32,7 +32,7 @@ struct AdminProfile {
 };
 
 // Which positions the variances run over. The reference code takes every element, padding
-// included, which makes the decoder profile depend on the batch's padding (paper.md §1.3b);
+// included, which makes the decoder profile depend on the batch's padding (docs/formulas.md §3.3);
 // real positions only is what the method means.
 enum class VarianceOver { kAllPositions, kRealPositions };
 

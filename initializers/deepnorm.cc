@@ -1,4 +1,4 @@
-// `deepnorm`: DeepNet (Wang et al. 2022) for encoder-decoder models (paper.md §7.2), as
+// `deepnorm`: DeepNet (Wang et al. 2022) for encoder-decoder models (docs/formulas.md §5), as
 // Transformer-Clinic's `deepnet` init: x_{l+1} = LN(α·x_l + G_l(x_l)) with the constants of
 // initializers/residual_scales.h; v_proj, out_proj, fc1 and fc2 drawn Xavier-normal with
 // gain β, q_proj and k_proj with gain 1; biases 0, embeddings as fairseq. (torchscale's

@@ -1,4 +1,4 @@
-// `default`: fairseq's initialization (paper.md §1.2), the baseline of every comparison.
+// `default`: fairseq's initialization (docs/formulas.md §2.1), the baseline of every comparison.
 #include <memory>
 
 #include "core/model/transformer.h"

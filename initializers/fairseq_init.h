@@ -1,4 +1,4 @@
-// Fairseq's initialization of the whole model (paper.md §1.2), shared by the initializer
+// Fairseq's initialization of the whole model (docs/formulas.md §2.1), shared by the initializer
 // plugins that start from it and rescale (default, tfixup, admin, deepnorm).
 //
 //   ApplyFairseqInit(*model);

@@ -1,4 +1,4 @@
-// `looklinear`: Transformer-Clinic's "look-linear" init (paper.md §1.5), the worked example
+// `looklinear`: Transformer-Clinic's "look-linear" init (docs/formulas.md §2.3), the worked example
 // of docs/adding_a_plugin.md.
 //
 // After fairseq's init, each feed-forward branch gets mirrored halves: rows h/2.. of fc1

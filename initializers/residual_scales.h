@@ -1,4 +1,4 @@
-// Closed-form residual scales: admin-torch's ω and DeepNet's α/β (paper.md §1.6, §7.2).
+// Closed-form residual scales: admin-torch's ω and DeepNet's α/β (docs/formulas.md §3.5, §5).
 //
 //   absl::StatusOr<double> omega = ClosedFormOmega(12, OutputChangeScale::kLogN);  // 2.017
 //   DeepNormConstants c = EncoderDecoderDeepNorm(/*encoder_layers=*/6, /*decoder_layers=*/6);

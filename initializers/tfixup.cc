@@ -1,4 +1,4 @@
-// `tfixup`: T-Fixup (Huang et al., ICML 2020) as in its reference code (paper.md §4).
+// `tfixup`: T-Fixup (Huang et al., ICML 2020) as in its reference code (docs/formulas.md §4).
 //
 // After fairseq's init, with N encoder and M decoder layers:
 //  - encoder fc1, fc2, out_proj × 0.67·N^-1/4, v_proj × 0.67·N^-1/4·√2

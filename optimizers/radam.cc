@@ -1,5 +1,6 @@
 // `radam`: Rectified Adam (Liu et al., "On the Variance of the Adaptive Learning Rate and
-// Beyond", ICLR 2020), with the variants in which published implementations differ (paper.md §5).
+// Beyond", ICLR 2020), with the variants in which published implementations differ
+// (docs/formulas.md §7).
 //
 // Step t, with Adam's moments m and v, rho_inf = 2 / (1 - beta2) - 1 and
 // rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t):

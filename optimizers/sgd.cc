@@ -1,6 +1,6 @@
 // `sgd`: LibTorch's SGD with momentum, Nesterov and L2 weight decay; options and defaults as
 // torch.optim.SGD (PyTorch 1.13). The paper's point: plain SGD fails to train Transformers
-// (paper.md §2.2).
+// (docs/formulas.md §8.1).
 #include <torch/optim/sgd.h>
 
 #include <memory>

@@ -1,6 +1,6 @@
 // `inverse_sqrt`: fairseq's warmup then inverse-square-root decay
 // (fairseq/optim/lr_scheduler/inverse_square_root_schedule.py), as used by every
-// Post-LN / Pre-LN / Admin run of the paper (paper.md §6).
+// Post-LN / Pre-LN / Admin run of the paper (docs/formulas.md §6.2).
 //
 //   n <  W: lr(n) = warmup_init_lr + n * (lr - warmup_init_lr) / W
 //   n >= W: lr(n) = lr * sqrt(W) / sqrt(n)

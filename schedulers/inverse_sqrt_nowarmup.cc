@@ -1,6 +1,6 @@
 // `inverse_sqrt_nowarmup`: T-Fixup's schedule, inverse-square-root decay without warmup
 // (layer6ai-labs/T-Fixup fairseq/optim/lr_scheduler/inverse_sqrt_nowarmup_schedule.py;
-// paper.md §4):
+// docs/formulas.md §6.5):
 //
 //   lr(n) = lr * sqrt(D / (D + n)),   D = --decay_period (so lr / 2 at n = 3 D)
 #include <cmath>

@@ -1,6 +1,6 @@
 // `linear`: linear warmup, then linear decay from --lr to --min_lr at --max_updates, and
 // --min_lr after (Transformer-Clinic radam_fairseq/linear_schedule.py, the schedule of the
-// paper's no-warmup RAdam runs; paper.md §6).
+// paper's no-warmup RAdam runs; docs/formulas.md §6.3).
 //
 //   n <  W:           lr(n) = warmup_init_lr + n * (lr - warmup_init_lr) / W
 //   W <= n < max:     lr(n) = min_lr + (lr - min_lr) * (1 - (n - W) / (max - W))

@@ -1,6 +1,6 @@
 // `poly`: polynomial decay from --lr to --min_lr at --max_updates
 // (Transformer-Clinic radam_fairseq/poly_schedule.py, whose --poly-pow is --power here),
-// optionally after a linear warmup as in fairseq's polynomial_decay; paper.md §6.
+// optionally after a linear warmup as in fairseq's polynomial_decay; docs/formulas.md §6.4.
 //
 //   n <  W:           lr(n) = warmup_init_lr + n * (lr - warmup_init_lr) / W
 //   W <= n < max:     lr(n) = min_lr + (lr - min_lr) * (1 - (n - W) / (max - W))^power

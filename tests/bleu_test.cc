@@ -1,4 +1,4 @@
-// Corpus BLEU against sacreBLEU: the published test vector of shared/docs/data.md and edge
+// Corpus BLEU against sacreBLEU: the published test vector of docs/data.md and edge
 // cases (expected lines computed with sacreBLEU 2.x's formulas).
 #include "core/metrics/bleu.h"
 

@@ -1,4 +1,4 @@
-// Corpus chrF2 against sacreBLEU: the test vector of shared/docs/data.md and edge cases
+// Corpus chrF2 against sacreBLEU: the test vector of docs/data.md and edge cases
 // (expected values computed with sacreBLEU 2.x's formulas).
 #include "core/metrics/chrf.h"
 

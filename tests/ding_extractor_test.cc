@@ -1,4 +1,4 @@
-// The Ding extraction rules of shared/docs/data.md on inline lines in the dictionary's
+// The Ding extraction rules of docs/data.md on inline lines in the dictionary's
 // format (the real file is checked by ding_real_data_test).
 #include "core/data/ding_extractor.h"
 

@@ -1,5 +1,5 @@
 // Extraction on the real dictionary of the Debian package trans-de-en (1.9-6): the counts
-// that shared/docs/data.md documents. About a second.
+// that docs/data.md documents. About a second.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -24,7 +24,7 @@ TEST(DingRealDataTest, ExtractsThe20211DocumentedPairs) {
     german_words += std::count(pair.german.begin(), pair.german.end(), ' ') + 1;
     english_words += std::count(pair.english.begin(), pair.english.end(), ' ') + 1;
   }
-  // data.md: mean 7.6 German / 7.9 English words.
+  // docs/data.md §1: mean 7.6 German / 7.9 English words.
   EXPECT_NEAR(german_words / corpus->pairs.size(), 7.6, 0.05);
   EXPECT_NEAR(english_words / corpus->pairs.size(), 7.9, 0.05);
 

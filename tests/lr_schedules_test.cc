@@ -1,6 +1,6 @@
 // The learning-rate schedule plugins, through the registry as the trainer uses them: values
 // at the warmup boundaries (n = 0, W-1, W, W+1) and far out against the formulas of
-// paper.md §4 and §6, decays that never go below --min_lr, and bad settings as errors.
+// docs/formulas.md §6, decays that never go below --min_lr, and bad settings as errors.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -95,7 +95,8 @@ TEST(LinearTest, WarmupThenLinearDecayToMinLr) {
 
 TEST(LinearTest, DefaultWarmupStartsAtLrAsInTheNoWarmupRuns) {
   // Transformer-Clinic's linear schedule with --warmup-updates 1 and no --warmup-init-lr, as in
-  // the paper's no-warmup grid (paper.md §3.2, §6): lr for the first two updates, then decay.
+  // the paper's no-warmup grid (docs/formulas.md §9.2, §6.3): lr for the first two updates,
+  // then decay.
   std::unique_ptr<LrSchedule> schedule =
       MakeOrDie("linear", {{"warmup_updates", "1"}, {"min_lr", "1e-5"}}, kLr, 1001);
   ASSERT_NE(schedule, nullptr);
@@ -117,7 +118,7 @@ TEST(LinearTest, WithoutWarmup) {
 }
 
 TEST(PolyTest, ClinicPolyWithoutWarmup) {
-  // (lr - min_lr) (1 - n / max_update)^poly_pow + min_lr, poly_pow 2 (paper.md §6).
+  // (lr - min_lr) (1 - n / max_update)^poly_pow + min_lr, poly_pow 2 (docs/formulas.md §6.4).
   std::unique_ptr<LrSchedule> schedule = MakeOrDie("poly", {{"min_lr", "1e-5"}}, kLr, 1000);
   ASSERT_NE(schedule, nullptr);
   ExpectLr(*schedule, 0, kLr);
@@ -153,7 +154,7 @@ TEST(CosineTest, WarmupThenHalfCosine) {
 }
 
 TEST(InverseSqrtNoWarmupTest, TFixupDecay) {
-  // lr sqrt(D / (D + n)) from the first update (paper.md §4).
+  // lr sqrt(D / (D + n)) from the first update (docs/formulas.md §6.5).
   std::unique_ptr<LrSchedule> schedule = MakeOrDie("inverse_sqrt_nowarmup", {}, kLr);
   ASSERT_NE(schedule, nullptr);
   ExpectLr(*schedule, 0, kLr);

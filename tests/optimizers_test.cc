@@ -1,8 +1,8 @@
 // The optimizer plugins against golden trajectories, through the registry as the trainer
 // uses them. tests/golden/optim_<case>.txt (written by make_optimizer_golden.py) holds the
 // case's flags and the parameters after each step on tests/golden/optim_input.txt: PyTorch
-// 1.13 float64 where PyTorch has the optimizer, a transcription of paper.md §5 for the RAdam
-// variants it lacks. Also: a save/load round trip continues the exact trajectory, and
+// 1.13 float64 where PyTorch has the optimizer, a transcription of docs/formulas.md §7 for the
+// RAdam variants it lacks. Also: a save/load round trip continues the exact trajectory, and
 // out-of-range options are errors naming the plugin, option and value.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -207,7 +207,7 @@ INSTANTIATE_TEST_SUITE_P(Goldens, OptimizerGoldenTest, ::testing::ValuesIn(kCase
                            return std::string(info.param);
                          });
 
-// rho_t as the radam plugin computes it (paper.md §5.1).
+// rho_t as the radam plugin computes it (docs/formulas.md §7.1).
 double Rho(double beta2, int64_t step) {
   const double t = static_cast<double>(step);
   const double rho_inf = 2 / (1 - beta2) - 1;

@@ -7,7 +7,7 @@
 // {...}, register/domain [...] and search-key <...> annotations are removed, (...) kept,
 // white space collapsed. Most pairs are headwords ("Aal {m}" :: "eel"); the sentence filter
 // keeps the example sentences: at least 3 German words, both sides ending in . ! or ?.
-// On trans-de-en 1.9-6 that gives 20,211 unique pairs (see shared/docs/data.md).
+// On trans-de-en 1.9-6 that gives 20,211 unique pairs (see docs/data.md §1).
 //
 //   DingExtractor extractor;  // default DingOptions
 //   for (const std::string& line : lines) extractor.AddLine(line);
@@ -42,7 +42,7 @@ struct DingOptions {
   std::string sentence_final = ".!?";
 };
 
-// What the extraction saw, for the manifest and for checking against data.md.
+// What the extraction saw, for the manifest and for checking against docs/data.md.
 struct DingStats {
   // Lines read, including headers.
   int64_t lines = 0;

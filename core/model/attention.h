@@ -1,8 +1,8 @@
 // Multi-head attention with separate q/k/v/out projections, batch-first.
 //
 // The projections are separate modules (`q_proj`, `k_proj`, `v_proj`, `out_proj`) so
-// that initializers can scale v and out on their own (T-Fixup, DeepNorm; paper.md §4,
-// §7.2). Queries are scaled by head_dim^-1/2 after projection, as in fairseq.
+// that initializers can scale v and out on their own (T-Fixup, DeepNorm; docs/formulas.md
+// §4, §5). Queries are scaled by head_dim^-1/2 after projection, as in fairseq.
 //
 //   MultiheadAttention attention(512, 8, /*attention_dropout=*/0.1);
 //   torch::Tensor y = attention->forward(x, x, padding_mask, /*causal=*/true);

@@ -1,5 +1,5 @@
 // The shape of an encoder-decoder Transformer and the residual/LayerNorm arrangement
-// of its sublayers: the paper's main variable (paper.md §1–2, §4, §7.2).
+// of its sublayers: the paper's main variable (docs/formulas.md §1, §3–5).
 //
 // Torch-free, so configuration code can include it cheaply.
 //

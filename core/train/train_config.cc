@@ -244,7 +244,7 @@ std::set<std::string> PluginOptionNames() {
 }  // namespace
 
 const plugins::OptionMap& TrainerPluginDefaults() {
-  // The Admin paper's betas for every run (paper.md §3.2): with PyTorch's 0.999, RAdam's
+  // The Admin paper's betas for every run (docs/formulas.md §9.2): with PyTorch's 0.999, RAdam's
   // rectification keeps the step small for about a thousand updates, longer than a
   // short run lasts.
   static const auto* defaults = new plugins::OptionMap{{"betas", "0.9,0.98"}};

@@ -55,7 +55,7 @@ struct TrainConfig {
   }();
 
   // Plugins by name, and the options the user gave them.
-  // RAdam needs no warmup (paper.md §5), which suits a short run: the default schedule
+  // RAdam needs no warmup (docs/formulas.md §7.5), which suits a short run: the default schedule
   // decays gently from the first update.
   std::string init = "admin";
   std::string optimizer = "radam";

@@ -11,7 +11,8 @@ are float64 written with 17 significant digits, so C++ reads exactly what Python
 Cases that PyTorch 1.13 has are computed by torch.optim.SGD/Adam/AdamW/RAdam on float64 tensors.
 The RAdam variants it lacks (the reference radam.py, the fairseq RAdam of the Admin runs, the
 paper's threshold 4, decoupled weight decay) come from plain_radam below, a direct transcription
-of the formulas of paper.md section 5, checked here against torch.optim.RAdam where they overlap.
+of the formulas of docs/formulas.md section 7, checked here against torch.optim.RAdam where they
+overlap.
 """
 
 import math
@@ -52,7 +53,7 @@ def torch_trajectory(make_optimizer, init, grads):
 
 def plain_radam(init, grads, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, threshold=5.0,
                 inclusive=False, below='sgd', weight_decay_mode='l2'):
-    """RAdam from paper.md section 5.1-5.4, one scalar at a time.
+    """RAdam from docs/formulas.md section 7.1-7.4, one scalar at a time.
 
     threshold/inclusive: rectify when rho_t > threshold (>= when inclusive).
     below: 'sgd' steps lr * m_hat below the threshold, 'none' does not update.

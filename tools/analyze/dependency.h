@@ -1,5 +1,5 @@
 // How much each sublayer output depends on each residual branch: the paper's β_{i,j}
-// (paper.md §2.3), measured as the reference code's `--plot_variance` does.
+// (docs/formulas.md §8.2), measured as the reference code's `--plot_variance` does.
 //
 // Each stack's output x_i is tracked as a sum of components: a_0 = the stack's input
 // embedding, a_j = branch j's output. At a residual sum the components are scaled as the

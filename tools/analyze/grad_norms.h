@@ -1,4 +1,4 @@
-// ‖∂L/∂x_i‖ for every sublayer output x_i (paper.md §2.2, the reference code's
+// ‖∂L/∂x_i‖ for every sublayer output x_i (docs/formulas.md §8.1, the reference code's
 // `--plot_gradient`): whether gradients vanish somewhere, e.g. at Post-LN's decoder
 // encoder-attention sublayers. L is the label-smoothed loss per target token of one batch,
 // computed in eval mode (no dropout) so the result depends on the model and batch only.

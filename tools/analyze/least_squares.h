@@ -1,6 +1,6 @@
 // Least-squares fits of y = a·x + b and y = a·ln x + b, with R², for the depth scans of the
 // analysis tool: the paper predicts the output change grows as O(N) for Post-LN and as
-// O(log N) for Pre-LN and Admin (paper.md §2.4), so the better of the two fits says which.
+// O(log N) for Pre-LN and Admin (docs/formulas.md §8.3), so the better of the two fits says which.
 //
 //   absl::StatusOr<LineFit> linear = FitLine({1, 2, 4}, {3, 5, 9});      // a = 2, b = 1, R² = 1
 //   absl::StatusOr<LineFit> logarithmic = FitLogarithm({1, 2, 4}, {1, 1.69, 2.39});

@@ -1,6 +1,6 @@
 // `bazel run //:analyze -- --report=NAME [analysis flags] [trainer flags]`: the paper's
-// diagnostics (paper.md §1.3, §2) on a model built exactly as `train` builds it (same flags,
-// same data, same initializer), or loaded from a trainer checkpoint.
+// diagnostics (docs/formulas.md §3.2, §8) on a model built exactly as `train` builds it (same
+// flags, same data, same initializer), or loaded from a trainer checkpoint.
 //
 // Reports (tools/analyze/reports.h): omega_profile, output_change, dependency, grad_norms,
 // param_stats. Each prints a table and writes JSON and SVG files into --output_dir.

@@ -1,5 +1,5 @@
 // The output change ‖F(x, W) − F(x, W + δ)‖² of the encoder under a small parameter change δ:
-// the paper's amplification effect (paper.md §2.4–2.5). It grows as O(N) with depth for
+// the paper's amplification effect (docs/formulas.md §8.3–8.4). It grows as O(N) with depth for
 // Post-LN and as O(log N) for Pre-LN and Admin.
 //
 // As the reference code (`--plot_stability`), δ moves every weight matrix and embedding,
