@@ -74,11 +74,11 @@ case_output_change() {
 case_output_change_zero_delta() {
   analyze_in oc0 --report=output_change --depths=2 --modes=post --seeds=1 --epsilon=0
   expect_rc "output_change, epsilon 0" $? 0 "$tmp/oc0.err"
-  expect_in "$tmp/oc0/output_change.json" '"mean":0,'
+  expect_in "$tmp/oc0/output_change.json" '"mean":0.0,'
   analyze_in oc0g --report=output_change --depths=2 --modes=pre --seeds=1 --delta=grad_sign \
     --epsilon=0
   expect_rc "output_change, grad_sign epsilon 0" $? 0 "$tmp/oc0g.err"
-  expect_in "$tmp/oc0g/output_change.json" '"mean":0,'
+  expect_in "$tmp/oc0g/output_change.json" '"mean":0.0,'
 }
 
 case_dependency() {

@@ -126,6 +126,18 @@ TEST(ReadTrainerThroughputTest, SumsTrainLines) {
   std::ofstream(path) << R"({"type":"train","update":1,"tokens_per_s":1,"elapsed":1})"
                       << "\n";
   EXPECT_TRUE(absl::IsInvalidArgument(ReadTrainerThroughput(path).status()));
+  // null is how the trainer writes an infinity: no number, an error rather than an exception.
+  std::ofstream(path)
+      << R"({"type":"train","update":1,"tokens_per_s":null,"update_seconds":1,"elapsed":1})"
+      << "\n";
+  EXPECT_TRUE(absl::IsInvalidArgument(ReadTrainerThroughput(path).status()));
+  std::ofstream(path) << R"({"type":"valid"})"
+                      << "\n"
+                      << R"({"type":)"
+                      << "\n";
+  const absl::Status truncated = ReadTrainerThroughput(path).status();
+  EXPECT_TRUE(absl::IsDataLoss(truncated));
+  EXPECT_NE(truncated.message().find(path + ":2: not JSON"), absl::string_view::npos) << truncated;
 }
 
 }  // namespace

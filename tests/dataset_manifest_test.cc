@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "core/util/text_file.h"
 
@@ -23,7 +24,9 @@ TEST(DatasetManifestTest, SettingsRoundTripThroughJson) {
   const std::string json = manifest.ToJson();
   EXPECT_THAT(json, HasSubstr("\"format\": \"admin-trainer-dataset-1\""));
   EXPECT_THAT(json, HasSubstr("\"train_pairs\": 18207,\n"));
-  EXPECT_THAT(json, HasSubstr("\"train.de\": {\"bytes\": 907721, \"sha256\": \"95fa44\"}\n"));
+  const nlohmann::json parsed = nlohmann::json::parse(json);
+  EXPECT_EQ(parsed.at("files").at("train.de").at("bytes"), 907721);
+  EXPECT_EQ(parsed.at("files").at("train.de").at("sha256"), "95fa44");
 
   const std::string path = std::string(getenv("TEST_TMPDIR")) + "/manifest.json";
   ASSERT_TRUE(WriteFileAtomically(path, json).ok());
@@ -46,6 +49,8 @@ TEST(DatasetManifestTest, RejectsOtherFiles) {
   const std::string path = std::string(getenv("TEST_TMPDIR")) + "/other.json";
   std::ofstream(path) << "{\n  \"something\": 1\n}\n";
   EXPECT_THAT(ReadManifestSettings(path).status().message(), HasSubstr("not a manifest"));
+  std::ofstream(path) << "{\n  \"format\": \"admin-trainer-dataset-1\",\n  \"settings\": {\n";
+  EXPECT_THAT(ReadManifestSettings(path).status().message(), HasSubstr(path + ": not JSON"));
 }
 
 }  // namespace

@@ -107,7 +107,8 @@ TEST(RunRecordTest, ReadsCellStatusAndMetricsBackFromTheRunDirectory) {
   cell.index = 3;
   cell.name = "cell-a";
   cell.hash = "0123abcd";
-  cell.axes = {{"arch", "admin"}, {"seed", "2"}};
+  // Not in alphabetical order: read back in the file's order.
+  cell.axes = {{"seed", "2"}, {"arch", "admin"}};
   cell.flags = {{"init", "admin"}, {"seed", "2"}};
   ASSERT_TRUE(WriteCellFile(dir, cell).ok());
   std::ofstream(dir + "/status.json")
@@ -138,8 +139,8 @@ TEST(RunRecordTest, ReadsCellStatusAndMetricsBackFromTheRunDirectory) {
   EXPECT_EQ(record.name, "cell-a");
   EXPECT_EQ(record.index, 3);
   EXPECT_EQ(record.hash, "0123abcd");
-  EXPECT_THAT(record.axes, ElementsAre(std::pair<std::string, std::string>{"arch", "admin"},
-                                       std::pair<std::string, std::string>{"seed", "2"}));
+  EXPECT_THAT(record.axes, ElementsAre(std::pair<std::string, std::string>{"seed", "2"},
+                                       std::pair<std::string, std::string>{"arch", "admin"}));
   EXPECT_EQ(record.state, "done");
   EXPECT_EQ(record.updates, 40);
   EXPECT_DOUBLE_EQ(record.best_valid_loss, 4.5);

@@ -22,6 +22,7 @@ PACKAGES=(
   libboost-program-options-dev  # command line and INI configuration
   libgtest-dev                  # tests
   libgmock-dev                  # test matchers
+  nlohmann-json3-dev            # JSON: every file the tools write and read (header-only)
   pkg-config                    # link lines of system libraries
   trans-de-en                   # Ding dictionary: the German-English example sentences
   libsentencepiece-dev          # SentencePiece BPE training and encoding

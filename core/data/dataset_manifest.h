@@ -2,8 +2,7 @@
 //
 // The manifest is written last, and the settings it records decide whether a later
 // `prepare_data` run can skip the work. Settings are flat string pairs (source paths and
-// checksums, extraction rules, split sizes, SentencePiece options), written one per line
-// so that ReadManifestSettings can read them back without a JSON library:
+// checksums, extraction rules, split sizes, SentencePiece options), kept in their order:
 //
 //   DatasetManifest manifest;
 //   manifest.settings = {{"vocab_size", "8000"}, ...};
@@ -46,7 +45,7 @@ struct DatasetManifest {
   std::vector<std::pair<std::string, int64_t>> counts;
   std::vector<ManifestFile> files;
 
-  // The manifest as pretty-printed JSON, ending in a newline.
+  // The manifest as JSON pretty-printed with 2 spaces, ending in a newline.
   std::string ToJson() const;
 };
 
@@ -58,9 +57,6 @@ absl::StatusOr<DatasetSettings> ReadManifestSettings(const std::string& path);
 // first differences, e.g. "vocab_size: 4000 (existing: 8000)".
 std::string DescribeSettingsDifference(const DatasetSettings& wanted,
                                        const DatasetSettings& existing);
-
-// `text` as a JSON string literal, quotes included.
-std::string JsonQuote(const std::string& text);
 
 }  // namespace core
 

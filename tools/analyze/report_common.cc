@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/train/checkpoint.h"
+#include "core/util/json_io.h"
 #include "core/util/status_macros.h"
 #include "core/util/text_file.h"
 #include "core/util/user_path.h"
@@ -56,13 +57,17 @@ absl::Status WriteReportFile(const ReportContext& context, const std::string& na
   return absl::OkStatus();
 }
 
-JsonObject ReportHeader(const ReportContext& context) {
-  JsonObject config;
-  for (const auto& [key, value] : context.resolved) config.Add(key, value);
-  JsonObject header;
-  header.Add("report", context.flags.report)
-      .Add("checkpoint", context.flags.checkpoint)
-      .AddJson("config", config.str());
+absl::Status WriteReportJson(const ReportContext& context, const std::string& name,
+                             const nlohmann::ordered_json& json) {
+  return WriteReportFile(context, name, core::DumpJson(json) + "\n");
+}
+
+nlohmann::ordered_json ReportHeader(const ReportContext& context) {
+  nlohmann::ordered_json header;
+  header["report"] = context.flags.report;
+  header["checkpoint"] = context.flags.checkpoint;
+  header["config"] = nlohmann::ordered_json::object();
+  for (const auto& [key, value] : context.resolved) header["config"][key] = value;
   return header;
 }
 

@@ -3,10 +3,13 @@
 //
 //   absl::StatusOr<core::Experiment> experiment = LoadAnalysedModel(context);
 //   core::BatchTensors batch = FirstTrainingBatch(*experiment);
-//   absl::Status written = WriteReportFile(context, "dependency.json", json);
+//   nlohmann::ordered_json json = ReportHeader(context);
+//   json["matrices"] = ...;
+//   absl::Status written = WriteReportJson(context, "dependency.json", json);
 #ifndef TOOLS_ANALYZE_REPORT_COMMON_H_
 #define TOOLS_ANALYZE_REPORT_COMMON_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "absl/status/status.h"
@@ -33,8 +36,12 @@ core::BatchTensors FirstTrainingBatch(const core::Experiment& experiment);
 absl::Status WriteReportFile(const ReportContext& context, const std::string& name,
                              absl::string_view contents);
 
+// Writes `json` on one line, as WriteReportFile.
+absl::Status WriteReportJson(const ReportContext& context, const std::string& name,
+                             const nlohmann::ordered_json& json);
+
 // The JSON object every report starts with: report name, checkpoint, the trainer config.
-JsonObject ReportHeader(const ReportContext& context);
+nlohmann::ordered_json ReportHeader(const ReportContext& context);
 
 }  // namespace analysis
 

@@ -1,10 +1,11 @@
 // --report=dependency: β_{i,j} of each stack, as JSON and heatmaps.
 #include <cstdio>
+#include <nlohmann/json.hpp>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/model/model_options.h"
-#include "core/util/json_line.h"
 #include "tools/analyze/dependency.h"
 #include "tools/analyze/report_common.h"
 #include "tools/plot/svg_plot.h"
@@ -16,7 +17,7 @@ absl::Status RunDependencyReport(const ReportContext& context) {
   if (!experiment.ok()) return experiment.status();
   const std::vector<DependencyMatrix> matrices =
       MeasureDependency(*experiment->model, FirstTrainingBatch(*experiment));
-  std::vector<std::string> matrix_json;
+  nlohmann::ordered_json matrix_json = nlohmann::ordered_json::array();
   for (const DependencyMatrix& matrix : matrices) {
     const std::string stack = core::StackName(matrix.stack);
     const core::ResidualMode mode = matrix.stack == core::Stack::kEncoder
@@ -25,23 +26,18 @@ absl::Status RunDependencyReport(const ReportContext& context) {
     std::printf("%s (%s): beta_ii, the dependency of x_i on its own branch\n", stack.c_str(),
                 core::ResidualModeName(mode));
     std::vector<double> diagonal;
-    std::vector<std::string> rows;
     for (size_t i = 0; i < matrix.beta.size(); ++i) {
       diagonal.push_back(matrix.beta[i][i + 1]);
       std::printf("  %-5s %.4f\n", matrix.row_labels[i].c_str(), diagonal.back());
-      rows.push_back(JsonNumbers(matrix.beta[i]));
     }
-    std::vector<std::string> row_labels, column_labels;
-    for (const std::string& l : matrix.row_labels) row_labels.push_back(core::JsonQuote(l));
-    for (const std::string& l : matrix.column_labels) column_labels.push_back(core::JsonQuote(l));
-    matrix_json.push_back(JsonObject()
-                              .Add("stack", stack)
-                              .Add("residual", core::ResidualModeName(mode))
-                              .AddJson("rows", JsonArray(row_labels))
-                              .AddJson("columns", JsonArray(column_labels))
-                              .AddJson("beta", JsonArray(rows))
-                              .AddJson("diagonal", JsonNumbers(diagonal))
-                              .str());
+    nlohmann::ordered_json entry;
+    entry["stack"] = stack;
+    entry["residual"] = core::ResidualModeName(mode);
+    entry["rows"] = matrix.row_labels;
+    entry["columns"] = matrix.column_labels;
+    entry["beta"] = matrix.beta;
+    entry["diagonal"] = diagonal;
+    matrix_json.push_back(std::move(entry));
     core::Heatmap heatmap;
     heatmap.title = absl::StrFormat("Dependency β of the %s (%s, %d sublayers)", stack,
                                     core::ResidualModeName(mode), matrix.beta.size());
@@ -56,9 +52,9 @@ absl::Status RunDependencyReport(const ReportContext& context) {
       return status;
     }
   }
-  return WriteReportFile(
-      context, "dependency.json",
-      ReportHeader(context).AddJson("matrices", JsonArray(matrix_json)).str() + "\n");
+  nlohmann::ordered_json json = ReportHeader(context);
+  json["matrices"] = std::move(matrix_json);
+  return WriteReportJson(context, "dependency.json", json);
 }
 
 }  // namespace analysis

@@ -1,6 +1,8 @@
 // --report=grad_norms: ‖∂L/∂x_i‖ per sublayer, as JSON and a line plot per role.
 #include <cstdio>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -16,19 +18,19 @@ absl::Status RunGradNormsReport(const ReportContext& context) {
   const std::vector<SublayerGradNorm> norms = MeasureGradNorms(
       *experiment->model, FirstTrainingBatch(*experiment), context.config.label_smoothing);
   std::printf("%-34s %12s\n", "sublayer output", "grad norm");
-  std::vector<std::string> entries;
+  nlohmann::ordered_json entries = nlohmann::ordered_json::array();
   // One plotted line per (stack, role), in order of first appearance.
   std::vector<std::string> series_names;
   std::map<std::string, core::LineSeries> series;
   for (const SublayerGradNorm& n : norms) {
     std::printf("%-34s %12.5g\n", n.name.c_str(), n.norm);
-    entries.push_back(JsonObject()
-                          .Add("name", n.name)
-                          .Add("stack", core::StackName(n.stack))
-                          .Add("layer", n.layer)
-                          .Add("role", core::SublayerRoleName(n.role))
-                          .Add("norm", n.norm)
-                          .str());
+    nlohmann::ordered_json entry;
+    entry["name"] = n.name;
+    entry["stack"] = core::StackName(n.stack);
+    entry["layer"] = n.layer;
+    entry["role"] = core::SublayerRoleName(n.role);
+    entry["norm"] = n.norm;
+    entries.push_back(std::move(entry));
     const std::string key =
         absl::StrCat(core::StackName(n.stack), " ", core::SublayerRoleName(n.role));
     if (series.count(key) == 0) {
@@ -50,9 +52,9 @@ absl::Status RunGradNormsReport(const ReportContext& context) {
       !status.ok()) {
     return status;
   }
-  return WriteReportFile(
-      context, "grad_norms.json",
-      ReportHeader(context).AddJson("sublayers", JsonArray(entries)).str() + "\n");
+  nlohmann::ordered_json json = ReportHeader(context);
+  json["sublayers"] = std::move(entries);
+  return WriteReportJson(context, "grad_norms.json", json);
 }
 
 }  // namespace analysis

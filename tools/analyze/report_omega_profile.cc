@@ -1,6 +1,8 @@
 // --report=omega_profile: the shortcut scale ω of every sublayer after initialization (the
 // Admin profile on the first training batch) per depth, or of a checkpoint's model.
 #include <cstdio>
+#include <nlohmann/json.hpp>
+#include <utility>
 
 #include "absl/strings/str_format.h"
 #include "core/model/residual.h"
@@ -19,7 +21,7 @@ absl::Status RunOmegaProfileReport(const ReportContext& context) {
   plot.title = "Shortcut scale ω of each sublayer";
   plot.x_label = "sublayer i of the stack";
   plot.y_label = "ω_i (mean over channels)";
-  std::vector<std::string> profiles;
+  nlohmann::ordered_json profiles = nlohmann::ordered_json::array();
   for (const int64_t depth : depths) {
     ReportContext at_depth = context;
     if (context.flags.checkpoint.empty()) {
@@ -60,22 +62,22 @@ absl::Status RunOmegaProfileReport(const ReportContext& context) {
       }
       plot.series.push_back(series);
     }
-    profiles.push_back(JsonObject()
-                           .Add("encoder_layers", encoder_layers)
-                           .Add("decoder_layers", decoder_layers)
-                           .Add("file", name)
-                           .AddJson("encoder", JsonNumbers(profile.encoder))
-                           .AddJson("decoder", JsonNumbers(profile.decoder))
-                           .str());
+    nlohmann::ordered_json entry;
+    entry["encoder_layers"] = encoder_layers;
+    entry["decoder_layers"] = decoder_layers;
+    entry["file"] = name;
+    entry["encoder"] = profile.encoder;
+    entry["decoder"] = profile.decoder;
+    profiles.push_back(std::move(entry));
   }
   if (absl::Status status =
           WriteReportFile(context, "omega_profile.svg", core::RenderLinePlot(plot));
       !status.ok()) {
     return status;
   }
-  return WriteReportFile(
-      context, "omega_profile.json",
-      ReportHeader(context).AddJson("profiles", JsonArray(profiles)).str() + "\n");
+  nlohmann::ordered_json json = ReportHeader(context);
+  json["profiles"] = std::move(profiles);
+  return WriteReportJson(context, "omega_profile.json", json);
 }
 
 }  // namespace analysis

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <nlohmann/json.hpp>
+#include <utility>
 
 #include "absl/strings/str_format.h"
 #include "tools/analyze/least_squares.h"
@@ -97,8 +99,12 @@ std::vector<ModeFit> Fit(const std::vector<ScanRow>& rows, const std::vector<std
   return fits;
 }
 
-std::string FitJson(const LineFit& fit) {
-  return JsonObject().Add("a", fit.a).Add("b", fit.b).Add("r2", fit.r2).str();
+nlohmann::ordered_json FitJson(const LineFit& fit) {
+  nlohmann::ordered_json json;
+  json["a"] = fit.a;
+  json["b"] = fit.b;
+  json["r2"] = fit.r2;
+  return json;
 }
 
 std::string Figure(const std::vector<ScanRow>& rows, const std::vector<std::string>& modes,
@@ -203,7 +209,7 @@ absl::Status RunOutputChangeReport(const ReportContext& context) {
                 fit.logarithmic.b, fit.logarithmic.r2);
   }
   // The first mode against each other one at the largest depth (e.g. Post-LN / Admin).
-  std::vector<std::string> ratios;
+  nlohmann::ordered_json ratios = nlohmann::ordered_json::array();
   const int64_t deepest = *std::max_element(depths.begin(), depths.end());
   const auto value_at_deepest = [&](const std::string& mode) {
     for (const ScanRow& row : rows) {
@@ -215,52 +221,50 @@ absl::Status RunOutputChangeReport(const ReportContext& context) {
     const double ratio = value_at_deepest(modes[0]) / value_at_deepest(modes[m]);
     std::printf("ratio %s / %s at %d layers: %.4g\n", modes[0].c_str(), modes[m].c_str(),
                 static_cast<int>(deepest), ratio);
-    ratios.push_back(JsonObject()
-                         .Add("numerator", modes[0])
-                         .Add("denominator", modes[m])
-                         .Add("layers", deepest)
-                         .Add("ratio", ratio)
-                         .str());
+    nlohmann::ordered_json entry;
+    entry["numerator"] = modes[0];
+    entry["denominator"] = modes[m];
+    entry["layers"] = deepest;
+    entry["ratio"] = ratio;
+    ratios.push_back(std::move(entry));
   }
   const double seconds = Seconds(start);
   std::printf("total %.1f s\n", seconds);
 
-  std::vector<std::string> row_json, fit_json;
+  nlohmann::ordered_json row_json = nlohmann::ordered_json::array();
   for (const ScanRow& row : rows) {
-    row_json.push_back(JsonObject()
-                           .Add("mode", row.mode)
-                           .Add("layers", row.layers)
-                           .Add("sublayers", 2 * row.layers)
-                           .Add("mean", row.mean)
-                           .Add("std", row.std)
-                           .AddJson("values", JsonNumbers(row.values))
-                           .Add("seconds", row.seconds)
-                           .str());
+    nlohmann::ordered_json entry;
+    entry["mode"] = row.mode;
+    entry["layers"] = row.layers;
+    entry["sublayers"] = 2 * row.layers;
+    entry["mean"] = row.mean;
+    entry["std"] = row.std;
+    entry["values"] = row.values;
+    entry["seconds"] = row.seconds;
+    row_json.push_back(std::move(entry));
   }
+  nlohmann::ordered_json fit_json = nlohmann::ordered_json::array();
   for (const ModeFit& fit : fits) {
-    fit_json.push_back(JsonObject()
-                           .Add("mode", fit.mode)
-                           .AddJson("linear", FitJson(fit.linear))
-                           .AddJson("log", FitJson(fit.logarithmic))
-                           .str());
+    nlohmann::ordered_json entry;
+    entry["mode"] = fit.mode;
+    entry["linear"] = FitJson(fit.linear);
+    entry["log"] = FitJson(fit.logarithmic);
+    fit_json.push_back(std::move(entry));
   }
-  const std::string json =
-      ReportHeader(context)
-          .Add("delta", context.flags.delta == DeltaKind::kRandomSign ? "random_sign" : "grad_sign")
-          .Add("epsilon", context.flags.epsilon)
-          .Add("seeds", context.flags.seeds)
-          .AddJson(
-              "batch",
-              JsonObject().Add("sentences", sentences).Add("real_source_tokens", real_tokens).str())
-          .AddJson("rows", JsonArray(row_json))
-          .AddJson("fits", JsonArray(fit_json))
-          .AddJson("ratios", JsonArray(ratios))
-          .Add("seconds", seconds)
-          .str() +
-      "\n";
+  nlohmann::ordered_json json = ReportHeader(context);
+  json["delta"] = context.flags.delta == DeltaKind::kRandomSign ? "random_sign" : "grad_sign";
+  json["epsilon"] = context.flags.epsilon;
+  json["seeds"] = context.flags.seeds;
+  json["batch"] = {{"sentences", sentences}, {"real_source_tokens", real_tokens}};
+  json["rows"] = std::move(row_json);
+  json["fits"] = std::move(fit_json);
+  json["ratios"] = std::move(ratios);
+  json["seconds"] = seconds;
+  if (absl::Status status = WriteReportJson(context, "output_change.json", json); !status.ok()) {
+    return status;
+  }
   for (const auto& [name, contents] :
-       {std::pair{std::string("output_change.json"), json},
-        std::pair{std::string("output_change.svg"), Figure(rows, modes, fits, context, false)},
+       {std::pair{std::string("output_change.svg"), Figure(rows, modes, fits, context, false)},
         std::pair{std::string("output_change_logx.svg"),
                   Figure(rows, modes, fits, context, true)}}) {
     if (absl::Status status = WriteReportFile(context, name, contents); !status.ok()) {

@@ -1,5 +1,7 @@
 // --report=param_stats: shape, mean, std and norm of every parameter.
 #include <cstdio>
+#include <nlohmann/json.hpp>
+#include <utility>
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -14,7 +16,7 @@ absl::Status RunParamStatsReport(const ReportContext& context) {
   if (!experiment.ok()) return experiment.status();
   const std::vector<ParameterStats> stats = ComputeParameterStats(*experiment->model);
   std::printf("%-52s %-12s %12s %12s %12s\n", "parameter", "shape", "mean", "std", "norm");
-  std::vector<std::string> entries;
+  nlohmann::ordered_json entries = nlohmann::ordered_json::array();
   core::BarChart chart;
   chart.title =
       absl::StrFormat("Standard deviation of each parameter (--init=%s%s)", context.config.init,
@@ -24,14 +26,14 @@ absl::Status RunParamStatsReport(const ReportContext& context) {
     const std::string shape = absl::StrJoin(s.shape, "x");
     std::printf("%-52s %-12s %12.4g %12.4g %12.4g\n", s.name.c_str(), shape.c_str(), s.mean, s.std,
                 s.norm);
-    entries.push_back(JsonObject()
-                          .Add("name", s.name)
-                          .AddJson("shape", JsonIntegers(s.shape))
-                          .Add("elements", s.elements)
-                          .Add("mean", s.mean)
-                          .Add("std", s.std)
-                          .Add("norm", s.norm)
-                          .str());
+    nlohmann::ordered_json entry;
+    entry["name"] = s.name;
+    entry["shape"] = s.shape;
+    entry["elements"] = s.elements;
+    entry["mean"] = s.mean;
+    entry["std"] = s.std;
+    entry["norm"] = s.norm;
+    entries.push_back(std::move(entry));
     chart.labels.push_back(s.name);
     chart.values.push_back(s.std);
   }
@@ -40,9 +42,9 @@ absl::Status RunParamStatsReport(const ReportContext& context) {
       !status.ok()) {
     return status;
   }
-  return WriteReportFile(
-      context, "param_stats.json",
-      ReportHeader(context).AddJson("parameters", JsonArray(entries)).str() + "\n");
+  nlohmann::ordered_json json = ReportHeader(context);
+  json["parameters"] = std::move(entries);
+  return WriteReportJson(context, "param_stats.json", json);
 }
 
 }  // namespace analysis

@@ -1,19 +1,19 @@
 #include "tools/bench/end_to_end.h"
 
 #include <algorithm>
-#include <boost/property_tree/json_parser.hpp>
-#include <boost/property_tree/ptree.hpp>
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <numeric>
+#include <optional>
 #include <random>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "core/data/batch_tensors.h"
 #include "core/train/train_config.h"
 #include "core/train/trainer.h"
+#include "core/util/json_io.h"
 
 namespace core::bench {
 
@@ -23,27 +23,26 @@ absl::StatusOr<TrainerThroughput> ReadTrainerThroughput(const std::string& metri
   TrainerThroughput run;
   int64_t validations = 0;
   std::string line;
-  while (std::getline(in, line)) {
-    boost::property_tree::ptree metrics;
-    try {
-      std::istringstream text(line);
-      boost::property_tree::read_json(text, metrics);
-    } catch (const boost::property_tree::json_parser_error&) {
-      return absl::InvalidArgumentError(absl::StrCat(metrics_path, ": not JSON: ", line));
-    }
-    const std::string type = metrics.get<std::string>("type", "");
+  for (int number = 1; std::getline(in, line); ++number) {
+    const std::string where = absl::StrCat(metrics_path, ":", number);
+    absl::StatusOr<nlohmann::ordered_json> metrics = ParseJson(line, where);
+    if (!metrics.ok()) return metrics.status();
+    const std::string type = JsonString(*metrics, "type").value_or("");
     if (type == "valid") ++validations;
     if (type != "train") continue;
-    const auto update_seconds = metrics.get_optional<double>("update_seconds");
-    if (!update_seconds) {
+    const std::optional<int64_t> update = JsonInteger(*metrics, "update");
+    const std::optional<double> update_seconds = JsonNumber(*metrics, "update_seconds");
+    const std::optional<double> elapsed = JsonNumber(*metrics, "elapsed");
+    const std::optional<double> tokens_per_s = JsonNumber(*metrics, "tokens_per_s");
+    if (!update || !update_seconds || !elapsed || !tokens_per_s) {
       return absl::InvalidArgumentError(
-          absl::StrCat(metrics_path, ": a train line without update_seconds: ", line));
+          absl::StrCat(where, ": a train line without update, update_seconds, elapsed or ",
+                       "tokens_per_s as numbers: ", line));
     }
-    const double elapsed = metrics.get<double>("elapsed");
-    run.target_tokens += metrics.get<double>("tokens_per_s") * (elapsed - run.train_seconds);
+    run.target_tokens += *tokens_per_s * (*elapsed - run.train_seconds);
     run.update_seconds += *update_seconds;
-    run.updates = metrics.get<int64_t>("update");
-    run.train_seconds = elapsed;
+    run.updates = *update;
+    run.train_seconds = *elapsed;
     run.validations = validations;
   }
   if (run.updates == 0) {

@@ -37,8 +37,9 @@ struct TrainerThroughput {
   double overhead() const { return (train_seconds - update_seconds) / update_seconds; }
 };
 
-// NotFound without train lines; InvalidArgument for a line without update_seconds (a
-// trainer older than this bench).
+// NotFound without train lines; DataLoss for a line that is not JSON; InvalidArgument for a
+// train line without update, elapsed, tokens_per_s or update_seconds (a trainer older than
+// this bench writes no update_seconds).
 absl::StatusOr<TrainerThroughput> ReadTrainerThroughput(const std::string& metrics_path);
 
 struct PaddingComparison {

@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "core/util/json_line.h"
+#include "core/util/json_io.h"
 #include "plugins/closest_match.h"
 
 namespace core::sweep {
@@ -197,15 +198,17 @@ std::string FormatResultsJsonl(const std::vector<RunRecord>& records) {
   const std::vector<std::string> axes = AxisNames(records);
   std::string jsonl;
   for (const RunRecord& record : records) {
-    JsonLine line;
-    line.Add("name", record.name);
-    for (const std::string& axis : axes) line.Add(axis, AxisValue(record, axis));
-    line.Add("state", record.state).Add("exit_reason", record.exit_reason);
-    line.Add("updates", record.updates);
+    nlohmann::ordered_json line;
+    line["name"] = record.name;
+    for (const std::string& axis : axes) line[axis] = AxisValue(record, axis);
+    line["state"] = record.state;
+    line["exit_reason"] = record.exit_reason;
+    line["updates"] = record.updates;
+    // An unknown metric (NaN) is written as null.
     for (const std::string& metric : MetricNames()) {
-      if (metric != "updates") line.Add(metric, Metric(record, metric));
+      if (metric != "updates") line[metric] = Metric(record, metric);
     }
-    absl::StrAppend(&jsonl, line.str(), "\n");
+    absl::StrAppend(&jsonl, DumpJson(line), "\n");
   }
   return jsonl;
 }

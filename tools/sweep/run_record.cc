@@ -1,57 +1,31 @@
 #include "tools/sweep/run_record.h"
 
 #include <algorithm>
-#include <boost/property_tree/json_parser.hpp>
-#include <boost/property_tree/ptree.hpp>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "core/util/directory_lock.h"
-#include "core/util/json_line.h"
+#include "core/util/json_io.h"
 #include "core/util/text_file.h"
 
 namespace core::sweep {
 namespace {
 
-using boost::property_tree::ptree;
+using nlohmann::ordered_json;
 
-absl::StatusOr<ptree> ParseJson(const std::string& text, const std::string& where) {
-  ptree tree;
-  try {
-    std::istringstream in(text);
-    boost::property_tree::read_json(in, tree);
-  } catch (const boost::property_tree::json_parser_error& error) {
-    return absl::DataLossError(absl::StrCat(where, ": not JSON: ", error.message()));
-  }
-  return tree;
-}
-
-absl::StatusOr<ptree> ReadJsonFile(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadFileBytes(path);
-  if (!text.ok()) return text.status();
-  return ParseJson(*text, path);
-}
-
-// A number field; NaN when absent or null (JsonLine writes NaN and infinities as null).
-double Number(const ptree& tree, const std::string& key) {
-  double value;
-  const std::string text = tree.get<std::string>(key, "");
-  return absl::SimpleAtod(text, &value) ? value : kUnknown;
-}
-
-void ReadStatus(const ptree& status, RunRecord& record) {
-  record.state = status.get<std::string>("state", "running");
-  record.exit_reason = status.get<std::string>("exit_reason", "");
-  const double updates = Number(status, "updates");
-  record.updates = std::isnan(updates) ? 0 : static_cast<int64_t>(updates);
-  record.best_valid_loss = Number(status, "best_valid_loss");
-  record.valid_bleu = Number(status, "valid_bleu");
-  record.test_bleu = Number(status, "test_bleu");
-  record.wall_time = Number(status, "wall_time");
+void ReadStatus(const ordered_json& status, RunRecord& record) {
+  record.state = JsonString(status, "state").value_or("running");
+  record.exit_reason = JsonString(status, "exit_reason").value_or("");
+  record.updates = JsonInteger(status, "updates").value_or(0);
+  // The trainer writes an unknown number (and NaN, infinities) as null.
+  record.best_valid_loss = JsonNumber(status, "best_valid_loss").value_or(kUnknown);
+  record.valid_bleu = JsonNumber(status, "valid_bleu").value_or(kUnknown);
+  record.test_bleu = JsonNumber(status, "test_bleu").value_or(kUnknown);
+  record.wall_time = JsonNumber(status, "wall_time").value_or(kUnknown);
 }
 
 absl::Status ReadMetrics(const std::string& path, RunRecord& record) {
@@ -62,22 +36,21 @@ absl::Status ReadMetrics(const std::string& path, RunRecord& record) {
   double tokens_per_s_sum = 0;
   int tokens_per_s_count = 0;
   for (int number = 1; std::getline(lines, line); ++number) {
-    absl::StatusOr<ptree> metrics = ParseJson(line, absl::StrCat(path, ":", number));
+    absl::StatusOr<ordered_json> metrics = ParseJson(line, absl::StrCat(path, ":", number));
     if (!metrics.ok()) return metrics.status();
-    const std::string type = metrics->get<std::string>("type", "");
-    const double update = Number(*metrics, "update");
-    if (std::isnan(update)) continue;
-    const CurvePoint point{static_cast<int64_t>(update), Number(*metrics, "loss")};
+    const std::string type = JsonString(*metrics, "type").value_or("");
+    const std::optional<int64_t> update = JsonInteger(*metrics, "update");
+    if (!update) continue;
+    const CurvePoint point{*update, JsonNumber(*metrics, "loss").value_or(kUnknown)};
     if (type == "train") {
       record.train_curve.push_back(point);
-      const double tokens_per_s = Number(*metrics, "tokens_per_s");
-      if (!std::isnan(tokens_per_s)) {
-        tokens_per_s_sum += tokens_per_s;
+      if (const std::optional<double> tokens_per_s = JsonNumber(*metrics, "tokens_per_s")) {
+        tokens_per_s_sum += *tokens_per_s;
         ++tokens_per_s_count;
       }
     } else if (type == "valid") {
       record.valid_curve.push_back(point);
-      const double ppl = Number(*metrics, "ppl");
+      const double ppl = JsonNumber(*metrics, "ppl").value_or(kUnknown);
       if (std::isnan(record.best_valid_ppl) || ppl < record.best_valid_ppl) {
         record.best_valid_ppl = ppl;
       }
@@ -101,31 +74,36 @@ bool IsStaleRunning(const std::string& run_dir, const std::string& state) {
 }  // namespace
 
 absl::Status WriteCellFile(const std::string& run_dir, const Cell& cell) {
-  JsonLine axes, flags;
-  for (const auto& [axis, label] : cell.axes) axes.Add(axis, label);
-  for (const auto& [key, value] : cell.flags) flags.Add(key, value);
-  return WriteFileAtomically(
-      File(run_dir, "cell.json"),
-      absl::StrCat("{\"name\":", JsonQuote(cell.name), ",\"index\":", cell.index,
-                   ",\"hash\":", JsonQuote(cell.hash), ",\"axes\":", axes.str(),
-                   ",\"flags\":", flags.str(), "}\n"));
+  ordered_json json;
+  json["name"] = cell.name;
+  json["index"] = cell.index;
+  json["hash"] = cell.hash;
+  json["axes"] = ordered_json::object();
+  for (const auto& [axis, label] : cell.axes) json["axes"][axis] = label;
+  json["flags"] = ordered_json::object();
+  for (const auto& [key, value] : cell.flags) json["flags"][key] = value;
+  return WriteFileAtomically(File(run_dir, "cell.json"), DumpJson(json) + "\n");
 }
 
 absl::StatusOr<RunRecord> ReadRunRecord(const std::string& run_dir) {
   if (!std::filesystem::exists(File(run_dir, "cell.json"))) {
     return absl::NotFoundError(absl::StrCat(run_dir, " has no cell.json"));
   }
-  absl::StatusOr<ptree> cell = ReadJsonFile(File(run_dir, "cell.json"));
+  absl::StatusOr<ordered_json> cell = ReadJsonFile(File(run_dir, "cell.json"));
   if (!cell.ok()) return cell.status();
   RunRecord record;
-  record.name = cell->get<std::string>("name", "");
-  record.index = cell->get<size_t>("index", 0);
-  record.hash = cell->get<std::string>("hash", "");
-  for (const auto& [axis, label] : cell->get_child("axes", ptree())) {
-    record.axes.emplace_back(axis, label.data());
+  record.name = JsonString(*cell, "name").value_or("");
+  record.index = static_cast<size_t>(JsonInteger(*cell, "index").value_or(0));
+  record.hash = JsonString(*cell, "hash").value_or("");
+  // ordered_json keeps the axes in the file's order, the grid's.
+  if (const auto axes = cell->find("axes"); axes != cell->end() && axes->is_object()) {
+    for (const auto& [axis, label] : axes->items()) {
+      record.axes.emplace_back(axis,
+                               label.is_string() ? label.get<std::string>() : DumpJson(label));
+    }
   }
   if (std::filesystem::exists(File(run_dir, "status.json"))) {
-    absl::StatusOr<ptree> status = ReadJsonFile(File(run_dir, "status.json"));
+    absl::StatusOr<ordered_json> status = ReadJsonFile(File(run_dir, "status.json"));
     if (!status.ok()) return status.status();
     ReadStatus(*status, record);
     if (IsStaleRunning(run_dir, record.state)) {
@@ -143,8 +121,9 @@ absl::StatusOr<RunRecord> ReadRunRecord(const std::string& run_dir) {
 
 std::string ReadRunState(const std::string& run_dir) {
   if (!std::filesystem::exists(File(run_dir, "status.json"))) return "pending";
-  absl::StatusOr<ptree> status = ReadJsonFile(File(run_dir, "status.json"));
-  const std::string state = status.ok() ? status->get<std::string>("state", "running") : "running";
+  absl::StatusOr<ordered_json> status = ReadJsonFile(File(run_dir, "status.json"));
+  const std::string state =
+      status.ok() ? JsonString(*status, "state").value_or("running") : "running";
   return IsStaleRunning(run_dir, state) ? "failed" : state;
 }
 
