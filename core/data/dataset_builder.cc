@@ -250,71 +250,46 @@ absl::StatusOr<DatasetSettings> DatasetBuildSettings(const DatasetBuildOptions& 
   return settings;
 }
 
-absl::StatusOr<DatasetBuildResult> BuildDataset(const DatasetBuildOptions& options) {
-  if (options.output_dir.empty()) return absl::InvalidArgumentError("no output directory given");
-  fs::path output = fs::absolute(options.output_dir).lexically_normal();
-  if (!output.has_filename()) output = output.parent_path();
-  const std::string name = output.filename().string();
-  if (name.empty() || name == "." || name == "..") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("output directory ", options.output_dir, " has no usable name"));
-  }
-  const fs::path parent = output.parent_path();
+namespace {
 
-  absl::StatusOr<DatasetSettings> settings = DatasetBuildSettings(options);
-  if (!settings.ok()) return settings.status();
-
-  DatasetBuildResult result;
-  result.dataset_dir = output.string();
+// Whether the dataset already at `output` was built with `settings` and is complete (then
+// `result` describes it). One built with other settings is an error without `overwrite`;
+// a directory that is not a prepared dataset is an error always (never replaced).
+absl::StatusOr<bool> CheckExistingDataset(const fs::path& output, const DatasetSettings& settings,
+                                          bool overwrite, DatasetBuildResult& result) {
   std::error_code error;
-  if (fs::exists(output, error)) {
-    const fs::path manifest_path = output / kManifestFileName;
-    absl::StatusOr<DatasetSettings> existing = ReadManifestSettings(manifest_path.string());
-    std::string reason;
-    if (existing.ok()) {
-      const std::string difference = DescribeSettingsDifference(*settings, *existing);
-      const std::string missing = MissingFiles(output);
-      if (difference.empty() && missing.empty()) {
-        result.up_to_date = true;
-        result.manifest.settings = *existing;
-        result.summary =
-            absl::StrCat(output.string(), " is up to date (same settings); skipping\n");
-        return result;
-      }
-      reason = difference.empty() ? absl::StrCat("lacks ", missing)
-                                  : absl::StrCat("was built with other settings: ", difference);
-      if (!options.overwrite) {
-        return absl::FailedPreconditionError(
-            absl::StrCat(output.string(), " exists and ", reason,
-                         "; pass --overwrite to replace it, or choose another --output_dir"));
-      }
-    } else {
-      // Never replace what prepare_data did not write, even with `overwrite`.
-      return absl::FailedPreconditionError(
-          absl::StrCat(output.string(), " exists and is not a prepared dataset (",
-                       existing.status().message(), "); remove it or choose another --output_dir"));
-    }
+  if (!fs::exists(output, error)) return false;
+  const fs::path manifest_path = output / kManifestFileName;
+  absl::StatusOr<DatasetSettings> existing = ReadManifestSettings(manifest_path.string());
+  if (!existing.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(output.string(), " exists and is not a prepared dataset (",
+                     existing.status().message(), "); remove it or choose another --output_dir"));
   }
+  const std::string difference = DescribeSettingsDifference(settings, *existing);
+  const std::string missing = MissingFiles(output);
+  if (difference.empty() && missing.empty()) {
+    result.up_to_date = true;
+    result.manifest.settings = *existing;
+    result.summary = absl::StrCat(output.string(), " is up to date (same settings); skipping\n");
+    return true;
+  }
+  if (overwrite) return false;
+  const std::string reason = difference.empty()
+                                 ? absl::StrCat("lacks ", missing)
+                                 : absl::StrCat("was built with other settings: ", difference);
+  return absl::FailedPreconditionError(
+      absl::StrCat(output.string(), " exists and ", reason,
+                   "; pass --overwrite to replace it, or choose another --output_dir"));
+}
 
-  if (!fs::create_directories(parent, error) && error) {
-    return FilesystemError(absl::StrCat("cannot create ", parent.string()), error);
-  }
-  RemoveStaleTemporaries(parent, name);
-  const fs::path temporary = parent / absl::StrCat(".", name, ".partial-", ::getpid());
-  fs::remove_all(temporary, error);
-  if (!fs::create_directory(temporary, error)) {
-    return FilesystemError(absl::StrCat("cannot create ", temporary.string()), error);
-  }
-  absl::StatusOr<DatasetManifest> manifest = WriteDataset(options, *settings, temporary);
-  if (!manifest.ok()) {
-    fs::remove_all(temporary, error);
-    return manifest.status();
-  }
-
-  // Move into place. With an old dataset there, it is renamed aside first and removed
-  // after: at every moment `output` is either the old or the new complete dataset, or
-  // (between the two renames) absent.
-  const fs::path old = parent / absl::StrCat(".", name, ".old-", ::getpid());
+// Renames the complete dataset at `temporary` to `output`. With an old dataset there, it is
+// renamed aside first and removed after: at every moment `output` is either the old or the
+// new complete dataset, or (between the two renames) absent.
+absl::Status MoveIntoPlace(const fs::path& temporary, const fs::path& output) {
+  std::error_code error;
+  const fs::path old =
+      output.parent_path() / absl::StrCat(".", output.filename().string(), ".old-", ::getpid());
   const bool replacing = fs::exists(output, error);
   if (replacing) {
     fs::rename(output, old, error);
@@ -332,7 +307,45 @@ absl::StatusOr<DatasetBuildResult> BuildDataset(const DatasetBuildOptions& optio
                            rename_error);
   }
   if (replacing) fs::remove_all(old, error);
+  return absl::OkStatus();
+}
 
+}  // namespace
+
+absl::StatusOr<DatasetBuildResult> BuildDataset(const DatasetBuildOptions& options) {
+  if (options.output_dir.empty()) return absl::InvalidArgumentError("no output directory given");
+  fs::path output = fs::absolute(options.output_dir).lexically_normal();
+  if (!output.has_filename()) output = output.parent_path();
+  const std::string name = output.filename().string();
+  if (name.empty() || name == "." || name == "..") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("output directory ", options.output_dir, " has no usable name"));
+  }
+  const fs::path parent = output.parent_path();
+  ASSIGN_OR_RETURN(const DatasetSettings settings, DatasetBuildSettings(options));
+
+  DatasetBuildResult result;
+  result.dataset_dir = output.string();
+  ASSIGN_OR_RETURN(const bool up_to_date,
+                   CheckExistingDataset(output, settings, options.overwrite, result));
+  if (up_to_date) return result;
+
+  std::error_code error;
+  if (!fs::create_directories(parent, error) && error) {
+    return FilesystemError(absl::StrCat("cannot create ", parent.string()), error);
+  }
+  RemoveStaleTemporaries(parent, name);
+  const fs::path temporary = parent / absl::StrCat(".", name, ".partial-", ::getpid());
+  fs::remove_all(temporary, error);
+  if (!fs::create_directory(temporary, error)) {
+    return FilesystemError(absl::StrCat("cannot create ", temporary.string()), error);
+  }
+  absl::StatusOr<DatasetManifest> manifest = WriteDataset(options, settings, temporary);
+  if (!manifest.ok()) {
+    fs::remove_all(temporary, error);
+    return manifest.status();
+  }
+  RETURN_IF_ERROR(MoveIntoPlace(temporary, output));
   result.manifest = *std::move(manifest);
   result.summary = absl::StrCat("built ", output.string(), "\n", Summarize(result.manifest));
   return result;

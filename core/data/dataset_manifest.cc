@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/util/json_io.h"
+#include "core/util/status_macros.h"
 
 namespace core {
 
@@ -28,18 +29,17 @@ std::string DatasetManifest::ToJson() const {
 }
 
 absl::StatusOr<DatasetSettings> ReadManifestSettings(const std::string& path) {
-  absl::StatusOr<nlohmann::ordered_json> json = ReadJsonFile(path);
-  if (!json.ok()) return json.status();
-  if (JsonString(*json, "format") != kDatasetFormat) {
+  ASSIGN_OR_RETURN(nlohmann::ordered_json json, ReadJsonFile(path));
+  if (JsonString(json, "format") != kDatasetFormat) {
     return absl::FailedPreconditionError(
         absl::StrCat(path, ": not a manifest of format ", kDatasetFormat));
   }
-  const auto settings_json = json->find("settings");
-  if (settings_json == json->end() || !settings_json->is_object()) {
+  const auto settings_json = json.find("settings");
+  if (settings_json == json.end() || !settings_json.is_object()) {
     return absl::FailedPreconditionError(absl::StrCat(path, ": no settings object"));
   }
   DatasetSettings settings;
-  for (const auto& [name, value] : settings_json->items()) {
+  for (const auto& [name, value] : settings_json.items()) {
     if (!value.is_string()) {
       return absl::FailedPreconditionError(
           absl::StrCat(path, ": setting '", name, "' is not a string"));

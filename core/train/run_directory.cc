@@ -1,28 +1,22 @@
 #include "core/train/run_directory.h"
 
-#include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "core/util/json_io.h"
 #include "core/util/status_macros.h"
 #include "core/util/text_file.h"
 
 namespace core {
 namespace {
 
-// The value of `"update":<n>` in a metrics line, or -1.
-int64_t UpdateOf(const std::string& line) {
-  const std::string key = "\"update\":";
-  const size_t at = line.find(key);
-  if (at == std::string::npos) return -1;
-  size_t end = at + key.size();
-  while (end < line.size() && (std::isdigit(static_cast<unsigned char>(line[end])))) ++end;
-  int64_t update = -1;
-  if (!absl::SimpleAtoi(line.substr(at + key.size(), end - at - key.size()), &update)) return -1;
-  return update;
+// The "update" of a metrics line, or -1 for a line that is not a whole metrics object.
+int64_t UpdateOf(absl::string_view line) {
+  absl::StatusOr<nlohmann::ordered_json> parsed = ParseJson(line, "metrics line");
+  if (!parsed.ok()) return -1;
+  return JsonInteger(*parsed, "update").value_or(-1);
 }
 
 }  // namespace
@@ -43,22 +37,17 @@ std::string RunDirectory::File(absl::string_view name) const {
 }
 
 absl::Status RunDirectory::WriteStatus(const RunStatus& status) const {
-  const std::string json = JsonLine()
-                               .Add("state", status.state)
-                               .Add("updates", status.updates)
-                               .Add("epoch", status.epoch)
-                               .Add("best_valid_loss", status.best_valid_loss)
-                               .Add("valid_bleu", status.valid_bleu)
-                               .Add("test_bleu", status.test_bleu)
-                               .Add("wall_time", status.train_time)
-                               .Add("exit_reason", status.exit_reason)
-                               .str();
-  return WriteFileAtomically(File("status.json"), json + "\n");
+  const nlohmann::ordered_json json = {
+      {"state", status.state},           {"updates", status.updates},
+      {"epoch", status.epoch},           {"best_valid_loss", status.best_valid_loss},
+      {"valid_bleu", status.valid_bleu}, {"test_bleu", status.test_bleu},
+      {"wall_time", status.train_time},  {"exit_reason", status.exit_reason}};
+  return WriteFileAtomically(File("status.json"), DumpJson(json) + "\n");
 }
 
-absl::Status RunDirectory::AppendMetrics(const JsonLine& line) const {
+absl::Status RunDirectory::AppendMetrics(const nlohmann::ordered_json& line) const {
   std::ofstream out(File("metrics.jsonl"), std::ios::app);
-  out << line.str() << "\n";
+  out << DumpJson(line) << "\n";
   out.flush();
   if (!out) return absl::DataLossError(absl::StrCat("cannot append to ", File("metrics.jsonl")));
   return absl::OkStatus();

@@ -8,20 +8,20 @@
 //   <run_dir>/profile.ratio.init  the Admin profile, when --init=admin
 //
 //   absl::StatusOr<std::unique_ptr<RunDirectory>> run = RunDirectory::Open("runs/x");
-//   (*run)->AppendMetrics(JsonLine().Add("update", 1).Add("loss", 9.1));
+//   (*run)->AppendMetrics({{"type", "train"}, {"update", 1}, {"loss", 9.1}});
 #ifndef CORE_TRAIN_RUN_DIRECTORY_H_
 #define CORE_TRAIN_RUN_DIRECTORY_H_
 
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "core/util/directory_lock.h"
-#include "core/util/json_line.h"
 
 namespace core {
 
@@ -57,7 +57,7 @@ class RunDirectory {
   // Writes status.json atomically.
   absl::Status WriteStatus(const RunStatus& status) const;
   // Appends one line to metrics.jsonl (flushed: a killed run loses no logged line).
-  absl::Status AppendMetrics(const JsonLine& line) const;
+  absl::Status AppendMetrics(const nlohmann::ordered_json& line) const;
   // Drops metrics lines whose "update" exceeds `update` (a resumed run redoes them).
   absl::Status TruncateMetricsAfter(int64_t update) const;
 

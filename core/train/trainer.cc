@@ -14,8 +14,8 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
-
-#include "core/train/intra_op_threads.h"
+#include <nlohmann/json.hpp>
+#include <optional>
 // clip_grad.h uses torch::Tensor without including its header: types.h must come first.
 // clang-format off
 #include <torch/types.h>
@@ -38,8 +38,10 @@
 #include "core/train/divergence_detector.h"
 #include "core/train/evaluation.h"
 #include "core/train/experiment.h"
+#include "core/train/intra_op_threads.h"
 #include "core/train/stop_signal.h"
 #include "core/train/training_log.h"
+#include "core/util/json_io.h"
 #include "core/util/sha256.h"
 #include "core/util/stable_random.h"
 #include "core/util/status_macros.h"
@@ -109,14 +111,17 @@ std::vector<std::string> IncompatibleKeys(const std::map<std::string, std::strin
 absl::StatusOr<bool> PrepareMetricsForResume(const std::string& path, int64_t update) {
   if (!std::filesystem::exists(path)) return false;
   ASSIGN_OR_RETURN(std::string text, ReadFileBytes(path));
-  // JsonLine writes "type" first and "update" right after it.
-  const std::string at_update = absl::StrCat("\"update\":", update, ",");
   bool validated = false;
   std::string kept;
+  int64_t line_number = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
-    if (absl::StrContains(line, at_update)) {
-      if (absl::StartsWith(line, "{\"type\":\"bleu\"")) continue;
-      if (absl::StartsWith(line, "{\"type\":\"valid\"")) validated = true;
+    ++line_number;
+    ASSIGN_OR_RETURN(const nlohmann::ordered_json metrics,
+                     ParseJson(line, absl::StrCat(path, ":", line_number)));
+    if (JsonInteger(metrics, "update") == update) {
+      const std::optional<std::string> type = JsonString(metrics, "type");
+      if (type == "bleu") continue;
+      if (type == "valid") validated = true;
     }
     absl::StrAppend(&kept, line, "\n");
   }
@@ -265,13 +270,12 @@ absl::Status Trainer::State::Validate() {
   const bool best = result.loss < best_valid_loss;
   LOG(INFO) << absl::StrFormat("valid | update %d | loss %.4f | nll %.4f | ppl %.2f%s", updates,
                                result.loss, result.nll, result.perplexity, best ? " | best" : "");
-  RETURN_IF_ERROR(run->AppendMetrics(JsonLine()
-                                         .Add("type", "valid")
-                                         .Add("update", updates)
-                                         .Add("epoch", UpdateEpoch())
-                                         .Add("loss", result.loss)
-                                         .Add("nll", result.nll)
-                                         .Add("ppl", result.perplexity)));
+  RETURN_IF_ERROR(run->AppendMetrics({{"type", "valid"},
+                                      {"update", updates},
+                                      {"epoch", UpdateEpoch()},
+                                      {"loss", result.loss},
+                                      {"nll", result.nll},
+                                      {"ppl", result.perplexity}}));
   if (!best) return absl::OkStatus();
   best_valid_loss = result.loss;
   return SaveCheckpoint("checkpoint_best.pt");
@@ -299,11 +303,10 @@ absl::Status Trainer::State::ScorePeriodicBleu() {
   if (!run) return absl::OkStatus();
   ASSIGN_OR_RETURN(TranslationScores scores, Translate("valid", *valid));
   // Its own type: a resume drops the final "bleu" lines it redoes, never these.
-  return run->AppendMetrics(JsonLine()
-                                .Add("type", "valid_bleu")
-                                .Add("update", updates)
-                                .Add("bleu", scores.bleu.score)
-                                .Add("chrf", scores.chrf.score));
+  return run->AppendMetrics({{"type", "valid_bleu"},
+                             {"update", updates},
+                             {"bleu", scores.bleu.score},
+                             {"chrf", scores.chrf.score}});
 }
 
 absl::Status Trainer::State::ScoreBleu() {
@@ -315,13 +318,12 @@ absl::Status Trainer::State::ScoreBleu() {
                                        std::tuple{"test", test.get(), &status.test_bleu}}) {
     ASSIGN_OR_RETURN(TranslationScores scores, Translate(split, *dataset));
     *score = scores.bleu.score;
-    RETURN_IF_ERROR(run->AppendMetrics(JsonLine()
-                                           .Add("type", "bleu")
-                                           .Add("split", split)
-                                           .Add("update", updates)
-                                           .Add("bleu", scores.bleu.score)
-                                           .Add("chrf", scores.chrf.score)
-                                           .Add("signature", scores.bleu.Signature())));
+    RETURN_IF_ERROR(run->AppendMetrics({{"type", "bleu"},
+                                        {"split", split},
+                                        {"update", updates},
+                                        {"bleu", scores.bleu.score},
+                                        {"chrf", scores.chrf.score},
+                                        {"signature", scores.bleu.Signature()}}));
     RETURN_IF_ERROR(
         WriteFileAtomically(run->File(absl::StrCat(split, ".hyp")), JoinLines(scores.hypotheses)));
   }

@@ -57,19 +57,17 @@ absl::Status TrainingLog::WriteLine(double lr, int64_t updates, int64_t epoch, d
       "train | epoch %d | update %d | loss %.4f | nll %.4f | ppl %.2f | lr %.4g | gnorm %.3f "
       "| %.0f tok/s",
       epoch, updates, mean_loss, mean_nll, std::exp(mean_nll), lr, grad_norm, tokens_per_second);
-  const absl::Status written =
-      run_->AppendMetrics(JsonLine()
-                              .Add("type", "train")
-                              .Add("update", updates)
-                              .Add("epoch", epoch)
-                              .Add("loss", mean_loss)
-                              .Add("nll", mean_nll)
-                              .Add("ppl", std::exp(mean_nll))
-                              .Add("lr", lr)
-                              .Add("grad_norm", grad_norm)
-                              .Add("tokens_per_s", tokens_per_second)
-                              .Add("update_seconds", interval_update_seconds_)
-                              .Add("elapsed", train_time));
+  const absl::Status written = run_->AppendMetrics({{"type", "train"},
+                                                    {"update", updates},
+                                                    {"epoch", epoch},
+                                                    {"loss", mean_loss},
+                                                    {"nll", mean_nll},
+                                                    {"ppl", std::exp(mean_nll)},
+                                                    {"lr", lr},
+                                                    {"grad_norm", grad_norm},
+                                                    {"tokens_per_s", tokens_per_second},
+                                                    {"update_seconds", interval_update_seconds_},
+                                                    {"elapsed", train_time}});
   interval_ = LogInterval();
   StartSession();
   return written;

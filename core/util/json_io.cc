@@ -1,6 +1,7 @@
 #include "core/util/json_io.h"
 
 #include "absl/strings/str_cat.h"
+#include "core/util/status_macros.h"
 #include "core/util/text_file.h"
 
 namespace core {
@@ -27,9 +28,8 @@ absl::StatusOr<ordered_json> ParseJson(absl::string_view text, absl::string_view
 }
 
 absl::StatusOr<ordered_json> ReadJsonFile(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadFileBytes(path);
-  if (!text.ok()) return text.status();
-  return ParseJson(*text, path);
+  ASSIGN_OR_RETURN(std::string text, ReadFileBytes(path));
+  return ParseJson(text, path);
 }
 
 std::string DumpJson(const ordered_json& value, int indent) {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/model/model_options.h"
+#include "core/util/status_macros.h"
 #include "tools/analyze/dependency.h"
 #include "tools/analyze/report_common.h"
 #include "tools/plot/svg_plot.h"
@@ -13,10 +14,9 @@
 namespace analysis {
 
 absl::Status RunDependencyReport(const ReportContext& context) {
-  absl::StatusOr<core::Experiment> experiment = LoadAnalysedModel(context);
-  if (!experiment.ok()) return experiment.status();
+  ASSIGN_OR_RETURN(core::Experiment experiment, LoadAnalysedModel(context));
   const std::vector<DependencyMatrix> matrices =
-      MeasureDependency(*experiment->model, FirstTrainingBatch(*experiment));
+      MeasureDependency(experiment.model, FirstTrainingBatch(experiment));
   nlohmann::ordered_json matrix_json = nlohmann::ordered_json::array();
   for (const DependencyMatrix& matrix : matrices) {
     const std::string stack = core::StackName(matrix.stack);
@@ -46,11 +46,8 @@ absl::Status RunDependencyReport(const ReportContext& context) {
     heatmap.values = matrix.beta;
     heatmap.row_labels = matrix.row_labels;
     heatmap.column_labels = matrix.column_labels;
-    if (absl::Status status = WriteReportFile(context, absl::StrCat("dependency.", stack, ".svg"),
-                                              core::RenderHeatmap(heatmap));
-        !status.ok()) {
-      return status;
-    }
+    RETURN_IF_ERROR(WriteReportFile(context, absl::StrCat("dependency.", stack, ".svg"),
+                                    core::RenderHeatmap(heatmap)));
   }
   nlohmann::ordered_json json = ReportHeader(context);
   json["matrices"] = std::move(matrix_json);

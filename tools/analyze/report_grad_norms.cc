@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/util/status_macros.h"
 #include "tools/analyze/grad_norms.h"
 #include "tools/analyze/report_common.h"
 #include "tools/plot/svg_plot.h"
@@ -13,10 +14,9 @@
 namespace analysis {
 
 absl::Status RunGradNormsReport(const ReportContext& context) {
-  absl::StatusOr<core::Experiment> experiment = LoadAnalysedModel(context);
-  if (!experiment.ok()) return experiment.status();
+  ASSIGN_OR_RETURN(core::Experiment experiment, LoadAnalysedModel(context));
   const std::vector<SublayerGradNorm> norms = MeasureGradNorms(
-      *experiment->model, FirstTrainingBatch(*experiment), context.config.label_smoothing);
+      experiment.model, FirstTrainingBatch(experiment), context.config.label_smoothing);
   std::printf("%-34s %12s\n", "sublayer output", "grad norm");
   nlohmann::ordered_json entries = nlohmann::ordered_json::array();
   // One plotted line per (stack, role), in order of first appearance.
@@ -48,10 +48,7 @@ absl::Status RunGradNormsReport(const ReportContext& context) {
   plot.y_label = "‖∂L/∂x_i‖";
   plot.log_y = true;
   for (const std::string& name : series_names) plot.series.push_back(series[name]);
-  if (absl::Status status = WriteReportFile(context, "grad_norms.svg", core::RenderLinePlot(plot));
-      !status.ok()) {
-    return status;
-  }
+  RETURN_IF_ERROR(WriteReportFile(context, "grad_norms.svg", core::RenderLinePlot(plot)));
   nlohmann::ordered_json json = ReportHeader(context);
   json["sublayers"] = std::move(entries);
   return WriteReportJson(context, "grad_norms.json", json);

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_format.h"
 #include "core/model/residual.h"
+#include "core/util/status_macros.h"
 #include "initializers/admin_profile.h"
 #include "tools/analyze/report_common.h"
 #include "tools/plot/svg_plot.h"
@@ -27,10 +28,9 @@ absl::Status RunOmegaProfileReport(const ReportContext& context) {
     if (context.flags.checkpoint.empty()) {
       at_depth.config.model.encoder_layers = at_depth.config.model.decoder_layers = depth;
     }
-    absl::StatusOr<core::Experiment> experiment = LoadAnalysedModel(at_depth);
-    if (!experiment.ok()) return experiment.status();
+    ASSIGN_OR_RETURN(core::Experiment experiment, LoadAnalysedModel(at_depth));
     initializers::AdminProfile profile;
-    for (const core::Sublayer& sublayer : experiment->model->Sublayers()) {
+    for (const core::Sublayer& sublayer : experiment.model->Sublayers()) {
       const at::Tensor omega = sublayer.residual->shortcut_scale();
       if (!omega.defined()) {
         return absl::InvalidArgumentError(
@@ -45,9 +45,7 @@ absl::Status RunOmegaProfileReport(const ReportContext& context) {
     const std::string name =
         absl::StrFormat("profile.%dL-%dL.ratio.init", encoder_layers, decoder_layers);
     const std::string path = context.output_dir + "/" + name;
-    if (absl::Status status = initializers::WriteAdminProfile(path, profile); !status.ok()) {
-      return status;
-    }
+    RETURN_IF_ERROR(initializers::WriteAdminProfile(path, profile));
     for (const auto& [stack, chain] :
          {std::pair{"encoder", &profile.encoder}, std::pair{"decoder", &profile.decoder}}) {
       absl::PrintF("%-8s %-7s %9.4f %9.4f %9.4f %9d  %s\n",
@@ -70,11 +68,7 @@ absl::Status RunOmegaProfileReport(const ReportContext& context) {
     entry["decoder"] = profile.decoder;
     profiles.push_back(std::move(entry));
   }
-  if (absl::Status status =
-          WriteReportFile(context, "omega_profile.svg", core::RenderLinePlot(plot));
-      !status.ok()) {
-    return status;
-  }
+  RETURN_IF_ERROR(WriteReportFile(context, "omega_profile.svg", core::RenderLinePlot(plot)));
   nlohmann::ordered_json json = ReportHeader(context);
   json["profiles"] = std::move(profiles);
   return WriteReportJson(context, "omega_profile.json", json);

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "absl/strings/str_format.h"
+#include "core/util/status_macros.h"
 #include "tools/analyze/least_squares.h"
 #include "tools/analyze/output_change.h"
 #include "tools/analyze/report_common.h"
@@ -51,7 +52,7 @@ absl::StatusOr<ScanRow> MeasureRow(const ReportContext& context, core::Experimen
   row.layers = depth;
   for (int64_t s = 0; s < context.flags.seeds; ++s) {
     const int64_t seed = context.config.seed + s;
-    if (absl::Status status = make_model(experiment, depth, seed); !status.ok()) return status;
+    RETURN_IF_ERROR(make_model(experiment, depth, seed));
     OutputChangeOptions options;
     options.delta = context.flags.delta;
     options.epsilon = context.flags.epsilon;
@@ -183,11 +184,10 @@ absl::Status RunOutputChangeReport(const ReportContext& context) {
   std::vector<std::string> modes;
   int64_t sentences = 0, real_tokens = 0;
   for (const auto& [config, mode] : mode_configs) {
-    absl::StatusOr<core::Experiment> experiment = core::BuildExperiment(config, false);
-    if (!experiment.ok()) return experiment.status();
-    const core::BatchTensors batch = FirstTrainingBatch(*experiment);
+    ASSIGN_OR_RETURN(core::Experiment experiment, core::BuildExperiment(config, false));
+    const core::BatchTensors batch = FirstTrainingBatch(experiment);
     sentences = batch.source.size(0);
-    real_tokens = batch.source.ne(experiment->model_options.pad_id).sum().item<int64_t>();
+    real_tokens = batch.source.ne(experiment.model_options.pad_id).sum().item<int64_t>();
     const ModelMaker make_model =
         context.flags.checkpoint.empty()
             ? FreshModels(config)
@@ -196,8 +196,7 @@ absl::Status RunOutputChangeReport(const ReportContext& context) {
               });
     modes.push_back(mode);
     for (const int64_t depth : depths) {
-      absl::StatusOr<ScanRow> row =
-          MeasureRow(context, *experiment, batch, mode, depth, make_model);
+      absl::StatusOr<ScanRow> row = MeasureRow(context, experiment, batch, mode, depth, make_model);
       if (!row.ok()) return row.status();
       rows.push_back(*row);
     }
@@ -260,16 +259,12 @@ absl::Status RunOutputChangeReport(const ReportContext& context) {
   json["fits"] = std::move(fit_json);
   json["ratios"] = std::move(ratios);
   json["seconds"] = seconds;
-  if (absl::Status status = WriteReportJson(context, "output_change.json", json); !status.ok()) {
-    return status;
-  }
+  RETURN_IF_ERROR(WriteReportJson(context, "output_change.json", json));
   for (const auto& [name, contents] :
        {std::pair{std::string("output_change.svg"), Figure(rows, modes, fits, context, false)},
         std::pair{std::string("output_change_logx.svg"),
                   Figure(rows, modes, fits, context, true)}}) {
-    if (absl::Status status = WriteReportFile(context, name, contents); !status.ok()) {
-      return status;
-    }
+    RETURN_IF_ERROR(WriteReportFile(context, name, contents));
   }
   return absl::OkStatus();
 }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "core/util/status_macros.h"
 #include "tools/analyze/param_stats.h"
 #include "tools/analyze/report_common.h"
 #include "tools/plot/svg_plot.h"
@@ -12,9 +13,8 @@
 namespace analysis {
 
 absl::Status RunParamStatsReport(const ReportContext& context) {
-  absl::StatusOr<core::Experiment> experiment = LoadAnalysedModel(context);
-  if (!experiment.ok()) return experiment.status();
-  const std::vector<ParameterStats> stats = ComputeParameterStats(*experiment->model);
+  ASSIGN_OR_RETURN(core::Experiment experiment, LoadAnalysedModel(context));
+  const std::vector<ParameterStats> stats = ComputeParameterStats(experiment.model);
   std::printf("%-52s %-12s %12s %12s %12s\n", "parameter", "shape", "mean", "std", "norm");
   nlohmann::ordered_json entries = nlohmann::ordered_json::array();
   core::BarChart chart;
@@ -37,11 +37,7 @@ absl::Status RunParamStatsReport(const ReportContext& context) {
     chart.labels.push_back(s.name);
     chart.values.push_back(s.std);
   }
-  if (absl::Status status =
-          WriteReportFile(context, "param_stats.svg", core::RenderBarChart(chart));
-      !status.ok()) {
-    return status;
-  }
+  RETURN_IF_ERROR(WriteReportFile(context, "param_stats.svg", core::RenderBarChart(chart)));
   nlohmann::ordered_json json = ReportHeader(context);
   json["parameters"] = std::move(entries);
   return WriteReportJson(context, "param_stats.json", json);

@@ -14,6 +14,7 @@
 #include "core/train/train_config.h"
 #include "core/train/trainer.h"
 #include "core/util/json_io.h"
+#include "core/util/status_macros.h"
 
 namespace core::bench {
 
@@ -25,15 +26,14 @@ absl::StatusOr<TrainerThroughput> ReadTrainerThroughput(const std::string& metri
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
     const std::string where = absl::StrCat(metrics_path, ":", number);
-    absl::StatusOr<nlohmann::ordered_json> metrics = ParseJson(line, where);
-    if (!metrics.ok()) return metrics.status();
-    const std::string type = JsonString(*metrics, "type").value_or("");
+    ASSIGN_OR_RETURN(nlohmann::ordered_json metrics, ParseJson(line, where));
+    const std::string type = JsonString(metrics, "type").value_or("");
     if (type == "valid") ++validations;
     if (type != "train") continue;
-    const std::optional<int64_t> update = JsonInteger(*metrics, "update");
-    const std::optional<double> update_seconds = JsonNumber(*metrics, "update_seconds");
-    const std::optional<double> elapsed = JsonNumber(*metrics, "elapsed");
-    const std::optional<double> tokens_per_s = JsonNumber(*metrics, "tokens_per_s");
+    const std::optional<int64_t> update = JsonInteger(metrics, "update");
+    const std::optional<double> update_seconds = JsonNumber(metrics, "update_seconds");
+    const std::optional<double> elapsed = JsonNumber(metrics, "elapsed");
+    const std::optional<double> tokens_per_s = JsonNumber(metrics, "tokens_per_s");
     if (!update || !update_seconds || !elapsed || !tokens_per_s) {
       return absl::InvalidArgumentError(
           absl::StrCat(where, ": a train line without update, update_seconds, elapsed or ",
@@ -54,13 +54,12 @@ absl::StatusOr<TrainerThroughput> ReadTrainerThroughput(const std::string& metri
 absl::StatusOr<PaddingComparison> ComparePadding(const std::vector<Example>& examples,
                                                  const BatcherOptions& options,
                                                  BatchSpecialIds ids) {
-  absl::StatusOr<Batcher> batcher = Batcher::Create(&examples, options, ids);
-  if (!batcher.ok()) return batcher.status();
+  ASSIGN_OR_RETURN(Batcher batcher, Batcher::Create(&examples, options, ids));
   PaddingComparison comparison;
-  const int64_t batches = batcher->BatchCount(1);
+  const int64_t batches = batcher.BatchCount(1);
   const auto start = std::chrono::steady_clock::now();
   for (int64_t i = 0; i < batches; ++i) {
-    const Batch batch = batcher->Next();
+    const Batch batch = batcher.Next();
     ToTensors(batch, c10::Device(c10::kCPU));
     comparison.bucketed.Add(batch);
   }
@@ -80,14 +79,14 @@ absl::StatusOr<PaddingComparison> ComparePadding(const std::vector<Example>& exa
         std::max(examples[index].source.size(), examples[index].target.size()));
     if (!current.empty() &&
         static_cast<int64_t>(current.size() + 1) * std::max(longest, length) > options.max_tokens) {
-      comparison.random.Add(batcher->MakeBatch(current));
+      comparison.random.Add(batcher.MakeBatch(current));
       current.clear();
       longest = 0;
     }
     current.push_back(index);
     longest = std::max(longest, length);
   }
-  if (!current.empty()) comparison.random.Add(batcher->MakeBatch(current));
+  if (!current.empty()) comparison.random.Add(batcher.MakeBatch(current));
   return comparison;
 }
 

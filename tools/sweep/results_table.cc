@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "core/util/json_io.h"
+#include "core/util/status_macros.h"
 #include "plugins/closest_match.h"
 
 namespace core::sweep {
@@ -228,9 +229,8 @@ absl::StatusOr<PivotTable> BuildPivotTable(const std::vector<RunRecord>& records
         "--value: '", options.value, "' is not a metric (", absl::StrJoin(metrics, ", "), ")"));
   }
   const std::vector<std::string> axes = AxisNames(records);
-  if (absl::Status status = CheckAxes(options.rows, axes, "rows"); !status.ok()) return status;
-  if (absl::Status status = CheckAxes(options.columns, axes, "columns"); !status.ok())
-    return status;
+  RETURN_IF_ERROR(CheckAxes(options.rows, axes, "rows"));
+  RETURN_IF_ERROR(CheckAxes(options.columns, axes, "columns"));
   PivotTable table;
   table.value = options.value;
   table.column_axes = options.columns;

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/util/directory_lock.h"
 #include "core/util/json_io.h"
+#include "core/util/status_macros.h"
 #include "core/util/text_file.h"
 
 namespace core::sweep {
@@ -29,28 +30,26 @@ void ReadStatus(const ordered_json& status, RunRecord& record) {
 }
 
 absl::Status ReadMetrics(const std::string& path, RunRecord& record) {
-  absl::StatusOr<std::string> text = ReadFileBytes(path);
-  if (!text.ok()) return text.status();
-  std::istringstream lines(*text);
+  ASSIGN_OR_RETURN(std::string text, ReadFileBytes(path));
+  std::istringstream lines(text);
   std::string line;
   double tokens_per_s_sum = 0;
   int tokens_per_s_count = 0;
   for (int number = 1; std::getline(lines, line); ++number) {
-    absl::StatusOr<ordered_json> metrics = ParseJson(line, absl::StrCat(path, ":", number));
-    if (!metrics.ok()) return metrics.status();
-    const std::string type = JsonString(*metrics, "type").value_or("");
-    const std::optional<int64_t> update = JsonInteger(*metrics, "update");
+    ASSIGN_OR_RETURN(ordered_json metrics, ParseJson(line, absl::StrCat(path, ":", number)));
+    const std::string type = JsonString(metrics, "type").value_or("");
+    const std::optional<int64_t> update = JsonInteger(metrics, "update");
     if (!update) continue;
-    const CurvePoint point{*update, JsonNumber(*metrics, "loss").value_or(kUnknown)};
+    const CurvePoint point{*update, JsonNumber(metrics, "loss").value_or(kUnknown)};
     if (type == "train") {
       record.train_curve.push_back(point);
-      if (const std::optional<double> tokens_per_s = JsonNumber(*metrics, "tokens_per_s")) {
+      if (const std::optional<double> tokens_per_s = JsonNumber(metrics, "tokens_per_s")) {
         tokens_per_s_sum += *tokens_per_s;
         ++tokens_per_s_count;
       }
     } else if (type == "valid") {
       record.valid_curve.push_back(point);
-      const double ppl = JsonNumber(*metrics, "ppl").value_or(kUnknown);
+      const double ppl = JsonNumber(metrics, "ppl").value_or(kUnknown);
       if (std::isnan(record.best_valid_ppl) || ppl < record.best_valid_ppl) {
         record.best_valid_ppl = ppl;
       }
@@ -89,14 +88,13 @@ absl::StatusOr<RunRecord> ReadRunRecord(const std::string& run_dir) {
   if (!std::filesystem::exists(File(run_dir, "cell.json"))) {
     return absl::NotFoundError(absl::StrCat(run_dir, " has no cell.json"));
   }
-  absl::StatusOr<ordered_json> cell = ReadJsonFile(File(run_dir, "cell.json"));
-  if (!cell.ok()) return cell.status();
+  ASSIGN_OR_RETURN(ordered_json cell, ReadJsonFile(File(run_dir, "cell.json")));
   RunRecord record;
-  record.name = JsonString(*cell, "name").value_or("");
-  record.index = static_cast<size_t>(JsonInteger(*cell, "index").value_or(0));
-  record.hash = JsonString(*cell, "hash").value_or("");
+  record.name = JsonString(cell, "name").value_or("");
+  record.index = static_cast<size_t>(JsonInteger(cell, "index").value_or(0));
+  record.hash = JsonString(cell, "hash").value_or("");
   // ordered_json keeps the axes in the file's order, the grid's.
-  if (const auto axes = cell->find("axes"); axes != cell->end() && axes->is_object()) {
+  if (const auto axes = cell.find("axes"); axes != cell.end() && axes->is_object()) {
     for (const auto& [axis, label] : axes->items()) {
       record.axes.emplace_back(axis,
                                label.is_string() ? label.get<std::string>() : DumpJson(label));
@@ -112,9 +110,7 @@ absl::StatusOr<RunRecord> ReadRunRecord(const std::string& run_dir) {
     }
   }
   if (std::filesystem::exists(File(run_dir, "metrics.jsonl"))) {
-    if (absl::Status status = ReadMetrics(File(run_dir, "metrics.jsonl"), record); !status.ok()) {
-      return status;
-    }
+    RETURN_IF_ERROR(ReadMetrics(File(run_dir, "metrics.jsonl"), record));
   }
   return record;
 }
