@@ -8,11 +8,12 @@
 #   plugin_family(name, deps)               plugin_family(NAME n DEPS ...)
 #   cc_binary / cc_test / sh_test           cc_binary / cc_test / sh_test
 #
-# Labels: ":x" and "x" (this package), "//core:x", "//tools/sweep:run_sweep" (= //tools/sweep:sweep),
+# Labels: ":x" and "x" (this package), "//core/util:x", "//tools/sweep:sweep" (always with the
+# name: CMake does not read //tools/sweep as //tools/sweep:sweep),
 # "@system//:absl" and "@libtorch" (defined in the top-level CMakeLists.txt, as
 # third_party/system.BUILD and third_party/libtorch/libtorch.bzl define them), or any CMake
 # target written with "::" (e.g. Threads::Threads). The target of //tools/sweep:x is
-# `core.sweep.x`; binaries and tests keep their Bazel file name under the build directory
+# `tools.sweep.x`; binaries and tests keep their Bazel file name under the build directory
 # (build-cmake/tools/train, like bazel-bin/tools/train).
 #
 # Dependencies are resolved once every directory is read (bazel_rules_finalize(), called at the

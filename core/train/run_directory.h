@@ -8,7 +8,7 @@
 //   <run_dir>/profile.ratio.init  the Admin profile, when --init=admin
 //
 //   absl::StatusOr<std::unique_ptr<RunDirectory>> run = RunDirectory::Open("runs/x");
-//   (*run)->AppendMetrics({{"type", "train"}, {"update", 1}, {"loss", 9.1}});
+//   (*run)->AppendMetrics(nlohmann::ordered_json{{"type", "train"}, {"update", 1}});
 #ifndef CORE_TRAIN_RUN_DIRECTORY_H_
 #define CORE_TRAIN_RUN_DIRECTORY_H_
 

@@ -270,12 +270,12 @@ absl::Status Trainer::State::Validate() {
   const bool best = result.loss < best_valid_loss;
   LOG(INFO) << absl::StrFormat("valid | update %d | loss %.4f | nll %.4f | ppl %.2f%s", updates,
                                result.loss, result.nll, result.perplexity, best ? " | best" : "");
-  RETURN_IF_ERROR(run->AppendMetrics({{"type", "valid"},
-                                      {"update", updates},
-                                      {"epoch", UpdateEpoch()},
-                                      {"loss", result.loss},
-                                      {"nll", result.nll},
-                                      {"ppl", result.perplexity}}));
+  RETURN_IF_ERROR(run->AppendMetrics(nlohmann::ordered_json{{"type", "valid"},
+                                                            {"update", updates},
+                                                            {"epoch", UpdateEpoch()},
+                                                            {"loss", result.loss},
+                                                            {"nll", result.nll},
+                                                            {"ppl", result.perplexity}}));
   if (!best) return absl::OkStatus();
   best_valid_loss = result.loss;
   return SaveCheckpoint("checkpoint_best.pt");
@@ -303,10 +303,10 @@ absl::Status Trainer::State::ScorePeriodicBleu() {
   if (!run) return absl::OkStatus();
   ASSIGN_OR_RETURN(TranslationScores scores, Translate("valid", *valid));
   // Its own type: a resume drops the final "bleu" lines it redoes, never these.
-  return run->AppendMetrics({{"type", "valid_bleu"},
-                             {"update", updates},
-                             {"bleu", scores.bleu.score},
-                             {"chrf", scores.chrf.score}});
+  return run->AppendMetrics(nlohmann::ordered_json{{"type", "valid_bleu"},
+                                                   {"update", updates},
+                                                   {"bleu", scores.bleu.score},
+                                                   {"chrf", scores.chrf.score}});
 }
 
 absl::Status Trainer::State::ScoreBleu() {
@@ -318,12 +318,13 @@ absl::Status Trainer::State::ScoreBleu() {
                                        std::tuple{"test", test.get(), &status.test_bleu}}) {
     ASSIGN_OR_RETURN(TranslationScores scores, Translate(split, *dataset));
     *score = scores.bleu.score;
-    RETURN_IF_ERROR(run->AppendMetrics({{"type", "bleu"},
-                                        {"split", split},
-                                        {"update", updates},
-                                        {"bleu", scores.bleu.score},
-                                        {"chrf", scores.chrf.score},
-                                        {"signature", scores.bleu.Signature()}}));
+    RETURN_IF_ERROR(
+        run->AppendMetrics(nlohmann::ordered_json{{"type", "bleu"},
+                                                  {"split", split},
+                                                  {"update", updates},
+                                                  {"bleu", scores.bleu.score},
+                                                  {"chrf", scores.chrf.score},
+                                                  {"signature", scores.bleu.Signature()}}));
     RETURN_IF_ERROR(
         WriteFileAtomically(run->File(absl::StrCat(split, ".hyp")), JoinLines(scores.hypotheses)));
   }

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -57,17 +58,18 @@ absl::Status TrainingLog::WriteLine(double lr, int64_t updates, int64_t epoch, d
       "train | epoch %d | update %d | loss %.4f | nll %.4f | ppl %.2f | lr %.4g | gnorm %.3f "
       "| %.0f tok/s",
       epoch, updates, mean_loss, mean_nll, std::exp(mean_nll), lr, grad_norm, tokens_per_second);
-  const absl::Status written = run_->AppendMetrics({{"type", "train"},
-                                                    {"update", updates},
-                                                    {"epoch", epoch},
-                                                    {"loss", mean_loss},
-                                                    {"nll", mean_nll},
-                                                    {"ppl", std::exp(mean_nll)},
-                                                    {"lr", lr},
-                                                    {"grad_norm", grad_norm},
-                                                    {"tokens_per_s", tokens_per_second},
-                                                    {"update_seconds", interval_update_seconds_},
-                                                    {"elapsed", train_time}});
+  const absl::Status written =
+      run_->AppendMetrics(nlohmann::ordered_json{{"type", "train"},
+                                                 {"update", updates},
+                                                 {"epoch", epoch},
+                                                 {"loss", mean_loss},
+                                                 {"nll", mean_nll},
+                                                 {"ppl", std::exp(mean_nll)},
+                                                 {"lr", lr},
+                                                 {"grad_norm", grad_norm},
+                                                 {"tokens_per_s", tokens_per_second},
+                                                 {"update_seconds", interval_update_seconds_},
+                                                 {"elapsed", train_time}});
   interval_ = LogInterval();
   StartSession();
   return written;
