@@ -23,6 +23,7 @@ PACKAGES=(
   libgtest-dev                  # tests
   libgmock-dev                  # test matchers
   nlohmann-json3-dev            # JSON: every file the tools write and read (header-only)
+  libssl-dev                    # OpenSSL's libcrypto: SHA-256 of the dataset manifest and split
   pkg-config                    # link lines of system libraries
   trans-de-en                   # Ding dictionary: the German-English example sentences
   libsentencepiece-dev          # SentencePiece BPE training and encoding

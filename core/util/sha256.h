@@ -1,5 +1,6 @@
 // SHA-256 (FIPS 180-4), for the dataset manifest's checksums, cache keys and the
-// stable train/valid/test split. No dependency on a crypto library for 100 lines.
+// stable train/valid/test split, computed by OpenSSL's libcrypto (its headers stay in
+// sha256.cc).
 //
 //   std::string digest = Sha256Hex("abc");  // "ba7816bf8f01cfea..."
 //
@@ -17,22 +18,24 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
+// OpenSSL's EVP_MD_CTX.
+struct evp_md_ctx_st;
+
 namespace core {
 
 class Sha256 {
  public:
   Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
   void Update(absl::string_view data);
   // The digest of everything passed to Update. The object must not be used afterwards.
   std::array<uint8_t, 32> Finish();
 
  private:
-  void Compress(const uint8_t* block);
-
-  std::array<uint32_t, 8> state_;
-  std::array<uint8_t, 64> buffer_;
-  size_t buffered_ = 0;
-  uint64_t total_bytes_ = 0;
+  evp_md_ctx_st* context_;
 };
 
 // Lower-case hexadecimal digest of `data`.
