@@ -171,6 +171,26 @@ case_rerun_finished_run() {
   fi
 }
 
+# 1f. A finished run whose checkpoint_last.pt is gone (deleted to save space) is never
+# restarted over its results: the same command is refused and changes nothing; --start_over
+# discards them and trains anew.
+case_finished_run_without_last_checkpoint() {
+  cp -r "$tmp/done" "$tmp/nolast"
+  rm "$tmp/nolast/checkpoint_last.pt"
+  local before
+  before="$(cd "$tmp/nolast" && md5sum metrics.jsonl status.json checkpoint_best.pt test.hyp)"
+  expect_error nolast 1 "holds the results of an earlier run (checkpoint_best.pt, status.json \
+(done)) but no checkpoint_last.pt to resume from" nolast --max_updates=30
+  expect_in "$tmp/nolast.err" "--start_over"
+  [ "$(cd "$tmp/nolast" && md5sum metrics.jsonl status.json checkpoint_best.pt test.hyp)" = \
+    "$before" ] || fail "the refused command changed the earlier run's files"
+  train_in nolast --max_updates=10 --start_over
+  expect_rc nolast-start-over $? 0 "$tmp/nolast.err"
+  expect_in "$tmp/nolast.err" "new run in $tmp/nolast"
+  expect_updates_1_to_n "$tmp/nolast/metrics.jsonl" 10
+  expect_in "$tmp/nolast/status.json" '"updates":10'
+}
+
 # 1c. The run directory's config.ini, given to --config, repeats the run bit for bit.
 case_config_ini_repeats_run() {
   timeout 120 "$train" --config="$tmp/done/config.ini" --run_dir="$tmp/from_ini" \
@@ -386,7 +406,8 @@ if [ "${#failed_cases[@]}" != 0 ]; then
   echo "FAIL: no dataset, no test"
   exit 1
 fi
-for test_case in case_run_completes case_rerun_finished_run case_config_ini_repeats_run \
+for test_case in case_run_completes case_rerun_finished_run \
+    case_finished_run_without_last_checkpoint case_config_ini_repeats_run \
     case_epoch_end case_failure_recorded case_exact_resume case_sigterm case_sigint \
     case_divergence case_unknown_flag case_bad_value case_config_unknown_key \
     case_tfixup_with_admin_residuals case_missing_dataset case_cuda_without_cuda \

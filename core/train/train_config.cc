@@ -280,6 +280,9 @@ absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string
   po::options_description train_flags("trainer flags");
   train_flags.add_options()("help", "print this help")(
       "list_plugins", "print every plugin family, its plugins and their options")(
+      "start_over",
+      "discard the results of an earlier run in --run_dir (checkpoints, metrics, status, "
+      "translations) and train anew")(
       "config", po::value<std::string>(), "INI file of `key = value` lines; flags win");
   for (const Field& field : Fields()) {
     const std::string help =
@@ -342,7 +345,10 @@ absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string
     return parsed;
   }
   absl::StatusOr<ParsedTrainConfig> parsed = Resolve(given, plugin_options);
-  if (parsed.ok()) parsed->usage = usage.str();
+  if (parsed.ok()) {
+    parsed->usage = usage.str();
+    parsed->start_over = values.count("start_over") > 0;
+  }
   return parsed;
 }
 

@@ -122,6 +122,9 @@ struct ParsedTrainConfig {
   std::map<std::string, std::string> resolved;
   bool list_plugins = false;
   bool help = false;
+  // --start_over: discard an earlier run's checkpoints, metrics and status in run_dir and
+  // train anew (without it, a run directory that holds results is never restarted).
+  bool start_over = false;
   // The help text (flags with defaults), for --help and usage errors.
   std::string usage;
 };

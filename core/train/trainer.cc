@@ -129,6 +129,53 @@ absl::StatusOr<bool> PrepareMetricsForResume(const std::string& path, int64_t up
   return validated;
 }
 
+// What an earlier run left in `run` that a fresh start would overwrite: its best and kept
+// checkpoints and a final status. Empty when there is nothing of value (e.g. a run killed
+// before its first checkpoint).
+std::vector<std::string> EarlierResults(const RunDirectory& run) {
+  std::vector<std::string> results;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(run.path(), error)) {
+    const std::string name = entry.path().filename().string();
+    if (absl::StartsWith(name, "checkpoint_") && absl::EndsWith(name, ".pt")) {
+      results.push_back(name);
+    }
+  }
+  std::sort(results.begin(), results.end());
+  absl::StatusOr<nlohmann::ordered_json> status = ReadJsonFile(run.File("status.json"));
+  const std::string state = status.ok() ? JsonString(*status, "state").value_or("") : "";
+  if (state == "done" || state == "diverged") {
+    results.push_back(absl::StrCat("status.json (", state, ")"));
+  }
+  return results;
+}
+
+// --start_over: removes what a run writes but its log (train.log keeps the history) and
+// config.ini (rewritten).
+absl::Status DiscardEarlierRun(const RunDirectory& run) {
+  std::vector<std::filesystem::path> doomed;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(run.path(), error)) {
+    const std::string name = entry.path().filename().string();
+    if (absl::StartsWith(name, "checkpoint_") || absl::EndsWith(name, ".hyp") ||
+        name == "metrics.jsonl" || name == "status.json" || name == "profile.ratio.init") {
+      doomed.push_back(entry.path());
+    }
+  }
+  if (error) {
+    return absl::InternalError(absl::StrCat("cannot list ", run.path(), ": ", error.message()));
+  }
+  for (const std::filesystem::path& path : doomed) {
+    if (!std::filesystem::remove(path, error) && error) {
+      return absl::InternalError(
+          absl::StrCat("--start_over: cannot remove ", path.string(), ": ", error.message()));
+    }
+  }
+  LOG(INFO) << "--start_over: removed " << doomed.size() << " files of an earlier run in "
+            << run.path();
+  return absl::OkStatus();
+}
+
 // What StopReason() returns, by code: the ranks agree on rank 0's through one maximum.
 constexpr const char* kStopReasons[] = {"", "max_updates", "max_epochs", "max_time"};
 
@@ -152,6 +199,8 @@ struct Trainer::State {
   std::string run_path;
   std::unique_ptr<RunDirectory> run;
   std::unique_ptr<FileLogSink> log_sink;
+  // --start_over: discard an earlier run's results in run_path.
+  bool start_over = false;
   c10::Device device = c10::Device(c10::kCPU);
   std::unique_ptr<ParallelDataset> train;
   std::unique_ptr<ParallelDataset> valid;
@@ -335,6 +384,7 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const ParsedTrainConfig
   auto s = std::make_unique<State>();
   s->config = parsed.config;
   s->resolved = parsed.resolved;
+  s->start_over = parsed.start_over;
   RETURN_IF_ERROR(s->JoinGroup());
   // Data, model and device come first: a mistyped command leaves no run directory behind.
   SetIntraOpThreads(s->config.threads);
@@ -371,13 +421,24 @@ absl::StatusOr<bool> Trainer::State::OpenRunDirectory() {
     ASSIGN_OR_RETURN(run, RunDirectory::Open(run_path));
     run_path = run->path();
     log_sink = std::make_unique<FileLogSink>(run->File("train.log"));
+    if (start_over) RETURN_IF_ERROR(DiscardEarlierRun(*run));
   }
   // Every rank resumes from rank 0's checkpoint: the run directory must be shared.
   const std::string last = absl::StrCat(run_path, "/checkpoint_last.pt");
-  const bool resuming = std::filesystem::exists(last);
+  const bool resuming = !start_over && std::filesystem::exists(last);
   RETURN_IF_ERROR(dist->CheckSame(
       absl::StrCat("whether ", last, " exists (--run_dir must be on a filesystem all ranks share)"),
       resuming));
+  // A fresh start would overwrite what an earlier run left: never without --start_over.
+  if (const std::vector<std::string> results =
+          run ? EarlierResults(*run) : std::vector<std::string>();
+      !resuming && !results.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        run_path, " holds the results of an earlier run (", absl::StrJoin(results, ", "),
+        ") but no checkpoint_last.pt to resume from, and a new run would overwrite them. To "
+        "resume from the best checkpoint, copy checkpoint_best.pt to checkpoint_last.pt; to "
+        "discard them and train anew, add --start_over; or choose another --run_dir"));
+  }
   return resuming;
 }
 
