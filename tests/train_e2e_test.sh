@@ -191,6 +191,19 @@ case_finished_run_without_last_checkpoint() {
   expect_in "$tmp/nolast/status.json" '"updates":10'
 }
 
+# 1g. A damaged line inside metrics.jsonl (not a torn last line) stops a resume with the
+# file:line, instead of being dropped silently; the file is left as it was.
+case_damaged_metrics_line() {
+  cp -r "$tmp/done" "$tmp/damaged"
+  sed -i '5s/.*/{"type":"train","update":5,"loss":/' "$tmp/damaged/metrics.jsonl"
+  local before
+  before="$(md5sum <"$tmp/damaged/metrics.jsonl")"
+  expect_error damaged 1 "$tmp/damaged/metrics.jsonl:5 is not a metrics line" damaged \
+    --max_updates=30
+  [ "$(md5sum <"$tmp/damaged/metrics.jsonl")" = "$before" ] ||
+    fail "the refused resume changed metrics.jsonl"
+}
+
 # 1c. The run directory's config.ini, given to --config, repeats the run bit for bit.
 case_config_ini_repeats_run() {
   timeout 120 "$train" --config="$tmp/done/config.ini" --run_dir="$tmp/from_ini" \
@@ -407,7 +420,8 @@ if [ "${#failed_cases[@]}" != 0 ]; then
   exit 1
 fi
 for test_case in case_run_completes case_rerun_finished_run \
-    case_finished_run_without_last_checkpoint case_config_ini_repeats_run \
+    case_finished_run_without_last_checkpoint case_damaged_metrics_line \
+    case_config_ini_repeats_run \
     case_epoch_end case_failure_recorded case_exact_resume case_sigterm case_sigint \
     case_divergence case_unknown_flag case_bad_value case_config_unknown_key \
     case_tfixup_with_admin_residuals case_missing_dataset case_cuda_without_cuda \

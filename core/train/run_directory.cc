@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "core/util/json_io.h"
@@ -10,16 +11,6 @@
 #include "core/util/text_file.h"
 
 namespace core {
-namespace {
-
-// The "update" of a metrics line, or -1 for a line that is not a whole metrics object.
-int64_t UpdateOf(absl::string_view line) {
-  absl::StatusOr<nlohmann::ordered_json> parsed = ParseJson(line, "metrics line");
-  if (!parsed.ok()) return -1;
-  return JsonInteger(*parsed, "update").value_or(-1);
-}
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<RunDirectory>> RunDirectory::Open(const std::string& path) {
   absl::StatusOr<DirectoryLock> lock = DirectoryLock::Acquire(path);
@@ -54,18 +45,30 @@ absl::Status RunDirectory::AppendMetrics(const nlohmann::ordered_json& line) con
 }
 
 absl::Status RunDirectory::TruncateMetricsAfter(int64_t update) const {
-  if (!std::filesystem::exists(File("metrics.jsonl"))) return absl::OkStatus();
-  ASSIGN_OR_RETURN(std::string text, ReadFileBytes(File("metrics.jsonl")));
+  const std::string path = File("metrics.jsonl");
+  if (!std::filesystem::exists(path)) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::string text, ReadFileBytes(path));
   std::string kept;
   size_t start = 0;
+  int64_t line_number = 0;
   // A last line without its '\n' is the fragment of a process killed while appending it:
-  // dropped, like lines that are not metrics at all, so every kept line is whole JSON.
+  // dropped. Any other line must be a whole metrics object: one that is not was damaged or
+  // edited, and is an error rather than silently lost.
   for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
-    const std::string line = text.substr(start, end - start);
-    const int64_t line_update = UpdateOf(line);
-    if (line_update >= 0 && line_update <= update) absl::StrAppend(&kept, line, "\n");
+    const absl::string_view line(text.data() + start, end - start);
+    const std::string where = absl::StrCat(path, ":", ++line_number);
+    absl::StatusOr<nlohmann::ordered_json> metrics = ParseJson(line, where);
+    const std::optional<int64_t> line_update =
+        metrics.ok() ? JsonInteger(*metrics, "update") : std::nullopt;
+    if (!line_update) {
+      return absl::DataLossError(
+          absl::StrCat(where, " is not a metrics line (",
+                       metrics.ok() ? "no integer \"update\"" : metrics.status().message(),
+                       "); repair or remove that line to resume"));
+    }
+    if (*line_update <= update) absl::StrAppend(&kept, line, "\n");
   }
-  return WriteFileAtomically(File("metrics.jsonl"), kept);
+  return WriteFileAtomically(path, kept);
 }
 
 }  // namespace core

@@ -58,7 +58,9 @@ class RunDirectory {
   absl::Status WriteStatus(const RunStatus& status) const;
   // Appends one line to metrics.jsonl (flushed: a killed run loses no logged line).
   absl::Status AppendMetrics(const nlohmann::ordered_json& line) const;
-  // Drops metrics lines whose "update" exceeds `update` (a resumed run redoes them).
+  // Drops metrics lines whose "update" exceeds `update` (a resumed run redoes them) and a
+  // torn last line (no '\n'); any other line that is not a metrics object is a DataLoss error
+  // naming metrics.jsonl:<line>, and the file is left as it is.
   absl::Status TruncateMetricsAfter(int64_t update) const;
 
  private:
