@@ -58,7 +58,7 @@ absl::StatusOr<const PluginInfo*> RegistryBase::Find(absl::string_view name) con
 absl::StatusOr<OptionValues> RegistryBase::ParseOptions(absl::string_view name,
                                                         const OptionMap& given) const {
   ASSIGN_OR_RETURN(const PluginInfo* info, Find(name));
-  return OptionValues::Parse(absl::StrCat(family_, " '", name, "'"), (info)->options, given);
+  return OptionValues::Parse(absl::StrCat(family_, " '", name, "'"), info->options, given);
 }
 
 absl::Status RegistryBase::AddInfo(PluginInfo info) {

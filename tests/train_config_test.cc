@@ -138,7 +138,9 @@ TEST(TrainConfigTest, BadValueInConfigFileNamesFileAndLine) {
 TEST(TrainConfigTest, OutOfRangeValuesAreRejected) {
   for (const std::string flag :
        {"--max_tokens=0", "--update_freq=0", "--lr=0", "--label_smoothing=1", "--clip_norm=-1",
-        "--beam_size=0", "--log_interval=0"}) {
+        "--beam_size=0", "--log_interval=0", "--lr=inf", "--lr=nan", "--threads=-1",
+        "--validate_interval=-1", "--save_interval=-2", "--keep_interval=-1", "--bleu_interval=-1",
+        "--bleu_sentences=-5", "--divergence_ratio=-1"}) {
     absl::StatusOr<ParsedTrainConfig> parsed = ParseTrainConfig({flag, "--max_updates=3"});
     ASSERT_FALSE(parsed.ok()) << flag;
     const std::string name = flag.substr(0, flag.find('='));

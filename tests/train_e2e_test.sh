@@ -358,6 +358,10 @@ case_unknown_flag() {
 
 case_bad_value() {
   expect_error "bad value" 2 "--max_tokens" bad_value --max_updates=3 --max_tokens=lots
+  expect_error "infinite lr" 2 "--lr must be > 0 and finite, not inf" bad_value --max_updates=3 --lr=inf
+  expect_error "too many threads" 2 "--threads = 100000 is more than the" bad_value \
+    --max_updates=3 --threads=100000
+  [ -e "$tmp/bad_value/metrics.jsonl" ] && fail "a refused command left metrics.jsonl behind"
 }
 
 case_config_unknown_key() {

@@ -181,11 +181,11 @@ absl::StatusOr<DatasetManifest> WriteDataset(const DatasetBuildOptions& options,
                    SubwordModel::Load((dir / kSubwordModelFileName).string()));
   int64_t mismatches = 0;
   for (const std::string& line : all_lines) {
-    ASSIGN_OR_RETURN(std::vector<int> ids, (model)->Encode(line));
-    ASSIGN_OR_RETURN(std::string decoded, (model)->Decode(ids));
+    ASSIGN_OR_RETURN(std::vector<int> ids, model->Encode(line));
+    ASSIGN_OR_RETURN(std::string decoded, model->Decode(ids));
     if (decoded != line) ++mismatches;
   }
-  counts.emplace_back("vocab_size", (model)->vocab_size());
+  counts.emplace_back("vocab_size", model->vocab_size());
   counts.emplace_back("subword_roundtrip_mismatches", mismatches);
 
   for (const std::string& name : DatasetFileNames()) {

@@ -251,10 +251,10 @@ absl::StatusOr<std::vector<int64_t>> Distributed::Max(std::vector<int64_t> value
 absl::Status Distributed::CheckSame(const std::string& what, int64_t value) {
   // One maximum of (v, -v) gives the largest and the smallest value.
   ASSIGN_OR_RETURN(std::vector<int64_t> range, Max({value, -value}, what.c_str()));
-  if ((range)[0] == -(range)[1]) return absl::OkStatus();
+  if (range[0] == -range[1]) return absl::OkStatus();
   return absl::FailedPreconditionError(
       absl::StrCat("rank ", env_.rank, " of ", env_.world_size, ": the ranks disagree on ", what,
-                   " (this rank: ", value, "; all ranks: ", -(range)[1], " to ", (range)[0], ")"));
+                   " (this rank: ", value, "; all ranks: ", -range[1], " to ", range[0], ")"));
 }
 
 }  // namespace core

@@ -1,6 +1,7 @@
 #include "core/train/train_config.h"
 
 #include <boost/program_options.hpp>
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -163,7 +164,23 @@ absl::Status ValidateConfig(const TrainConfig& config) {
         {"beam_size", config.beam_size}}) {
     if (value <= 0) return absl::InvalidArgumentError(absl::StrCat("--", name, " must be > 0"));
   }
-  if (config.lr <= 0) return absl::InvalidArgumentError("--lr must be > 0");
+  for (const auto& [name, value] : {std::pair<const char*, int64_t>{"threads", config.threads},
+                                    {"validate_interval", config.validate_interval},
+                                    {"save_interval", config.save_interval},
+                                    {"keep_interval", config.keep_interval},
+                                    {"bleu_interval", config.bleu_interval},
+                                    {"bleu_sentences", config.bleu_sentences}}) {
+    if (value < 0) {
+      return absl::InvalidArgumentError(absl::StrCat("--", name, " = ", value, " must be >= 0"));
+    }
+  }
+  // `!(x > 0)` also rejects NaN; an infinite rate is no rate.
+  if (!(config.lr > 0) || !std::isfinite(config.lr)) {
+    return absl::InvalidArgumentError(absl::StrCat("--lr must be > 0 and finite, not ", config.lr));
+  }
+  if (!(config.divergence_ratio >= 0)) {
+    return absl::InvalidArgumentError("--divergence_ratio must be >= 0 (0 disables the test)");
+  }
   if (config.label_smoothing < 0 || config.label_smoothing >= 1) {
     return absl::InvalidArgumentError("--label_smoothing must be in [0, 1)");
   }
@@ -175,12 +192,11 @@ absl::Status ValidateConfig(const TrainConfig& config) {
                                                  {&plugins::LrSchedules(), config.lr_scheduler}},
                                                 config.plugin_options));
   ASSIGN_OR_RETURN(std::unique_ptr<plugins::Initializer> initializer,
-                   plugins::Initializers().Create(config.init, (assigned)[0]));
-  RETURN_IF_ERROR((initializer)->CheckModelOptions(model));
-  RETURN_IF_ERROR(
-      plugins::OptimizerFamily().ParseOptions(config.optimizer, (assigned)[1]).status());
+                   plugins::Initializers().Create(config.init, assigned[0]));
+  RETURN_IF_ERROR(initializer->CheckModelOptions(model));
+  RETURN_IF_ERROR(plugins::OptimizerFamily().ParseOptions(config.optimizer, assigned[1]).status());
   return plugins::LrSchedules()
-      .Create(config.lr_scheduler, (assigned)[2], {config.lr, config.max_updates})
+      .Create(config.lr_scheduler, assigned[2], {config.lr, config.max_updates})
       .status();
 }
 
@@ -282,8 +298,8 @@ absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string
       "list_plugins", "print every plugin family, its plugins and their options")(
       "start_over",
       "discard the results of an earlier run in --run_dir (checkpoints, metrics, status, "
-      "translations) and train anew")(
-      "config", po::value<std::string>(), "INI file of `key = value` lines; flags win");
+      "translations) and train anew")("config", po::value<std::string>(),
+                                      "INI file of `key = value` lines; flags win");
   for (const Field& field : Fields()) {
     const std::string help =
         absl::StrCat(field.info.help, " (default ",
@@ -312,8 +328,7 @@ absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string
   std::map<std::string, GivenValue> given;
   for (const Field& field : Fields()) {
     if (values.count(field.info.name)) {
-      given[field.info.name] = {(values)[field.info.name].as<std::string>(),
-                                "--" + field.info.name};
+      given[field.info.name] = {values[field.info.name].as<std::string>(), "--" + field.info.name};
     }
   }
   for (const auto& [key, value] : GivenPluginOptions(plugin_flags, values)) {
@@ -321,7 +336,7 @@ absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string
   }
   const std::set<std::string> plugin_options = PluginOptionNames();
   if (values.count("config")) {
-    const std::string path = ResolveUserPath((values)["config"].as<std::string>());
+    const std::string path = ResolveUserPath(values["config"].as<std::string>());
     ASSIGN_OR_RETURN(std::vector<IniEntry> entries, ReadIniFile(path));
     std::vector<std::string> known;
     for (const Field& field : Fields()) known.push_back(field.info.name);

@@ -16,6 +16,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <thread>
 // clip_grad.h uses torch::Tensor without including its header: types.h must come first.
 // clang-format off
 #include <torch/types.h>
@@ -387,6 +388,13 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const ParsedTrainConfig
   s->start_over = parsed.start_over;
   RETURN_IF_ERROR(s->JoinGroup());
   // Data, model and device come first: a mistyped command leaves no run directory behind.
+  // More intra-op threads than cores only slow LibTorch down (1,000 turn seconds into minutes);
+  // checked here, on the machine that trains, not where a sweep plans the run.
+  if (const unsigned cores = std::thread::hardware_concurrency();
+      cores > 0 && s->config.threads > static_cast<int64_t>(cores)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--threads = ", s->config.threads, " is more than the ", cores, " cores of this machine"));
+  }
   SetIntraOpThreads(s->config.threads);
   ASSIGN_OR_RETURN(Experiment experiment, BuildExperiment(s->config, /*with_eval_splits=*/true));
   ASSIGN_OR_RETURN(const bool resuming, s->OpenRunDirectory());

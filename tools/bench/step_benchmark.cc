@@ -186,7 +186,7 @@ absl::StatusOr<StepBenchmarkResult> RunStepBenchmark(const StepBenchmarkOptions&
     };
     for (int run = 0; run < 3; ++run) {
       const Clock::time_point start = Clock::now();
-      RETURN_IF_ERROR((admin)->Initialize(*model, context));
+      RETURN_IF_ERROR(admin->Initialize(*model, context));
       result.admin_init_seconds.push_back(SecondsSince(start));
     }
   }
