@@ -204,6 +204,20 @@ case_damaged_metrics_line() {
     fail "the refused resume changed metrics.jsonl"
 }
 
+# 1h. --max_updates may grow on resume, unless the schedule decays over it: a cosine run is
+# refused (its rates ahead would change), an inverse_sqrt one goes on.
+case_max_updates_on_resume() {
+  train_in cosine --max_updates=12 --lr_scheduler=cosine --warmup_updates=2
+  expect_rc cosine $? 0 "$tmp/cosine.err"
+  expect_error "cosine longer" 2 "--max_updates = 24 changes the learning rates of \
+--lr_scheduler=cosine, which this run started with --max_updates = 12" cosine \
+    --max_updates=24 --lr_scheduler=cosine --warmup_updates=2
+  train_in isqrt --max_updates=12 --lr_scheduler=inverse_sqrt --warmup_updates=2
+  train_in isqrt --max_updates=16 --lr_scheduler=inverse_sqrt --warmup_updates=2
+  expect_rc "inverse_sqrt longer" $? 0 "$tmp/isqrt.err"
+  expect_updates_1_to_n "$tmp/isqrt/metrics.jsonl" 16
+}
+
 # 1c. The run directory's config.ini, given to --config, repeats the run bit for bit.
 case_config_ini_repeats_run() {
   timeout 120 "$train" --config="$tmp/done/config.ini" --run_dir="$tmp/from_ini" \
@@ -425,6 +439,7 @@ if [ "${#failed_cases[@]}" != 0 ]; then
 fi
 for test_case in case_run_completes case_rerun_finished_run \
     case_finished_run_without_last_checkpoint case_damaged_metrics_line \
+    case_max_updates_on_resume \
     case_config_ini_repeats_run \
     case_epoch_end case_failure_recorded case_exact_resume case_sigterm case_sigint \
     case_divergence case_unknown_flag case_bad_value case_config_unknown_key \

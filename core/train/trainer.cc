@@ -24,6 +24,7 @@
 // clang-format on
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -211,6 +212,8 @@ struct Trainer::State {
   std::vector<at::Tensor> parameters;
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   std::unique_ptr<plugins::LrSchedule> schedule;
+  // The schedule's options, to rebuild it with a checkpoint's --max_updates.
+  plugins::OptionMap schedule_options;
   std::unique_ptr<DivergenceDetector> detector;
   std::unique_ptr<TrainingLog> log;
   RunStatus status;
@@ -236,6 +239,8 @@ struct Trainer::State {
   void TakeExperiment(Experiment& experiment);
   absl::Status BuildOptimization(const Experiment& experiment);
   absl::Status Resume();
+  // InvalidArgument when this --max_updates changes the rates a checkpoint's run would use.
+  absl::Status CheckScheduleUnchanged(const std::map<std::string, std::string>& saved_config);
   absl::Status SynchronizeRanks();
   absl::Status PrepareRunDirectory(const ModelOptions& model_options);
 
@@ -469,6 +474,7 @@ absl::Status Trainer::State::BuildOptimization(const Experiment& experiment) {
                                                  {config.lr, config.max_updates});
   if (!scheduled.ok()) return absl::InvalidArgumentError(scheduled.status().message());
   schedule = *std::move(scheduled);
+  schedule_options = experiment.schedule_options;
   detector =
       std::make_unique<DivergenceDetector>(config.divergence_ratio, config.divergence_warmup);
   TrainingLogOptions log_options;
@@ -494,6 +500,7 @@ absl::Status Trainer::State::Resume() {
         last, " was written by a run with other settings: ", absl::StrJoin(differing, "; "),
         ". Resume with the same settings, or choose another --run_dir"));
   }
+  RETURN_IF_ERROR(CheckScheduleUnchanged(saved->config));
   ASSIGN_OR_RETURN(saved, LoadCheckpoint(last, *model, *optimizer));
   updates = saved->updates;
   previous_train_time = saved->train_time;
@@ -503,6 +510,34 @@ absl::Status Trainer::State::Resume() {
   RETURN_IF_ERROR(batcher->Restore(saved->data_position));
   LOG(INFO) << "resuming " << run_path << " at update " << updates << ", "
             << saved->data_position.ToString();
+  return absl::OkStatus();
+}
+
+absl::Status Trainer::State::CheckScheduleUnchanged(
+    const std::map<std::string, std::string>& saved_config) {
+  const auto saved = saved_config.find("max_updates");
+  int64_t saved_max_updates = 0;
+  if (saved == saved_config.end() || !absl::SimpleAtoi(saved->second, &saved_max_updates) ||
+      saved_max_updates == config.max_updates) {
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<plugins::LrSchedule> before,
+                   plugins::LrSchedules().Create(config.lr_scheduler, schedule_options,
+                                                 {config.lr, saved_max_updates}));
+  // A stop condition may change on resume, unless the schedule is shaped by it (cosine,
+  // linear and poly decay over --max_updates): the rates ahead must stay those of the run.
+  const int64_t horizon = std::max(saved_max_updates, config.max_updates);
+  for (int64_t update = updates; update < horizon; ++update) {
+    const double was = before->LearningRate(update);
+    const double now = schedule->LearningRate(update);
+    if (was == now) continue;
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--max_updates = %d changes the learning rates of --lr_scheduler=%s, which this run "
+        "started with --max_updates = %d (update %d: lr %.6g, not %.6g). Resume with "
+        "--max_updates=%d, or start a new run (--start_over or another --run_dir)",
+        config.max_updates, config.lr_scheduler, saved_max_updates, update, now, was,
+        saved_max_updates));
+  }
   return absl::OkStatus();
 }
 
