@@ -35,11 +35,11 @@ absl::StatusOr<DatasetSettings> ReadManifestSettings(const std::string& path) {
         absl::StrCat(path, ": not a manifest of format ", kDatasetFormat));
   }
   const auto settings_json = json.find("settings");
-  if (settings_json == json.end() || !settings_json.is_object()) {
+  if (settings_json == json.end() || !settings_json->is_object()) {
     return absl::FailedPreconditionError(absl::StrCat(path, ": no settings object"));
   }
   DatasetSettings settings;
-  for (const auto& [name, value] : settings_json.items()) {
+  for (const auto& [name, value] : settings_json->items()) {
     if (!value.is_string()) {
       return absl::FailedPreconditionError(
           absl::StrCat(path, ": setting '", name, "' is not a string"));

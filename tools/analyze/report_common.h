@@ -17,7 +17,6 @@
 #include "absl/strings/string_view.h"
 #include "core/data/batch_tensors.h"
 #include "core/train/experiment.h"
-#include "tools/analyze/json.h"
 #include "tools/analyze/reports.h"
 
 namespace analysis {

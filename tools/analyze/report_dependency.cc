@@ -16,7 +16,7 @@ namespace analysis {
 absl::Status RunDependencyReport(const ReportContext& context) {
   ASSIGN_OR_RETURN(core::Experiment experiment, LoadAnalysedModel(context));
   const std::vector<DependencyMatrix> matrices =
-      MeasureDependency(experiment.model, FirstTrainingBatch(experiment));
+      MeasureDependency(*experiment.model, FirstTrainingBatch(experiment));
   nlohmann::ordered_json matrix_json = nlohmann::ordered_json::array();
   for (const DependencyMatrix& matrix : matrices) {
     const std::string stack = core::StackName(matrix.stack);

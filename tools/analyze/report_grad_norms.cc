@@ -16,7 +16,7 @@ namespace analysis {
 absl::Status RunGradNormsReport(const ReportContext& context) {
   ASSIGN_OR_RETURN(core::Experiment experiment, LoadAnalysedModel(context));
   const std::vector<SublayerGradNorm> norms = MeasureGradNorms(
-      experiment.model, FirstTrainingBatch(experiment), context.config.label_smoothing);
+      *experiment.model, FirstTrainingBatch(experiment), context.config.label_smoothing);
   std::printf("%-34s %12s\n", "sublayer output", "grad norm");
   nlohmann::ordered_json entries = nlohmann::ordered_json::array();
   // One plotted line per (stack, role), in order of first appearance.

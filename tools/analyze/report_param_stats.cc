@@ -14,7 +14,7 @@ namespace analysis {
 
 absl::Status RunParamStatsReport(const ReportContext& context) {
   ASSIGN_OR_RETURN(core::Experiment experiment, LoadAnalysedModel(context));
-  const std::vector<ParameterStats> stats = ComputeParameterStats(experiment.model);
+  const std::vector<ParameterStats> stats = ComputeParameterStats(*experiment.model);
   std::printf("%-52s %-12s %12s %12s %12s\n", "parameter", "shape", "mean", "std", "norm");
   nlohmann::ordered_json entries = nlohmann::ordered_json::array();
   core::BarChart chart;
