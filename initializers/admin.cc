@@ -15,10 +15,10 @@
 #include "initializers/fairseq_init.h"
 #include "plugins/initializer.h"
 
-namespace initializers {
+namespace plugins {
 namespace {
 
-class AdminInitializer : public plugins::Initializer {
+class AdminInitializer : public Initializer {
  public:
   AdminInitializer(std::string profile_path, VarianceOver variance_over)
       : profile_path_(std::move(profile_path)), variance_over_(variance_over) {}
@@ -35,8 +35,7 @@ class AdminInitializer : public plugins::Initializer {
         "): it sets the trainable shortcut scale omega that only Admin residuals have"));
   }
 
-  absl::Status Initialize(core::TransformerImpl& model,
-                          const plugins::InitContext& context) override {
+  absl::Status Initialize(core::TransformerImpl& model, const InitContext& context) override {
     ApplyFairseqInit(model);
     AdminProfile profile;
     if (!profile_path_.empty()) {
@@ -64,8 +63,7 @@ class AdminInitializer : public plugins::Initializer {
   VarianceOver variance_over_;
 };
 
-absl::StatusOr<std::unique_ptr<plugins::Initializer>> MakeAdmin(
-    const plugins::OptionValues& options) {
+absl::StatusOr<std::unique_ptr<Initializer>> MakeAdmin(const OptionValues& options) {
   const std::string& variance = options.GetString("admin_variance");
   if (variance != "all" && variance != "real") {
     return absl::InvalidArgumentError(absl::StrCat("initializer 'admin': --admin_variance = '",
@@ -78,11 +76,11 @@ absl::StatusOr<std::unique_ptr<plugins::Initializer>> MakeAdmin(
 
 REGISTER_INITIALIZER(
     "admin", "Admin: fairseq init, then omega profiled on one training batch (Liu et al. 2020).",
-    (plugins::OptionSpecs{
-        plugins::OptionSpec::String("admin_profile", "",
-                                    "read omega from this profile.ratio.init instead of "
-                                    "profiling (\"\": profile)"),
-        plugins::OptionSpec::String(
+    (OptionSpecs{
+        OptionSpec::String("admin_profile", "",
+                           "read omega from this profile.ratio.init instead of "
+                           "profiling (\"\": profile)"),
+        OptionSpec::String(
             "admin_variance", "all",
             "positions the profiling variances run over: all (reference code, padding "
             "included) or real (padding excluded)"),
@@ -90,4 +88,4 @@ REGISTER_INITIALIZER(
     MakeAdmin);
 
 }  // namespace
-}  // namespace initializers
+}  // namespace plugins

@@ -13,14 +13,14 @@
 #include "initializers/residual_scales.h"
 #include "plugins/initializer.h"
 
-namespace initializers {
+namespace plugins {
 namespace {
 
 bool HasShortcutScale(core::ResidualMode mode) {
   return mode == core::ResidualMode::kAdmin || mode == core::ResidualMode::kScaled;
 }
 
-class AdminClosedFormInitializer : public plugins::Initializer {
+class AdminClosedFormInitializer : public Initializer {
  public:
   explicit AdminClosedFormInitializer(OutputChangeScale scale) : scale_(scale) {}
 
@@ -35,7 +35,7 @@ class AdminClosedFormInitializer : public plugins::Initializer {
         core::ResidualModeName(options.decoder_residual)));
   }
 
-  absl::Status Initialize(core::TransformerImpl& model, const plugins::InitContext&) override {
+  absl::Status Initialize(core::TransformerImpl& model, const InitContext&) override {
     ApplyFairseqInit(model);
     const absl::StatusOr<double> encoder_omega =
         ClosedFormOmega(2 * model.options().encoder_layers, scale_);
@@ -55,8 +55,7 @@ class AdminClosedFormInitializer : public plugins::Initializer {
   OutputChangeScale scale_;
 };
 
-absl::StatusOr<std::unique_ptr<plugins::Initializer>> MakeAdminClosedForm(
-    const plugins::OptionValues& options) {
+absl::StatusOr<std::unique_ptr<Initializer>> MakeAdminClosedForm(const OptionValues& options) {
   absl::StatusOr<OutputChangeScale> scale =
       ParseOutputChangeScale(options.GetString("output_change_scale"));
   if (!scale.ok()) {
@@ -68,11 +67,11 @@ absl::StatusOr<std::unique_ptr<plugins::Initializer>> MakeAdminClosedForm(
 
 REGISTER_INITIALIZER("admin_closed_form",
                      "admin-torch: one omega per stack from its depth, no profiling.",
-                     (plugins::OptionSpecs{plugins::OptionSpec::String(
+                     (OptionSpecs{OptionSpec::String(
                          "output_change_scale", "logn",
                          "growth of the output change with depth: logn (Admin default), n "
                          "(omega = 1, Post-LN) or 1 (omega = sqrt N)")}),
                      MakeAdminClosedForm);
 
 }  // namespace
-}  // namespace initializers
+}  // namespace plugins

@@ -13,7 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "core/model/residual.h"
 
-namespace initializers {
+namespace plugins {
 
 double AdminProfiler::Variance(const at::Tensor& x, const at::Tensor& padding_mask) const {
   at::Tensor values = x.to(at::kDouble);
@@ -118,4 +118,4 @@ absl::Status ApplyAdminProfile(core::TransformerImpl& model, const AdminProfile&
   return absl::OkStatus();
 }
 
-}  // namespace initializers
+}  // namespace plugins

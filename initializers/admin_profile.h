@@ -22,7 +22,7 @@
 #include "core/model/sublayer.h"
 #include "core/model/transformer.h"
 
-namespace initializers {
+namespace plugins {
 
 struct AdminProfile {
   // ω_1 .. ω_{2N} of the encoder sublayers, in execution order.
@@ -64,6 +64,6 @@ absl::StatusOr<AdminProfile> ReadAdminProfile(const std::string& path, int64_t e
 // Fills every Admin ω of `model` from `profile` (sizes must match the model).
 absl::Status ApplyAdminProfile(core::TransformerImpl& model, const AdminProfile& profile);
 
-}  // namespace initializers
+}  // namespace plugins
 
 #endif  // INITIALIZERS_ADMIN_PROFILE_H_

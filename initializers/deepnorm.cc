@@ -16,7 +16,7 @@
 #include "initializers/residual_scales.h"
 #include "plugins/initializer.h"
 
-namespace initializers {
+namespace plugins {
 namespace {
 
 void XavierNormal(torch::nn::Linear& linear, double gain) {
@@ -24,7 +24,7 @@ void XavierNormal(torch::nn::Linear& linear, double gain) {
   linear->bias.zero_();
 }
 
-class DeepNormInitializer : public plugins::Initializer {
+class DeepNormInitializer : public Initializer {
  public:
   absl::Status CheckModelOptions(const core::ModelOptions& options) const override {
     if (options.encoder_residual == core::ResidualMode::kScaled &&
@@ -38,7 +38,7 @@ class DeepNormInitializer : public plugins::Initializer {
         "): it sets the constant shortcut scale alpha of LN(alpha*x + f(x))"));
   }
 
-  absl::Status Initialize(core::TransformerImpl& model, const plugins::InitContext&) override {
+  absl::Status Initialize(core::TransformerImpl& model, const InitContext&) override {
     ApplyFairseqInit(model);
     const DeepNormConstants constants =
         EncoderDecoderDeepNorm(model.options().encoder_layers, model.options().decoder_layers);
@@ -66,9 +66,8 @@ class DeepNormInitializer : public plugins::Initializer {
 REGISTER_INITIALIZER("deepnorm",
                      "DeepNet: constant residual scale alpha and init gain beta from the "
                      "depths (Wang et al. 2022).",
-                     {}, [](const plugins::OptionValues&) {
-                       return std::make_unique<DeepNormInitializer>();
-                     });
+                     {},
+                     [](const OptionValues&) { return std::make_unique<DeepNormInitializer>(); });
 
 }  // namespace
-}  // namespace initializers
+}  // namespace plugins

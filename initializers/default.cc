@@ -5,12 +5,12 @@
 #include "initializers/fairseq_init.h"
 #include "plugins/initializer.h"
 
-namespace initializers {
+namespace plugins {
 namespace {
 
-class DefaultInitializer : public plugins::Initializer {
+class DefaultInitializer : public Initializer {
  public:
-  absl::Status Initialize(core::TransformerImpl& model, const plugins::InitContext&) override {
+  absl::Status Initialize(core::TransformerImpl& model, const InitContext&) override {
     ApplyFairseqInit(model);
     return absl::OkStatus();
   }
@@ -19,9 +19,8 @@ class DefaultInitializer : public plugins::Initializer {
 REGISTER_INITIALIZER("default",
                      "fairseq: Xavier uniform (q/k/v gain 1/sqrt 2), embeddings N(0, d^-1/2), "
                      "zero biases, LayerNorm 1/0, Admin omega 1.",
-                     {}, [](const plugins::OptionValues&) {
-                       return std::make_unique<DefaultInitializer>();
-                     });
+                     {},
+                     [](const OptionValues&) { return std::make_unique<DefaultInitializer>(); });
 
 }  // namespace
-}  // namespace initializers
+}  // namespace plugins

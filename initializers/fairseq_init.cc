@@ -8,7 +8,7 @@
 #include "core/model/feed_forward.h"
 #include "core/model/residual.h"
 
-namespace initializers {
+namespace plugins {
 namespace {
 
 void InitLinear(torch::nn::Linear& linear, double gain) {
@@ -68,4 +68,4 @@ void ApplyFairseqInit(core::TransformerImpl& model) {
   }
 }
 
-}  // namespace initializers
+}  // namespace plugins

@@ -8,7 +8,7 @@
 
 #include "core/model/transformer.h"
 
-namespace initializers {
+namespace plugins {
 
 // Every parameter as fairseq initialises it:
 //  - q/k/v projections: Xavier uniform with gain 1/√2 (fairseq's fused QKV matrix
@@ -22,6 +22,6 @@ void ApplyFairseqInit(core::TransformerImpl& model);
 // shared (shared embeddings are one tensor, listed once).
 std::vector<at::Tensor> InputEmbeddings(core::TransformerImpl& model);
 
-}  // namespace initializers
+}  // namespace plugins
 
 #endif  // INITIALIZERS_FAIRSEQ_INIT_H_

@@ -13,10 +13,10 @@
 #include "initializers/fairseq_init.h"
 #include "plugins/initializer.h"
 
-namespace initializers {
+namespace plugins {
 namespace {
 
-class LookLinearInitializer : public plugins::Initializer {
+class LookLinearInitializer : public Initializer {
  public:
   absl::Status CheckModelOptions(const core::ModelOptions& options) const override {
     if (options.ffn_dim % 2 == 0) return absl::OkStatus();
@@ -25,7 +25,7 @@ class LookLinearInitializer : public plugins::Initializer {
         " must be even"));
   }
 
-  absl::Status Initialize(core::TransformerImpl& model, const plugins::InitContext&) override {
+  absl::Status Initialize(core::TransformerImpl& model, const InitContext&) override {
     ApplyFairseqInit(model);
     at::NoGradGuard no_grad;
     for (const core::Sublayer& sublayer : model.Sublayers()) {
@@ -45,9 +45,8 @@ class LookLinearInitializer : public plugins::Initializer {
 REGISTER_INITIALIZER("looklinear",
                      "fairseq init with mirrored FFN halves: every FFN starts linear "
                      "(Transformer-Clinic).",
-                     {}, [](const plugins::OptionValues&) {
-                       return std::make_unique<LookLinearInitializer>();
-                     });
+                     {},
+                     [](const OptionValues&) { return std::make_unique<LookLinearInitializer>(); });
 
 }  // namespace
-}  // namespace initializers
+}  // namespace plugins

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace initializers {
+namespace plugins {
 
 absl::StatusOr<OutputChangeScale> ParseOutputChangeScale(absl::string_view name) {
   if (name == "logn") return OutputChangeScale::kLogN;
@@ -39,4 +39,4 @@ DeepNormConstants EncoderDecoderDeepNorm(int64_t encoder_layers, int64_t decoder
           std::pow(12 * m, -0.25)};
 }
 
-}  // namespace initializers
+}  // namespace plugins

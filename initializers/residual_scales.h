@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace initializers {
+namespace plugins {
 
 // How the output change ‖F(W) − F(W+δ)‖² may grow with the number N of residual sublayers.
 enum class OutputChangeScale { kLogN, kN, kOne };
@@ -33,6 +33,6 @@ struct DeepNormConstants {
 };
 DeepNormConstants EncoderDecoderDeepNorm(int64_t encoder_layers, int64_t decoder_layers);
 
-}  // namespace initializers
+}  // namespace plugins
 
 #endif  // INITIALIZERS_RESIDUAL_SCALES_H_

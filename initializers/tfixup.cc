@@ -18,10 +18,10 @@
 #include "initializers/fairseq_init.h"
 #include "plugins/initializer.h"
 
-namespace initializers {
+namespace plugins {
 namespace {
 
-class TFixupInitializer : public plugins::Initializer {
+class TFixupInitializer : public Initializer {
  public:
   absl::Status CheckModelOptions(const core::ModelOptions& options) const override {
     if (options.encoder_residual == core::ResidualMode::kNone &&
@@ -36,7 +36,7 @@ class TFixupInitializer : public plugins::Initializer {
         "branches"));
   }
 
-  absl::Status Initialize(core::TransformerImpl& model, const plugins::InitContext&) override {
+  absl::Status Initialize(core::TransformerImpl& model, const InitContext&) override {
     ApplyFairseqInit(model);
     at::NoGradGuard no_grad;
     const core::ModelOptions& options = model.options();
@@ -64,9 +64,7 @@ class TFixupInitializer : public plugins::Initializer {
 REGISTER_INITIALIZER("tfixup",
                      "T-Fixup: fairseq init rescaled by depth, for residual mode none and no "
                      "warmup (Huang et al. 2020).",
-                     {}, [](const plugins::OptionValues&) {
-                       return std::make_unique<TFixupInitializer>();
-                     });
+                     {}, [](const OptionValues&) { return std::make_unique<TFixupInitializer>(); });
 
 }  // namespace
-}  // namespace initializers
+}  // namespace plugins

@@ -19,7 +19,7 @@
 #include "tools/analyze/output_change.h"
 #include "tools/analyze/param_stats.h"
 
-namespace analysis {
+namespace tools::analyze {
 namespace {
 
 using ::testing::ElementsAre;
@@ -303,4 +303,4 @@ TEST(ParamStatsTest, KnownTensors) {
 }
 
 }  // namespace
-}  // namespace analysis
+}  // namespace tools::analyze

@@ -4,7 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace analysis {
+namespace tools::analyze {
 namespace {
 
 using ::testing::ElementsAre;
@@ -75,4 +75,4 @@ TEST(AnalyzeFlagsTest, ErrorsNameTheFlag) {
 }
 
 }  // namespace
-}  // namespace analysis
+}  // namespace tools::analyze

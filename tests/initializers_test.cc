@@ -16,7 +16,7 @@
 #include "initializers/residual_scales.h"
 #include "plugins/initializer.h"
 
-namespace initializers {
+namespace plugins {
 namespace {
 
 using ::testing::HasSubstr;
@@ -38,15 +38,14 @@ core::ModelOptions Options(int64_t encoder_layers, int64_t decoder_layers,
   return options;
 }
 
-std::unique_ptr<plugins::Initializer> Make(const std::string& name,
-                                           const plugins::OptionMap& options = {}) {
-  auto initializer = plugins::Initializers().Create(name, options);
+std::unique_ptr<Initializer> Make(const std::string& name, const OptionMap& options = {}) {
+  auto initializer = Initializers().Create(name, options);
   EXPECT_TRUE(initializer.ok()) << initializer.status();
   return *std::move(initializer);
 }
 
 core::Transformer Initialized(const std::string& name, const core::ModelOptions& options,
-                              const plugins::InitContext& context = {}) {
+                              const InitContext& context = {}) {
   at::manual_seed(1);
   core::Transformer model(options);
   auto initializer = Make(name);
@@ -142,8 +141,8 @@ class VarianceRecorder : public core::SublayerObserver {
 };
 
 // The same batch and the same dropout masks on every call.
-plugins::InitContext SampleBatchContext(core::Transformer& model, const std::string& dir = "") {
-  plugins::InitContext context;
+InitContext SampleBatchContext(core::Transformer& model, const std::string& dir = "") {
+  InitContext context;
   context.output_dir = dir;
   context.forward_sample_batch = [&model](core::SublayerObserver* observer) {
     at::manual_seed(5);
@@ -162,7 +161,7 @@ plugins::InitContext SampleBatchContext(core::Transformer& model, const std::str
 TEST(AdminInitializerTest, RecursionMatchesObservedVariances) {
   at::manual_seed(1);
   core::Transformer model(Options(3, 2, core::ResidualMode::kAdmin));
-  plugins::InitContext context = SampleBatchContext(model);
+  InitContext context = SampleBatchContext(model);
   ASSERT_TRUE(Make("admin")->Initialize(*model, context).ok());
   VarianceRecorder recorder;
   ASSERT_TRUE(context.forward_sample_batch(&recorder).ok());
@@ -188,7 +187,7 @@ TEST(AdminInitializerTest, VarianceOverRealPositionsDiffersWithPadding) {
   auto profile_of = [](const std::string& variance) {
     at::manual_seed(1);
     core::Transformer model(Options(2, 2, core::ResidualMode::kAdmin));
-    plugins::InitContext context = SampleBatchContext(model);
+    InitContext context = SampleBatchContext(model);
     EXPECT_TRUE(Make("admin", {{"admin_variance", variance}})->Initialize(*model, context).ok());
     return model->Sublayers()[7].residual->shortcut_scale()[0].item<double>();
   };
@@ -225,7 +224,7 @@ TEST(AdminInitializerTest, WithoutDataOrWithWrongModeItExplains) {
   EXPECT_THAT(Make("admin")->Initialize(*model, {}).message(), HasSubstr("--admin_profile=FILE"));
   EXPECT_THAT(Make("admin")->CheckModelOptions(Options(1, 1, core::ResidualMode::kPost)).message(),
               HasSubstr("needs --encoder_residual=admin --decoder_residual=admin"));
-  EXPECT_FALSE(plugins::Initializers().Create("admin", {{"admin_variance", "most"}}).ok());
+  EXPECT_FALSE(Initializers().Create("admin", {{"admin_variance", "most"}}).ok());
 }
 
 TEST(AdminProfileTest, FileRoundTripAndErrorsWithLineNumbers) {
@@ -267,8 +266,7 @@ TEST(AdminClosedFormTest, FillsEachStackFromItsDepth) {
     EXPECT_NEAR(s.residual->shortcut_scale()[0].item<double>(), expected, 1e-6) << s.name;
     EXPECT_TRUE(s.residual->shortcut_scale().requires_grad());
   }
-  EXPECT_FALSE(
-      plugins::Initializers().Create("admin_closed_form", {{"output_change_scale", "log"}}).ok());
+  EXPECT_FALSE(Initializers().Create("admin_closed_form", {{"output_change_scale", "log"}}).ok());
 }
 
 TEST(DeepNormInitializerTest, AlphaAndBetaFromTheDepths) {
@@ -319,4 +317,4 @@ TEST(LookLinearInitializerTest, EveryFeedForwardStartsLinear) {
 }
 
 }  // namespace
-}  // namespace initializers
+}  // namespace plugins

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-namespace analysis {
+namespace tools::analyze {
 namespace {
 
 TEST(FitLineTest, RecoversAnExactLine) {
@@ -49,4 +49,4 @@ TEST(FitLineTest, RejectsBadInput) {
 }
 
 }  // namespace
-}  // namespace analysis
+}  // namespace tools::analyze

@@ -6,7 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace core::sweep {
+namespace tools::sweep {
 namespace {
 
 using ::testing::HasSubstr;
@@ -62,4 +62,4 @@ TEST(SlurmExecutorTest, TaskTableHasIdRunDirectoryAndQuotedCommand) {
 }
 
 }  // namespace
-}  // namespace core::sweep
+}  // namespace tools::sweep

@@ -8,7 +8,7 @@
 #include <limits>
 #include <string>
 
-namespace core {
+namespace tools::plot {
 namespace {
 
 using ::testing::DoubleNear;
@@ -104,4 +104,4 @@ TEST(BarChartTest, OneBarPerValue) {
 }
 
 }  // namespace
-}  // namespace core
+}  // namespace tools::plot

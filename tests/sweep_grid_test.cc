@@ -12,7 +12,7 @@
 #include "tools/sweep/cell.h"
 #include "tools/sweep/grid.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 namespace {
 
 using ::testing::ElementsAre;
@@ -226,4 +226,4 @@ INSTANTIATE_TEST_SUITE_P(
         BadGrid{"[axes]\nseed = 1, 1\n", ": two cells have the same configuration"}));
 
 }  // namespace
-}  // namespace core::sweep
+}  // namespace tools::sweep

@@ -15,7 +15,7 @@
 #include "tools/sweep/results_table.h"
 #include "tools/sweep/run_record.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 namespace {
 
 using ::testing::ElementsAre;
@@ -236,4 +236,4 @@ TEST(SweepProgressTest, CountsStatesAndEstimatesWhatIsLeft) {
 }
 
 }  // namespace
-}  // namespace core::sweep
+}  // namespace tools::sweep

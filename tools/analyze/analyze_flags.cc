@@ -8,7 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
-namespace analysis {
+namespace tools::analyze {
 namespace {
 
 // The analysis flags each report reads; --output_dir and --checkpoint apply to all.
@@ -148,4 +148,4 @@ absl::StatusOr<AnalyzeFlags> TakeAnalyzeFlags(std::vector<std::string>& args) {
   return flags;
 }
 
-}  // namespace analysis
+}  // namespace tools::analyze

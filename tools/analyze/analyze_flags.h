@@ -18,7 +18,7 @@
 #include "core/model/model_options.h"
 #include "tools/analyze/output_change.h"
 
-namespace analysis {
+namespace tools::analyze {
 
 // A model family of the output-change scan: residual arrangement and initializer.
 // "post" = Post-LN + default, "pre" = Pre-LN + default, "admin" = Admin + admin (profiled),
@@ -52,6 +52,6 @@ absl::StatusOr<AnalyzeFlags> TakeAnalyzeFlags(std::vector<std::string>& args);
 // The report names, for help and errors.
 const std::vector<std::string>& ReportNames();
 
-}  // namespace analysis
+}  // namespace tools::analyze
 
 #endif  // TOOLS_ANALYZE_ANALYZE_FLAGS_H_

@@ -10,7 +10,7 @@
 #include "core/model/eval_mode.h"
 #include "core/model/residual.h"
 
-namespace analysis {
+namespace tools::analyze {
 
 void DependencyTracker::OnBranch(const core::SublayerEvent& event) {
   StackState& state = stacks_[static_cast<int>(event.sublayer.stack)];
@@ -78,4 +78,4 @@ std::vector<DependencyMatrix> MeasureDependency(core::TransformerImpl& model,
   return tracker.matrices();
 }
 
-}  // namespace analysis
+}  // namespace tools::analyze

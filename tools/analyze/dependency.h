@@ -24,7 +24,7 @@
 #include "core/model/sublayer.h"
 #include "core/model/transformer.h"
 
-namespace analysis {
+namespace tools::analyze {
 
 struct DependencyMatrix {
   core::Stack stack = core::Stack::kEncoder;
@@ -56,6 +56,6 @@ class DependencyTracker : public core::SublayerObserver {
 std::vector<DependencyMatrix> MeasureDependency(core::TransformerImpl& model,
                                                 const core::BatchTensors& batch);
 
-}  // namespace analysis
+}  // namespace tools::analyze
 
 #endif  // TOOLS_ANALYZE_DEPENDENCY_H_

@@ -5,7 +5,7 @@
 #include "core/model/eval_mode.h"
 #include "core/model/label_smoothed_loss.h"
 
-namespace analysis {
+namespace tools::analyze {
 namespace {
 
 // Keeps every sublayer output so that backward fills its gradient.
@@ -49,4 +49,4 @@ std::vector<SublayerGradNorm> MeasureGradNorms(core::TransformerImpl& model,
   return norms;
 }
 
-}  // namespace analysis
+}  // namespace tools::analyze

@@ -15,7 +15,7 @@
 #include "core/model/sublayer.h"
 #include "core/model/transformer.h"
 
-namespace analysis {
+namespace tools::analyze {
 
 struct SublayerGradNorm {
   std::string name;
@@ -32,6 +32,6 @@ std::vector<SublayerGradNorm> MeasureGradNorms(core::TransformerImpl& model,
                                                const core::BatchTensors& batch,
                                                double label_smoothing);
 
-}  // namespace analysis
+}  // namespace tools::analyze
 
 #endif  // TOOLS_ANALYZE_GRAD_NORMS_H_

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace analysis {
+namespace tools::analyze {
 
 absl::StatusOr<LineFit> FitLine(const std::vector<double>& x, const std::vector<double>& y) {
   if (x.size() != y.size()) {
@@ -47,4 +47,4 @@ absl::StatusOr<LineFit> FitLogarithm(const std::vector<double>& x, const std::ve
   return FitLine(log_x, y);
 }
 
-}  // namespace analysis
+}  // namespace tools::analyze

@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace analysis {
+namespace tools::analyze {
 
 struct LineFit {
   double a = 0;
@@ -26,6 +26,6 @@ absl::StatusOr<LineFit> FitLine(const std::vector<double>& x, const std::vector<
 // y ≈ a·ln(x) + b. Every x must be > 0.
 absl::StatusOr<LineFit> FitLogarithm(const std::vector<double>& x, const std::vector<double>& y);
 
-}  // namespace analysis
+}  // namespace tools::analyze
 
 #endif  // TOOLS_ANALYZE_LEAST_SQUARES_H_

@@ -35,12 +35,12 @@ int main(int argc, char** argv) {
   FLAGS_logtostderr = true;
   google::InitGoogleLogging(argv[0]);
   std::vector<std::string> args(argv + 1, argv + argc);
-  absl::StatusOr<analysis::AnalyzeFlags> flags = analysis::TakeAnalyzeFlags(args);
+  absl::StatusOr<tools::analyze::AnalyzeFlags> flags = tools::analyze::TakeAnalyzeFlags(args);
   if (!flags.ok()) {
     std::cerr << "analyze: " << flags.status().message() << "\n";
     return kExitUsage;
   }
-  const absl::Status status = analysis::RunReport(*flags, args);
+  const absl::Status status = tools::analyze::RunReport(*flags, args);
   if (!status.ok()) {
     std::cerr << "analyze: " << status.message() << "\n";
     return absl::IsInvalidArgument(status) ? kExitUsage : kExitError;

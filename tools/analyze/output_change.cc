@@ -6,7 +6,7 @@
 #include "core/model/eval_mode.h"
 #include "core/model/label_smoothed_loss.h"
 
-namespace analysis {
+namespace tools::analyze {
 namespace {
 
 void ApplyRandomSigns(const std::vector<at::Tensor>& parameters, double epsilon, uint64_t seed) {
@@ -68,4 +68,4 @@ double MeasureOutputChange(core::TransformerImpl& model, const core::BatchTensor
   return SquaredDistance(before.states, after.states, before.padding_mask);
 }
 
-}  // namespace analysis
+}  // namespace tools::analyze

@@ -21,7 +21,7 @@
 #include "core/data/batch_tensors.h"
 #include "core/model/transformer.h"
 
-namespace analysis {
+namespace tools::analyze {
 
 enum class DeltaKind {
   // δ = ±ε per element, signs drawn at random (the reference's default).
@@ -52,6 +52,6 @@ double SquaredDistance(const at::Tensor& a, const at::Tensor& b, const at::Tenso
 double MeasureOutputChange(core::TransformerImpl& model, const core::BatchTensors& batch,
                            const OutputChangeOptions& options);
 
-}  // namespace analysis
+}  // namespace tools::analyze
 
 #endif  // TOOLS_ANALYZE_OUTPUT_CHANGE_H_

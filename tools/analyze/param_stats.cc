@@ -2,7 +2,7 @@
 
 #include <ATen/ATen.h>
 
-namespace analysis {
+namespace tools::analyze {
 
 std::vector<ParameterStats> ComputeParameterStats(const torch::nn::Module& model) {
   std::vector<ParameterStats> stats;
@@ -20,4 +20,4 @@ std::vector<ParameterStats> ComputeParameterStats(const torch::nn::Module& model
   return stats;
 }
 
-}  // namespace analysis
+}  // namespace tools::analyze

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace analysis {
+namespace tools::analyze {
 
 struct ParameterStats {
   std::string name;
@@ -28,6 +28,6 @@ struct ParameterStats {
 // One entry per parameter, in the module's registration order.
 std::vector<ParameterStats> ComputeParameterStats(const torch::nn::Module& model);
 
-}  // namespace analysis
+}  // namespace tools::analyze
 
 #endif  // TOOLS_ANALYZE_PARAM_STATS_H_

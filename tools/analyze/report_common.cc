@@ -14,7 +14,7 @@
 #include "core/util/text_file.h"
 #include "core/util/user_path.h"
 
-namespace analysis {
+namespace tools::analyze {
 
 absl::Status LoadCheckpointWeights(const std::string& flag_value, core::TransformerImpl& model) {
   // Loading replaces tensors whole, shapes included: compare them to the model's afterwards.
@@ -71,4 +71,4 @@ nlohmann::ordered_json ReportHeader(const ReportContext& context) {
   return header;
 }
 
-}  // namespace analysis
+}  // namespace tools::analyze

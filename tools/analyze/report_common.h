@@ -19,7 +19,7 @@
 #include "core/train/experiment.h"
 #include "tools/analyze/reports.h"
 
-namespace analysis {
+namespace tools::analyze {
 
 // The model to analyse: --checkpoint's weights, or a fresh one initialized by --init.
 absl::StatusOr<core::Experiment> LoadAnalysedModel(const ReportContext& context);
@@ -42,6 +42,6 @@ absl::Status WriteReportJson(const ReportContext& context, const std::string& na
 // The JSON object every report starts with: report name, checkpoint, the trainer config.
 nlohmann::ordered_json ReportHeader(const ReportContext& context);
 
-}  // namespace analysis
+}  // namespace tools::analyze
 
 #endif  // TOOLS_ANALYZE_REPORT_COMMON_H_

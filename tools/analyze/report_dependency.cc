@@ -11,7 +11,10 @@
 #include "tools/analyze/report_common.h"
 #include "tools/plot/svg_plot.h"
 
-namespace analysis {
+namespace tools::analyze {
+
+using tools::plot::Heatmap;
+using tools::plot::RenderHeatmap;
 
 absl::Status RunDependencyReport(const ReportContext& context) {
   ASSIGN_OR_RETURN(core::Experiment experiment, LoadAnalysedModel(context));
@@ -38,7 +41,7 @@ absl::Status RunDependencyReport(const ReportContext& context) {
     entry["beta"] = matrix.beta;
     entry["diagonal"] = diagonal;
     matrix_json.push_back(std::move(entry));
-    core::Heatmap heatmap;
+    Heatmap heatmap;
     heatmap.title = absl::StrFormat("Dependency β of the %s (%s, %d sublayers)", stack,
                                     core::ResidualModeName(mode), matrix.beta.size());
     heatmap.x_label = "branch a_j (a_0: embedding)";
@@ -47,11 +50,11 @@ absl::Status RunDependencyReport(const ReportContext& context) {
     heatmap.row_labels = matrix.row_labels;
     heatmap.column_labels = matrix.column_labels;
     RETURN_IF_ERROR(WriteReportFile(context, absl::StrCat("dependency.", stack, ".svg"),
-                                    core::RenderHeatmap(heatmap)));
+                                    RenderHeatmap(heatmap)));
   }
   nlohmann::ordered_json json = ReportHeader(context);
   json["matrices"] = std::move(matrix_json);
   return WriteReportJson(context, "dependency.json", json);
 }
 
-}  // namespace analysis
+}  // namespace tools::analyze

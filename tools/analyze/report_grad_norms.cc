@@ -11,7 +11,11 @@
 #include "tools/analyze/report_common.h"
 #include "tools/plot/svg_plot.h"
 
-namespace analysis {
+namespace tools::analyze {
+
+using tools::plot::LinePlot;
+using tools::plot::LineSeries;
+using tools::plot::RenderLinePlot;
 
 absl::Status RunGradNormsReport(const ReportContext& context) {
   ASSIGN_OR_RETURN(core::Experiment experiment, LoadAnalysedModel(context));
@@ -21,7 +25,7 @@ absl::Status RunGradNormsReport(const ReportContext& context) {
   nlohmann::ordered_json entries = nlohmann::ordered_json::array();
   // One plotted line per (stack, role), in order of first appearance.
   std::vector<std::string> series_names;
-  std::map<std::string, core::LineSeries> series;
+  std::map<std::string, LineSeries> series;
   for (const SublayerGradNorm& n : norms) {
     std::printf("%-34s %12.5g\n", n.name.c_str(), n.norm);
     nlohmann::ordered_json entry;
@@ -40,7 +44,7 @@ absl::Status RunGradNormsReport(const ReportContext& context) {
     series[key].x.push_back(static_cast<double>(n.layer + 1));
     series[key].y.push_back(n.norm);
   }
-  core::LinePlot plot;
+  LinePlot plot;
   plot.title = absl::StrFormat("Gradient norm at each sublayer output (%s encoder, %s decoder)",
                                core::ResidualModeName(context.config.model.encoder_residual),
                                core::ResidualModeName(context.config.model.decoder_residual));
@@ -48,10 +52,10 @@ absl::Status RunGradNormsReport(const ReportContext& context) {
   plot.y_label = "‖∂L/∂x_i‖";
   plot.log_y = true;
   for (const std::string& name : series_names) plot.series.push_back(series[name]);
-  RETURN_IF_ERROR(WriteReportFile(context, "grad_norms.svg", core::RenderLinePlot(plot)));
+  RETURN_IF_ERROR(WriteReportFile(context, "grad_norms.svg", RenderLinePlot(plot)));
   nlohmann::ordered_json json = ReportHeader(context);
   json["sublayers"] = std::move(entries);
   return WriteReportJson(context, "grad_norms.json", json);
 }
 
-}  // namespace analysis
+}  // namespace tools::analyze

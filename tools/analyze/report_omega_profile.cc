@@ -11,14 +11,18 @@
 #include "tools/analyze/report_common.h"
 #include "tools/plot/svg_plot.h"
 
-namespace analysis {
+namespace tools::analyze {
+
+using tools::plot::LinePlot;
+using tools::plot::LineSeries;
+using tools::plot::RenderLinePlot;
 
 absl::Status RunOmegaProfileReport(const ReportContext& context) {
   std::vector<int64_t> depths = context.flags.depths;
   if (depths.empty()) depths = {context.config.model.encoder_layers};
   std::printf("%-8s %-7s %9s %9s %9s %9s  %s\n", "layers", "stack", "omega_1", "omega_2",
               "omega_last", "sublayers", "profile");
-  core::LinePlot plot;
+  LinePlot plot;
   plot.title = "Shortcut scale ω of each sublayer";
   plot.x_label = "sublayer i of the stack";
   plot.y_label = "ω_i (mean over channels)";
@@ -29,7 +33,7 @@ absl::Status RunOmegaProfileReport(const ReportContext& context) {
       at_depth.config.model.encoder_layers = at_depth.config.model.decoder_layers = depth;
     }
     ASSIGN_OR_RETURN(core::Experiment experiment, LoadAnalysedModel(at_depth));
-    initializers::AdminProfile profile;
+    plugins::AdminProfile profile;
     for (const core::Sublayer& sublayer : experiment.model->Sublayers()) {
       const at::Tensor omega = sublayer.residual->shortcut_scale();
       if (!omega.defined()) {
@@ -45,14 +49,14 @@ absl::Status RunOmegaProfileReport(const ReportContext& context) {
     const std::string name =
         absl::StrFormat("profile.%dL-%dL.ratio.init", encoder_layers, decoder_layers);
     const std::string path = context.output_dir + "/" + name;
-    RETURN_IF_ERROR(initializers::WriteAdminProfile(path, profile));
+    RETURN_IF_ERROR(plugins::WriteAdminProfile(path, profile));
     for (const auto& [stack, chain] :
          {std::pair{"encoder", &profile.encoder}, std::pair{"decoder", &profile.decoder}}) {
       absl::PrintF("%-8s %-7s %9.4f %9.4f %9.4f %9d  %s\n",
                    absl::StrFormat("%dL-%dL", encoder_layers, decoder_layers), stack,
                    chain->front(), chain->size() > 1 ? (*chain)[1] : chain->front(), chain->back(),
                    chain->size(), path);
-      core::LineSeries series;
+      LineSeries series;
       series.label = absl::StrFormat("%s, %dL-%dL", stack, encoder_layers, decoder_layers);
       for (size_t i = 0; i < chain->size(); ++i) {
         series.x.push_back(static_cast<double>(i + 1));
@@ -68,10 +72,10 @@ absl::Status RunOmegaProfileReport(const ReportContext& context) {
     entry["decoder"] = profile.decoder;
     profiles.push_back(std::move(entry));
   }
-  RETURN_IF_ERROR(WriteReportFile(context, "omega_profile.svg", core::RenderLinePlot(plot)));
+  RETURN_IF_ERROR(WriteReportFile(context, "omega_profile.svg", RenderLinePlot(plot)));
   nlohmann::ordered_json json = ReportHeader(context);
   json["profiles"] = std::move(profiles);
   return WriteReportJson(context, "omega_profile.json", json);
 }
 
-}  // namespace analysis
+}  // namespace tools::analyze

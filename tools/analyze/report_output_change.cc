@@ -18,7 +18,14 @@
 #include "tools/analyze/report_common.h"
 #include "tools/plot/svg_plot.h"
 
-namespace analysis {
+namespace tools::analyze {
+
+using tools::plot::LinePlot;
+using tools::plot::LineSeries;
+using tools::plot::RenderLinePlot;
+using tools::plot::SeriesColor;
+using tools::plot::SeriesStyle;
+
 namespace {
 
 struct ScanRow {
@@ -110,7 +117,7 @@ nlohmann::ordered_json FitJson(const LineFit& fit) {
 
 std::string Figure(const std::vector<ScanRow>& rows, const std::vector<std::string>& modes,
                    const std::vector<ModeFit>& fits, const ReportContext& context, bool log_x) {
-  core::LinePlot plot;
+  LinePlot plot;
   plot.title = absl::StrFormat(
       "Output change of the encoder, d = %d, %s δ, ε = %g", context.config.model.embed_dim,
       context.flags.delta == DeltaKind::kRandomSign ? "random-sign" : "gradient-sign",
@@ -128,9 +135,9 @@ std::string Figure(const std::vector<ScanRow>& rows, const std::vector<std::stri
       return fit.logarithmic.r2 > fit.linear.r2;
     });
     if (log_x && any_logarithmic && !logarithmic) continue;
-    core::LineSeries data;
+    LineSeries data;
     data.label = modes[m];
-    data.color = core::SeriesColor(static_cast<int>(m));
+    data.color = SeriesColor(static_cast<int>(m));
     for (const ScanRow& row : rows) {
       if (row.mode != modes[m]) continue;
       data.x.push_back(static_cast<double>(row.layers));
@@ -141,8 +148,8 @@ std::string Figure(const std::vector<ScanRow>& rows, const std::vector<std::stri
       if (fit.mode != modes[m] || data.x.empty()) continue;
       const bool linear_wins = fit.linear.r2 >= fit.logarithmic.r2;
       const LineFit& best = linear_wins ? fit.linear : fit.logarithmic;
-      core::LineSeries curve;
-      curve.style = core::SeriesStyle::kDashedLine;
+      LineSeries curve;
+      curve.style = SeriesStyle::kDashedLine;
       curve.color = data.color;
       curve.label = absl::StrFormat("%.3g·%s%+.3g, R² %.3f", best.a, linear_wins ? "N" : "ln N",
                                     best.b, best.r2);
@@ -155,7 +162,7 @@ std::string Figure(const std::vector<ScanRow>& rows, const std::vector<std::stri
       plot.series.push_back(curve);
     }
   }
-  return core::RenderLinePlot(plot);
+  return RenderLinePlot(plot);
 }
 
 }  // namespace
@@ -269,4 +276,4 @@ absl::Status RunOutputChangeReport(const ReportContext& context) {
   return absl::OkStatus();
 }
 
-}  // namespace analysis
+}  // namespace tools::analyze

@@ -10,14 +10,17 @@
 #include "tools/analyze/report_common.h"
 #include "tools/plot/svg_plot.h"
 
-namespace analysis {
+namespace tools::analyze {
+
+using tools::plot::BarChart;
+using tools::plot::RenderBarChart;
 
 absl::Status RunParamStatsReport(const ReportContext& context) {
   ASSIGN_OR_RETURN(core::Experiment experiment, LoadAnalysedModel(context));
   const std::vector<ParameterStats> stats = ComputeParameterStats(*experiment.model);
   std::printf("%-52s %-12s %12s %12s %12s\n", "parameter", "shape", "mean", "std", "norm");
   nlohmann::ordered_json entries = nlohmann::ordered_json::array();
-  core::BarChart chart;
+  BarChart chart;
   chart.title =
       absl::StrFormat("Standard deviation of each parameter (--init=%s%s)", context.config.init,
                       context.flags.checkpoint.empty() ? "" : ", from a checkpoint");
@@ -37,10 +40,10 @@ absl::Status RunParamStatsReport(const ReportContext& context) {
     chart.labels.push_back(s.name);
     chart.values.push_back(s.std);
   }
-  RETURN_IF_ERROR(WriteReportFile(context, "param_stats.svg", core::RenderBarChart(chart)));
+  RETURN_IF_ERROR(WriteReportFile(context, "param_stats.svg", RenderBarChart(chart)));
   nlohmann::ordered_json json = ReportHeader(context);
   json["parameters"] = std::move(entries);
   return WriteReportJson(context, "param_stats.json", json);
 }
 
-}  // namespace analysis
+}  // namespace tools::analyze

@@ -10,7 +10,7 @@
 #include "core/util/text_file.h"
 #include "core/util/user_path.h"
 
-namespace analysis {
+namespace tools::analyze {
 
 absl::StatusOr<ReportContext> MakeReportContext(const AnalyzeFlags& flags,
                                                 const std::vector<std::string>& trainer_args) {
@@ -64,4 +64,4 @@ absl::Status RunReport(const AnalyzeFlags& flags, const std::vector<std::string>
   return RunParamStatsReport(context);
 }
 
-}  // namespace analysis
+}  // namespace tools::analyze

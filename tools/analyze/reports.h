@@ -25,7 +25,7 @@
 #include "core/train/train_config.h"
 #include "tools/analyze/analyze_flags.h"
 
-namespace analysis {
+namespace tools::analyze {
 
 // What every report starts from.
 struct ReportContext {
@@ -50,6 +50,6 @@ absl::Status RunDependencyReport(const ReportContext& context);
 absl::Status RunGradNormsReport(const ReportContext& context);
 absl::Status RunParamStatsReport(const ReportContext& context);
 
-}  // namespace analysis
+}  // namespace tools::analyze
 
 #endif  // TOOLS_ANALYZE_REPORTS_H_

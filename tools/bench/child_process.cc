@@ -17,7 +17,7 @@
 
 extern char** environ;
 
-namespace core::bench {
+namespace tools::bench {
 namespace {
 
 std::vector<std::string> MergedEnvironment(const std::vector<std::string>& extra_env) {
@@ -134,4 +134,4 @@ absl::StatusOr<std::vector<double>> Numbers(const KeyValues& values, const std::
   return numbers;
 }
 
-}  // namespace core::bench
+}  // namespace tools::bench

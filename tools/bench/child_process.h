@@ -18,7 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace core::bench {
+namespace tools::bench {
 
 struct ChildResult {
   // The exit status, or 128 + the signal that killed it.
@@ -47,6 +47,6 @@ KeyValues ParseKeyValues(absl::string_view text);
 // The comma-separated numbers of `key`; InvalidArgument when absent or not numbers.
 absl::StatusOr<std::vector<double>> Numbers(const KeyValues& values, const std::string& key);
 
-}  // namespace core::bench
+}  // namespace tools::bench
 
 #endif  // TOOLS_BENCH_CHILD_PROCESS_H_

@@ -16,7 +16,12 @@
 #include "core/util/json_io.h"
 #include "core/util/status_macros.h"
 
-namespace core::bench {
+namespace tools::bench {
+
+using core::JsonInteger;
+using core::JsonNumber;
+using core::JsonString;
+using core::ParseJson;
 
 absl::StatusOr<TrainerThroughput> ReadTrainerThroughput(const std::string& metrics_path) {
   std::ifstream in(metrics_path);
@@ -51,16 +56,16 @@ absl::StatusOr<TrainerThroughput> ReadTrainerThroughput(const std::string& metri
   return run;
 }
 
-absl::StatusOr<PaddingComparison> ComparePadding(const std::vector<Example>& examples,
-                                                 const BatcherOptions& options,
-                                                 BatchSpecialIds ids) {
-  ASSIGN_OR_RETURN(Batcher batcher, Batcher::Create(&examples, options, ids));
+absl::StatusOr<PaddingComparison> ComparePadding(const std::vector<core::Example>& examples,
+                                                 const core::BatcherOptions& options,
+                                                 core::BatchSpecialIds ids) {
+  ASSIGN_OR_RETURN(core::Batcher batcher, core::Batcher::Create(&examples, options, ids));
   PaddingComparison comparison;
   const int64_t batches = batcher.BatchCount(1);
   const auto start = std::chrono::steady_clock::now();
   for (int64_t i = 0; i < batches; ++i) {
-    const Batch batch = batcher.Next();
-    ToTensors(batch, c10::Device(c10::kCPU));
+    const core::Batch batch = batcher.Next();
+    core::ToTensors(batch, c10::Device(c10::kCPU));
     comparison.bucketed.Add(batch);
   }
   comparison.seconds_per_batch =
@@ -91,22 +96,22 @@ absl::StatusOr<PaddingComparison> ComparePadding(const std::vector<Example>& exa
 }
 
 int RunTrainer(const std::vector<std::string>& train_flags) {
-  absl::StatusOr<ParsedTrainConfig> parsed = ParseTrainConfig(train_flags);
+  absl::StatusOr<core::ParsedTrainConfig> parsed = core::ParseTrainConfig(train_flags);
   if (!parsed.ok()) {
     std::cerr << "bench: train flags: " << parsed.status().message() << "\n";
-    return kExitUsage;
+    return core::kExitUsage;
   }
-  absl::StatusOr<std::unique_ptr<Trainer>> trainer = Trainer::Create(*parsed);
+  absl::StatusOr<std::unique_ptr<core::Trainer>> trainer = core::Trainer::Create(*parsed);
   if (!trainer.ok()) {
     std::cerr << "bench: " << trainer.status().message() << "\n";
-    return absl::IsInvalidArgument(trainer.status()) ? kExitUsage : kExitError;
+    return absl::IsInvalidArgument(trainer.status()) ? core::kExitUsage : core::kExitError;
   }
-  absl::StatusOr<TrainOutcome> outcome = (*trainer)->Run();
+  absl::StatusOr<core::TrainOutcome> outcome = (*trainer)->Run();
   if (!outcome.ok()) {
     std::cerr << "bench: " << outcome.status().message() << "\n";
-    return kExitError;
+    return core::kExitError;
   }
   return outcome->exit_code;
 }
 
-}  // namespace core::bench
+}  // namespace tools::bench

@@ -16,7 +16,7 @@
 #include "core/data/batcher.h"
 #include "core/data/translation_example.h"
 
-namespace core::bench {
+namespace tools::bench {
 
 // Sums over the "train" lines of a fresh run's metrics.jsonl.
 struct TrainerThroughput {
@@ -44,22 +44,22 @@ absl::StatusOr<TrainerThroughput> ReadTrainerThroughput(const std::string& metri
 
 struct PaddingComparison {
   // One epoch of the trainer's batches: sorted by length, then cut (core/data/batcher.h).
-  PaddingStats bucketed;
+  core::PaddingStats bucketed;
   // The same pairs shuffled and cut in that order under the same token budget.
-  PaddingStats random;
+  core::PaddingStats random;
   // Mean seconds of Batcher::Next and the copy into tensors, per bucketed batch.
   double seconds_per_batch = 0;
 };
 
 // Epoch 1 of `options` (its seed) against one random order from the same seed.
-absl::StatusOr<PaddingComparison> ComparePadding(const std::vector<Example>& examples,
-                                                 const BatcherOptions& options,
-                                                 BatchSpecialIds ids);
+absl::StatusOr<PaddingComparison> ComparePadding(const std::vector<core::Example>& examples,
+                                                 const core::BatcherOptions& options,
+                                                 core::BatchSpecialIds ids);
 
 // Trains with `train`'s flags (argv without the program name) in this process, as `train`
 // does, and returns its exit code (core/train/trainer.h); the bench runs it in a child.
 int RunTrainer(const std::vector<std::string>& train_flags);
 
-}  // namespace core::bench
+}  // namespace tools::bench
 
 #endif  // TOOLS_BENCH_END_TO_END_H_

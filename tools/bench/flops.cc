@@ -1,6 +1,6 @@
 #include "tools/bench/flops.h"
 
-namespace core::bench {
+namespace tools::bench {
 
 StepFlops CountStepFlops(const core::ModelOptions& model, const BatchShape& batch) {
   const double b = static_cast<double>(batch.sentences);
@@ -19,4 +19,4 @@ StepFlops CountStepFlops(const core::ModelOptions& model, const BatchShape& batc
   return flops;
 }
 
-}  // namespace core::bench
+}  // namespace tools::bench

@@ -25,7 +25,7 @@
 
 #include "core/model/model_options.h"
 
-namespace core::bench {
+namespace tools::bench {
 
 // A batch without padding: every sentence has the full lengths.
 struct BatchShape {
@@ -44,6 +44,6 @@ struct StepFlops {
 // Uses embed_dim, ffn_dim, encoder/decoder_layers and target_vocab_size of `model`.
 StepFlops CountStepFlops(const core::ModelOptions& model, const BatchShape& batch);
 
-}  // namespace core::bench
+}  // namespace tools::bench
 
 #endif  // TOOLS_BENCH_FLOPS_H_

@@ -61,17 +61,18 @@ po::options_description Flags() {
 }
 
 int RunStepChild(const std::vector<std::string>& flags) {
-  absl::StatusOr<core::bench::StepBenchmarkOptions> options = core::bench::ParseStepFlags(flags);
+  absl::StatusOr<tools::bench::StepBenchmarkOptions> options = tools::bench::ParseStepFlags(flags);
   if (!options.ok()) {
     std::cerr << "bench: " << options.status().message() << "\n";
     return EXIT_FAILURE;
   }
-  absl::StatusOr<core::bench::StepBenchmarkResult> result = core::bench::RunStepBenchmark(*options);
+  absl::StatusOr<tools::bench::StepBenchmarkResult> result =
+      tools::bench::RunStepBenchmark(*options);
   if (!result.ok()) {
     std::cerr << "bench: " << result.status().message() << "\n";
     return EXIT_FAILURE;
   }
-  std::cout << core::bench::FormatStepResult(*result);
+  std::cout << tools::bench::FormatStepResult(*result);
   return EXIT_SUCCESS;
 }
 
@@ -79,13 +80,13 @@ int RunStepChild(const std::vector<std::string>& flags) {
 
 int main(int argc, char** argv) {
   core::ReexecWithRuntimeEnvironment(argv);
-  if (argc >= 2 && std::string(argv[1]) == core::bench::kStepChildFlag) {
+  if (argc >= 2 && std::string(argv[1]) == tools::bench::kStepChildFlag) {
     return RunStepChild(std::vector<std::string>(argv + 2, argv + argc));
   }
-  if (argc >= 2 && std::string(argv[1]) == core::bench::kTrainChildFlag) {
+  if (argc >= 2 && std::string(argv[1]) == tools::bench::kTrainChildFlag) {
     FLAGS_logtostderr = true;
     google::InitGoogleLogging(argv[0]);
-    return core::bench::RunTrainer(std::vector<std::string>(argv + 2, argv + argc));
+    return tools::bench::RunTrainer(std::vector<std::string>(argv + 2, argv + argc));
   }
 
   const po::options_description flags = Flags();
@@ -99,9 +100,9 @@ int main(int argc, char** argv) {
     std::cout << "usage: bazel run //tools/bench -- [flags]\n" << flags;
     return EXIT_SUCCESS;
   }
-  core::bench::BenchOptions options;
-  absl::StatusOr<std::vector<core::bench::ModelShape>> configs =
-      core::bench::ParseModelShapes(flag["configs"].as<std::string>());
+  tools::bench::BenchOptions options;
+  absl::StatusOr<std::vector<tools::bench::ModelShape>> configs =
+      tools::bench::ParseModelShapes(flag["configs"].as<std::string>());
   std::vector<std::string> step_flags = {
       "--vocab_size=" + std::to_string(flag["vocab_size"].as<int64_t>()),
       "--batch_size=" + std::to_string(flag["batch_size"].as<int64_t>()),
@@ -112,7 +113,8 @@ int main(int argc, char** argv) {
       "--warmup=" + std::to_string(flag["warmup"].as<int64_t>()),
       "--repeats=" + std::to_string(flag["repeats"].as<int64_t>()),
       "--threads=" + std::to_string(flag["threads"].as<int64_t>())};
-  absl::StatusOr<core::bench::StepBenchmarkOptions> step = core::bench::ParseStepFlags(step_flags);
+  absl::StatusOr<tools::bench::StepBenchmarkOptions> step =
+      tools::bench::ParseStepFlags(step_flags);
   for (const absl::Status& status : {configs.status(), step.status()}) {
     if (!status.ok()) {
       std::cerr << "bench: " << status.message() << "\n";
@@ -146,7 +148,7 @@ int main(int argc, char** argv) {
   options.train_flags =
       absl::StrSplit(flag["train_flags"].as<std::string>(), ' ', absl::SkipEmpty());
   options.work_dir = core::ResolveUserPath(flag["work_dir"].as<std::string>());
-  const absl::Status status = core::bench::RunBench(options, std::cout);
+  const absl::Status status = tools::bench::RunBench(options, std::cout);
   if (!status.ok()) {
     std::cerr << "bench: " << status.message() << "\n";
     return EXIT_FAILURE;

@@ -22,7 +22,7 @@
 #include "tools/bench/end_to_end.h"
 #include "tools/bench/flops.h"
 
-namespace core::bench {
+namespace tools::bench {
 namespace {
 
 // Every child runs as `train` does (core/train/runtime_env.h: the bench re-executes itself with
@@ -155,8 +155,8 @@ void PrintStepTables(const std::vector<ConfigRuns>& configs, double peak_gflops,
       "\n## Training update (batch %d x %d source + %d target tokens, vocabulary %d, %s "
       "residuals, Adam; median of %d updates x %d rounds after %d warm-up)\n\n",
       first.batch.sentences, first.batch.source_length, first.batch.target_length,
-      first.model.target_vocab_size, ResidualModeName(first.model.encoder_residual), first.repeats,
-      configs.front().cxx.rounds.size(), first.warmup);
+      first.model.target_vocab_size, core::ResidualModeName(first.model.encoder_residual),
+      first.repeats, configs.front().cxx.rounds.size(), first.warmup);
   out << "Intra-op threads: C++ " << configs.front().cxx.rounds.front().threads;
   if (reference) out << ", PyTorch " << configs.front().python.rounds.front().threads;
   out << absl::StrFormat("; MFU against the best fp32 matrix-product rate, %.1f GFLOP/s.\n\n",
@@ -224,19 +224,20 @@ void PrintStepTables(const std::vector<ConfigRuns>& configs, double peak_gflops,
 }
 
 absl::Status RunEndToEnd(const BenchOptions& options, std::ostream& out) {
-  ASSIGN_OR_RETURN(ParsedTrainConfig parsed, ParseTrainConfig(options.train_flags));
-  const TrainConfig& config = parsed.config;
-  const std::string data_dir =
-      config.data_dir.empty() ? WorkspacePath("data/ding-de-en") : ResolveUserPath(config.data_dir);
-  absl::StatusOr<TranslationDirection> direction = ParseTranslationDirection(config.direction);
+  ASSIGN_OR_RETURN(core::ParsedTrainConfig parsed, core::ParseTrainConfig(options.train_flags));
+  const core::TrainConfig& config = parsed.config;
+  const std::string data_dir = config.data_dir.empty() ? core::WorkspacePath("data/ding-de-en")
+                                                       : core::ResolveUserPath(config.data_dir);
+  absl::StatusOr<core::TranslationDirection> direction =
+      core::ParseTranslationDirection(config.direction);
   if (!direction.ok()) return direction.status();
-  ParallelDatasetOptions dataset_options;
+  core::ParallelDatasetOptions dataset_options;
   dataset_options.dir = data_dir;
   dataset_options.direction = *direction;
   dataset_options.max_positions = static_cast<int>(config.model.max_positions);
-  absl::StatusOr<ParallelDataset> train = ParallelDataset::Load(dataset_options);
+  absl::StatusOr<core::ParallelDataset> train = core::ParallelDataset::Load(dataset_options);
   if (!train.ok()) return train.status();
-  BatcherOptions batching;
+  core::BatcherOptions batching;
   batching.max_tokens = config.max_tokens;
   batching.seed = static_cast<uint64_t>(config.seed);
   absl::StatusOr<PaddingComparison> padding = ComparePadding(
@@ -369,4 +370,4 @@ absl::Status RunBench(const BenchOptions& options, std::ostream& out) {
   return absl::OkStatus();
 }
 
-}  // namespace core::bench
+}  // namespace tools::bench

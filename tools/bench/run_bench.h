@@ -26,7 +26,7 @@
 #include "absl/strings/string_view.h"
 #include "tools/bench/step_benchmark.h"
 
-namespace core::bench {
+namespace tools::bench {
 
 // The first argument of a child process, then StepFlags or train's flags.
 inline constexpr char kStepChildFlag[] = "--child=step";
@@ -72,6 +72,6 @@ struct BenchOptions {
 // whose parameter count or batch differs from the C++ one.
 absl::Status RunBench(const BenchOptions& options, std::ostream& out);
 
-}  // namespace core::bench
+}  // namespace tools::bench
 
 #endif  // TOOLS_BENCH_RUN_BENCH_H_

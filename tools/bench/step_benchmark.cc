@@ -19,7 +19,7 @@
 #include "plugins/initializer.h"
 #include "plugins/optimizer.h"
 
-namespace core::bench {
+namespace tools::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -84,7 +84,8 @@ std::vector<std::string> StepFlags(const StepBenchmarkOptions& options) {
   for (const auto& [name, value] : fields.reals) {
     flags.push_back(absl::StrCat("--", name, "=", *value));
   }
-  flags.push_back(absl::StrCat("--residual=", ResidualModeName(options.model.encoder_residual)));
+  flags.push_back(
+      absl::StrCat("--residual=", core::ResidualModeName(options.model.encoder_residual)));
   return flags;
 }
 
@@ -111,7 +112,7 @@ absl::StatusOr<StepBenchmarkOptions> ParseStepFlags(const std::vector<std::strin
       parsed = absl::SimpleAtod(value, target);
     }
     if (name == "residual") {
-      ASSIGN_OR_RETURN(ResidualMode mode, ParseResidualMode(value));
+      ASSIGN_OR_RETURN(core::ResidualMode mode, core::ParseResidualMode(value));
       options.model.encoder_residual = options.model.decoder_residual = mode;
       known = parsed = true;
     }
@@ -122,7 +123,7 @@ absl::StatusOr<StepBenchmarkOptions> ParseStepFlags(const std::vector<std::strin
   }
   options.model.source_vocab_size = options.model.target_vocab_size;
   options.model.pad_id = kPad;
-  RETURN_IF_ERROR(ValidateModelOptions(options.model));
+  RETURN_IF_ERROR(core::ValidateModelOptions(options.model));
   if (options.warmup < 0 || options.repeats < 1 || options.batch.sentences < 1 ||
       options.batch.source_length < 1 || options.batch.target_length < 1 ||
       options.model.target_vocab_size <= kFirstToken) {
@@ -133,7 +134,7 @@ absl::StatusOr<StepBenchmarkOptions> ParseStepFlags(const std::vector<std::strin
 }
 
 absl::StatusOr<StepBenchmarkResult> RunStepBenchmark(const StepBenchmarkOptions& options) {
-  SetIntraOpThreads(options.threads);
+  core::SetIntraOpThreads(options.threads);
   at::manual_seed(1);
   const int64_t vocab_size = options.model.target_vocab_size;
   const BatchShape& shape = options.batch;
@@ -142,7 +143,7 @@ absl::StatusOr<StepBenchmarkResult> RunStepBenchmark(const StepBenchmarkOptions&
   const at::Tensor previous =
       at::cat({at::full({shape.sentences, 1}, kBos, at::kLong), target.slice(1, 0, -1)}, 1);
 
-  Transformer model(options.model);
+  core::Transformer model(options.model);
   model->train();
   std::vector<at::Tensor> parameters = model->parameters();
   absl::StatusOr<std::unique_ptr<torch::optim::Optimizer>> optimizer =
@@ -158,8 +159,8 @@ absl::StatusOr<StepBenchmarkResult> RunStepBenchmark(const StepBenchmarkOptions&
   for (int64_t update = 0; update < options.warmup + options.repeats; ++update) {
     const Clock::time_point start = Clock::now();
     (*optimizer)->zero_grad();
-    const LossSums sums = LabelSmoothedCrossEntropy(model->forward(source, previous), target,
-                                                    options.label_smoothing, kPad);
+    const core::LossSums sums = core::LabelSmoothedCrossEntropy(
+        model->forward(source, previous), target, options.label_smoothing, kPad);
     const double forward = SecondsSince(start);
     (sums.loss / sums.tokens).backward();
     const double backward = SecondsSince(start) - forward;
@@ -172,12 +173,12 @@ absl::StatusOr<StepBenchmarkResult> RunStepBenchmark(const StepBenchmarkOptions&
     result.seconds.optimizer.push_back(step - forward - backward);
   }
 
-  if (options.model.encoder_residual == ResidualMode::kAdmin &&
-      options.model.decoder_residual == ResidualMode::kAdmin) {
+  if (options.model.encoder_residual == core::ResidualMode::kAdmin &&
+      options.model.decoder_residual == core::ResidualMode::kAdmin) {
     ASSIGN_OR_RETURN(std::unique_ptr<plugins::Initializer> admin,
                      plugins::Initializers().Create("admin", {}));
     plugins::InitContext context;
-    context.forward_sample_batch = [&](SublayerObserver* observer) {
+    context.forward_sample_batch = [&](core::SublayerObserver* observer) {
       // As core/train/experiment.cc profiles: train mode, no gradients.
       at::NoGradGuard no_grad;
       model->train();
@@ -249,4 +250,4 @@ std::vector<MatmulRate> MeasureMatmulRates(const std::vector<int64_t>& sizes, in
   return rates;
 }
 
-}  // namespace core::bench
+}  // namespace tools::bench

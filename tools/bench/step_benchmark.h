@@ -23,11 +23,11 @@
 #include "tools/bench/child_process.h"
 #include "tools/bench/flops.h"
 
-namespace core::bench {
+namespace tools::bench {
 
 struct StepBenchmarkOptions {
   // The model; source and target vocabulary sizes are equal (one shared embedding).
-  ModelOptions model;
+  core::ModelOptions model;
   BatchShape batch;
   // Untimed updates first (allocator and BLAS warm-up), then timed ones.
   int64_t warmup = 3;
@@ -83,6 +83,6 @@ struct MatmulRate {
 // The fp32 matrix-product rate of LibTorch (at::mm on the CPU) for each size.
 std::vector<MatmulRate> MeasureMatmulRates(const std::vector<int64_t>& sizes, int64_t repeats);
 
-}  // namespace core::bench
+}  // namespace tools::bench
 
 #endif  // TOOLS_BENCH_STEP_BENCHMARK_H_

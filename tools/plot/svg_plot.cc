@@ -9,7 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 
-namespace core {
+namespace tools::plot {
 namespace {
 
 constexpr char kFont[] = "font-family=\"sans-serif\"";
@@ -363,4 +363,4 @@ std::string RenderBarChart(const BarChart& chart) {
   return svg;
 }
 
-}  // namespace core
+}  // namespace tools::plot

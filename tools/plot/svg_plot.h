@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-namespace core {
+namespace tools::plot {
 
 enum class SeriesStyle {
   // Points joined by a solid line, with a marker at each point.
@@ -86,6 +86,6 @@ std::string RenderLinePlot(const LinePlot& plot);
 std::string RenderHeatmap(const Heatmap& heatmap);
 std::string RenderBarChart(const BarChart& chart);
 
-}  // namespace core
+}  // namespace tools::plot
 
 #endif  // TOOLS_PLOT_SVG_PLOT_H_

@@ -13,7 +13,7 @@
 #include "plugins/closest_match.h"
 #include "plugins/plugin_options.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 namespace {
 
 // Flags the sweep sets per run, not part of what a cell is.
@@ -25,7 +25,7 @@ const std::set<std::string>& PlacementFlags() {
 // Every key a grid may set: trainer flags and plugin options.
 absl::StatusOr<std::vector<std::string>> KnownKeys() {
   std::vector<std::string> keys;
-  for (const TrainFlagInfo& info : TrainFlagInfos()) keys.push_back(info.name);
+  for (const core::TrainFlagInfo& info : core::TrainFlagInfos()) keys.push_back(info.name);
   absl::StatusOr<std::map<std::string, plugins::DeclaredOption>> options =
       plugins::AllPluginOptions();
   if (!options.ok()) return options.status();
@@ -122,7 +122,7 @@ absl::StatusOr<std::vector<Cell>> ResolveCells(const Grid& grid) {
   for (Cell& cell : cells) {
     std::vector<std::string> args;
     for (const auto& [key, value] : cell.flags) args.push_back(absl::StrCat("--", key, "=", value));
-    absl::StatusOr<ParsedTrainConfig> parsed = ParseTrainConfig(args);
+    absl::StatusOr<core::ParsedTrainConfig> parsed = core::ParseTrainConfig(args);
     if (!parsed.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat(OriginOfError(grid, cell, parsed.status().message()), ": in the cell ",
@@ -130,7 +130,7 @@ absl::StatusOr<std::vector<Cell>> ResolveCells(const Grid& grid) {
     }
     std::map<std::string, std::string> identity = parsed->resolved;
     for (const std::string& flag : PlacementFlags()) identity.erase(flag);
-    cell.hash = Sha256Hex(FormatConfigIni(identity)).substr(0, 8);
+    cell.hash = core::Sha256Hex(core::FormatConfigIni(identity)).substr(0, 8);
     if (!hashes.insert(cell.hash).second) {
       return absl::InvalidArgumentError(absl::StrCat(
           grid.path, ": two cells have the same configuration (", AxesText(cell),
@@ -145,4 +145,4 @@ absl::StatusOr<std::vector<Cell>> ResolveCells(const Grid& grid) {
   return cells;
 }
 
-}  // namespace core::sweep
+}  // namespace tools::sweep

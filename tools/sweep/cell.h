@@ -18,7 +18,7 @@
 #include "absl/status/statusor.h"
 #include "tools/sweep/grid.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 
 struct Cell {
   // 0-based position in the grid's order.
@@ -44,6 +44,6 @@ absl::StatusOr<std::vector<Cell>> ResolveCells(const Grid& grid);
 // `text` with every character outside [A-Za-z0-9._+-] replaced by '_' (directory names).
 std::string SanitizeForPath(const std::string& text);
 
-}  // namespace core::sweep
+}  // namespace tools::sweep
 
 #endif  // TOOLS_SWEEP_CELL_H_

@@ -4,7 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 
 bool IsFinished(const std::string& state) { return state == "done" || state == "diverged"; }
 
@@ -18,4 +18,4 @@ std::string ShellCommand(const std::vector<std::string>& args) {
   });
 }
 
-}  // namespace core::sweep
+}  // namespace tools::sweep

@@ -13,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 
 // One cell's trainer run.
 struct CellRun {
@@ -49,6 +49,6 @@ class Executor {
 // `args` as one shell command line, each word quoted where needed.
 std::string ShellCommand(const std::vector<std::string>& args);
 
-}  // namespace core::sweep
+}  // namespace tools::sweep
 
 #endif  // TOOLS_SWEEP_EXECUTOR_H_

@@ -13,7 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "core/util/status_macros.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 namespace {
 
 namespace po = boost::program_options;
@@ -264,4 +264,4 @@ size_t CellCount(const Grid& grid) {
   return count;
 }
 
-}  // namespace core::sweep
+}  // namespace tools::sweep

@@ -31,7 +31,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 
 // An axis value that leaves its flag unset in the cell.
 inline constexpr char kUnsetValue[] = "-";
@@ -89,6 +89,6 @@ absl::Status ApplyOverride(absl::string_view assignment, Grid& grid);
 // The number of cells: the product of the axes' lengths.
 size_t CellCount(const Grid& grid);
 
-}  // namespace core::sweep
+}  // namespace tools::sweep
 
 #endif  // TOOLS_SWEEP_GRID_H_

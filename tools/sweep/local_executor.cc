@@ -23,7 +23,7 @@
 
 extern char** environ;
 
-namespace core::sweep {
+namespace tools::sweep {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -109,13 +109,13 @@ absl::StatusOr<ExecutionSummary> LocalExecutor::Execute(const std::vector<CellRu
   log << progress.Line() << "\n";
   if (queue.empty()) return summary;
 
-  InstallStopSignalHandlers();
+  core::InstallStopSignalHandlers();
   std::map<pid_t, RunningCell> running;
   std::vector<bool> slot_busy(jobs, false);
   std::map<size_t, int> attempts;
   Clock::time_point last_overview = Clock::now();
   while (!running.empty() || (!queue.empty() && summary.stop_signal == 0)) {
-    if (const int signal = PendingStopSignal(); signal != 0 && summary.stop_signal == 0) {
+    if (const int signal = core::PendingStopSignal(); signal != 0 && summary.stop_signal == 0) {
       summary.stop_signal = signal;
       log << "sweep: " << (signal == SIGINT ? "SIGINT" : "SIGTERM")
           << ": no new runs; stopping the " << running.size()
@@ -195,4 +195,4 @@ absl::StatusOr<ExecutionSummary> LocalExecutor::Execute(const std::vector<CellRu
   return summary;
 }
 
-}  // namespace core::sweep
+}  // namespace tools::sweep

@@ -20,7 +20,7 @@
 
 #include "tools/sweep/executor.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 
 struct LocalExecutorOptions {
   // The `train` binary.
@@ -47,6 +47,6 @@ class LocalExecutor : public Executor {
   LocalExecutorOptions options_;
 };
 
-}  // namespace core::sweep
+}  // namespace tools::sweep
 
 #endif  // TOOLS_SWEEP_LOCAL_EXECUTOR_H_

@@ -29,7 +29,7 @@
 namespace {
 
 namespace po = boost::program_options;
-namespace sweep = core::sweep;
+namespace sweep = tools::sweep;
 
 constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;

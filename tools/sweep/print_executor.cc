@@ -1,6 +1,6 @@
 #include "tools/sweep/print_executor.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 
 absl::StatusOr<ExecutionSummary> PrintExecutor::Execute(const std::vector<CellRun>& runs) {
   int finished = 0;
@@ -17,4 +17,4 @@ absl::StatusOr<ExecutionSummary> PrintExecutor::Execute(const std::vector<CellRu
   return ExecutionSummary{};
 }
 
-}  // namespace core::sweep
+}  // namespace tools::sweep

@@ -13,7 +13,7 @@
 
 #include "tools/sweep/executor.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 
 class PrintExecutor : public Executor {
  public:
@@ -26,6 +26,6 @@ class PrintExecutor : public Executor {
   std::ostream& out_;
 };
 
-}  // namespace core::sweep
+}  // namespace tools::sweep
 
 #endif  // TOOLS_SWEEP_PRINT_EXECUTOR_H_

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 
 SweepProgress::SweepProgress(const std::vector<CellRun>& runs, int jobs) : jobs_(jobs) {
   for (const CellRun& run : runs) state_[run.name] = IsFinished(run.state) ? run.state : "pending";
@@ -51,4 +51,4 @@ std::string SweepProgress::Line() const {
   return line;
 }
 
-}  // namespace core::sweep
+}  // namespace tools::sweep

@@ -16,7 +16,7 @@
 
 #include "tools/sweep/executor.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 
 class SweepProgress {
  public:
@@ -43,6 +43,6 @@ class SweepProgress {
   int finished_in_session_ = 0;
 };
 
-}  // namespace core::sweep
+}  // namespace tools::sweep
 
 #endif  // TOOLS_SWEEP_PROGRESS_H_

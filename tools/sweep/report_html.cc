@@ -11,7 +11,14 @@
 #include "core/util/status_macros.h"
 #include "tools/plot/svg_plot.h"
 
-namespace core::sweep {
+namespace tools::sweep {
+
+using tools::plot::LinePlot;
+using tools::plot::LineSeries;
+using tools::plot::RenderLinePlot;
+using tools::plot::SeriesColor;
+using tools::plot::SeriesStyle;
+
 namespace {
 
 std::string Escape(const std::string& text) {
@@ -182,4 +189,4 @@ absl::StatusOr<std::string> RenderReportHtml(const std::vector<RunRecord>& recor
   return html;
 }
 
-}  // namespace core::sweep
+}  // namespace tools::sweep

@@ -20,7 +20,7 @@
 #include "tools/sweep/results_table.h"
 #include "tools/sweep/run_record.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 
 struct ReportOptions {
   // The page's title; "": the sweep directory's name.
@@ -48,6 +48,6 @@ absl::StatusOr<std::vector<LossCharts>> RenderLossCharts(const std::vector<RunRe
 absl::StatusOr<std::string> RenderReportHtml(const std::vector<RunRecord>& records,
                                              const PivotTable& pivot, const ReportOptions& options);
 
-}  // namespace core::sweep
+}  // namespace tools::sweep
 
 #endif  // TOOLS_SWEEP_REPORT_HTML_H_

@@ -14,7 +14,7 @@
 #include "core/util/status_macros.h"
 #include "plugins/closest_match.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 namespace {
 
 // The per-cell metrics in column order: MetricNames() and Metric() both read this one table.
@@ -209,7 +209,7 @@ std::string FormatResultsJsonl(const std::vector<RunRecord>& records) {
     for (const std::string& metric : MetricNames()) {
       if (metric != "updates") line[metric] = Metric(record, metric);
     }
-    absl::StrAppend(&jsonl, DumpJson(line), "\n");
+    absl::StrAppend(&jsonl, core::DumpJson(line), "\n");
   }
   return jsonl;
 }
@@ -295,4 +295,4 @@ std::string FormatPivotMarkdown(const PivotTable& table) {
   return MarkdownTable(header, rows);
 }
 
-}  // namespace core::sweep
+}  // namespace tools::sweep

@@ -20,7 +20,7 @@
 #include "absl/status/statusor.h"
 #include "tools/sweep/run_record.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 
 // The per-cell metrics a table can show, in column order: updates, best_valid_loss,
 // best_valid_ppl, last_valid_ppl, valid_bleu, test_bleu, wall_time, tokens_per_s.
@@ -67,6 +67,6 @@ absl::StatusOr<PivotTable> BuildPivotTable(const std::vector<RunRecord>& records
 std::vector<std::vector<std::string>> PivotRows(const PivotTable& table);
 std::string FormatPivotMarkdown(const PivotTable& table);
 
-}  // namespace core::sweep
+}  // namespace tools::sweep
 
 #endif  // TOOLS_SWEEP_RESULTS_TABLE_H_

@@ -13,7 +13,14 @@
 #include "core/util/status_macros.h"
 #include "core/util/text_file.h"
 
-namespace core::sweep {
+namespace tools::sweep {
+
+using core::DumpJson;
+using core::JsonInteger;
+using core::JsonNumber;
+using core::JsonString;
+using core::ParseJson;
+using core::ReadJsonFile;
 namespace {
 
 using nlohmann::ordered_json;
@@ -30,7 +37,7 @@ void ReadStatus(const ordered_json& status, RunRecord& record) {
 }
 
 absl::Status ReadMetrics(const std::string& path, RunRecord& record) {
-  ASSIGN_OR_RETURN(std::string text, ReadFileBytes(path));
+  ASSIGN_OR_RETURN(std::string text, core::ReadFileBytes(path));
   std::istringstream lines(text);
   std::string line;
   double tokens_per_s_sum = 0;
@@ -67,7 +74,7 @@ std::string File(const std::string& run_dir, const char* name) {
 // "running" in status.json with no live trainer holding the run directory: the trainer
 // died without writing its end (killed, crashed).
 bool IsStaleRunning(const std::string& run_dir, const std::string& state) {
-  return state == "running" && DirectoryLock::Acquire(run_dir).ok();
+  return state == "running" && core::DirectoryLock::Acquire(run_dir).ok();
 }
 
 }  // namespace
@@ -81,7 +88,7 @@ absl::Status WriteCellFile(const std::string& run_dir, const Cell& cell) {
   for (const auto& [axis, label] : cell.axes) json["axes"][axis] = label;
   json["flags"] = ordered_json::object();
   for (const auto& [key, value] : cell.flags) json["flags"][key] = value;
-  return WriteFileAtomically(File(run_dir, "cell.json"), DumpJson(json) + "\n");
+  return core::WriteFileAtomically(File(run_dir, "cell.json"), DumpJson(json) + "\n");
 }
 
 absl::StatusOr<RunRecord> ReadRunRecord(const std::string& run_dir) {
@@ -143,4 +150,4 @@ absl::StatusOr<std::vector<RunRecord>> CollectRunRecords(const std::string& swee
   return records;
 }
 
-}  // namespace core::sweep
+}  // namespace tools::sweep

@@ -16,7 +16,7 @@
 #include "absl/status/statusor.h"
 #include "tools/sweep/cell.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 
 inline constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
 
@@ -66,6 +66,6 @@ std::string ReadRunState(const std::string& run_dir);
 // Every cell directory directly under `sweep_dir`, in cell order.
 absl::StatusOr<std::vector<RunRecord>> CollectRunRecords(const std::string& sweep_dir);
 
-}  // namespace core::sweep
+}  // namespace tools::sweep
 
 #endif  // TOOLS_SWEEP_RUN_RECORD_H_

@@ -13,7 +13,7 @@
 #include "core/util/user_path.h"
 #include "tools/sweep/run_record.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 namespace {
 
 bool SetsFlag(const Cell& cell, const std::string& key) {
@@ -52,7 +52,8 @@ absl::Status WriteLossFigures(const std::string& figures_dir, const std::string&
     for (const auto& [suffix, svg] :
          {std::pair<const char*, const std::string*>{"_train.svg", &chart.train_svg},
           {"_valid.svg", &chart.valid_svg}}) {
-      RETURN_IF_ERROR(WriteFileAtomically(absl::StrCat(figures_dir, "/", stem, suffix), *svg));
+      RETURN_IF_ERROR(
+          core::WriteFileAtomically(absl::StrCat(figures_dir, "/", stem, suffix), *svg));
     }
   }
   return absl::OkStatus();
@@ -62,7 +63,7 @@ absl::Status WriteLossFigures(const std::string& figures_dir, const std::string&
 
 absl::StatusOr<SweepPlan> PlanSweep(const SweepOptions& options) {
   SweepPlan plan;
-  absl::StatusOr<Grid> grid = ReadGridFile(ResolveUserPath(options.grid_path));
+  absl::StatusOr<Grid> grid = ReadGridFile(core::ResolveUserPath(options.grid_path));
   if (!grid.ok()) return grid.status();
   plan.grid = *std::move(grid);
   plan.overrides = options.overrides;
@@ -72,12 +73,12 @@ absl::StatusOr<SweepPlan> PlanSweep(const SweepOptions& options) {
   absl::StatusOr<std::vector<Cell>> cells = ResolveCells(plan.grid);
   if (!cells.ok()) return cells.status();
   plan.cells = *std::move(cells);
-  plan.sweep_dir =
-      std::filesystem::absolute(ResolveUserPath(options.sweep_dir.empty()
-                                                    ? absl::StrCat("runs/sweeps/", plan.grid.name)
-                                                    : options.sweep_dir))
-          .lexically_normal()
-          .string();
+  plan.sweep_dir = std::filesystem::absolute(
+                       core::ResolveUserPath(options.sweep_dir.empty()
+                                                 ? absl::StrCat("runs/sweeps/", plan.grid.name)
+                                                 : options.sweep_dir))
+                       .lexically_normal()
+                       .string();
   for (const Cell& cell : plan.cells) {
     CellRun run;
     run.name = cell.name;
@@ -95,7 +96,7 @@ absl::StatusOr<SweepPlan> PlanSweep(const SweepOptions& options) {
 }
 
 absl::StatusOr<ExecutionSummary> RunSweep(const SweepPlan& plan, Executor& executor) {
-  absl::StatusOr<DirectoryLock> lock = DirectoryLock::Acquire(plan.sweep_dir);
+  absl::StatusOr<core::DirectoryLock> lock = core::DirectoryLock::Acquire(plan.sweep_dir);
   if (absl::IsFailedPrecondition(lock.status())) {
     return absl::FailedPreconditionError(
         absl::StrCat("sweep directory ", plan.sweep_dir, " is being run by another sweep (",
@@ -105,9 +106,9 @@ absl::StatusOr<ExecutionSummary> RunSweep(const SweepPlan& plan, Executor& execu
   }
   if (!lock.ok()) return lock.status();
   if (!plan.grid.path.empty()) {
-    ASSIGN_OR_RETURN(std::string grid_text, ReadFileBytes(plan.grid.path));
-    RETURN_IF_ERROR(WriteFileAtomically(absl::StrCat(plan.sweep_dir, "/grid.ini"),
-                                        GridRecord(plan.overrides, grid_text)));
+    ASSIGN_OR_RETURN(std::string grid_text, core::ReadFileBytes(plan.grid.path));
+    RETURN_IF_ERROR(core::WriteFileAtomically(absl::StrCat(plan.sweep_dir, "/grid.ini"),
+                                              GridRecord(plan.overrides, grid_text)));
   }
   for (size_t i = 0; i < plan.cells.size(); ++i) {
     std::error_code error;
@@ -140,9 +141,9 @@ absl::Status WriteSweepResults(const std::string& sweep_dir, const TableOptions&
         {"results.jsonl", FormatResultsJsonl(records)},
         {"results.md", markdown},
         {"report.html", *html}}) {
-    RETURN_IF_ERROR(WriteFileAtomically(absl::StrCat(sweep_dir, "/", name), contents));
+    RETURN_IF_ERROR(core::WriteFileAtomically(absl::StrCat(sweep_dir, "/", name), contents));
   }
   return WriteLossFigures(absl::StrCat(sweep_dir, "/figures"), report.group_by, charts);
 }
 
-}  // namespace core::sweep
+}  // namespace tools::sweep

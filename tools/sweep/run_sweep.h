@@ -27,7 +27,7 @@
 #include "tools/sweep/report_html.h"
 #include "tools/sweep/results_table.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 
 struct SweepOptions {
   // The grid file (absolute, or relative to the working directory).
@@ -69,6 +69,6 @@ absl::StatusOr<ExecutionSummary> RunSweep(const SweepPlan& plan, Executor& execu
 // directories under `sweep_dir` alone.
 absl::Status WriteSweepResults(const std::string& sweep_dir, const TableOptions& options);
 
-}  // namespace core::sweep
+}  // namespace tools::sweep
 
 #endif  // TOOLS_SWEEP_RUN_SWEEP_H_

@@ -18,7 +18,7 @@
 #include "core/util/text_file.h"
 #include "tools/sweep/run_record.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 namespace {
 
 // Seconds before the time limit at which the script checkpoints and requeues its task:
@@ -151,7 +151,7 @@ absl::StatusOr<ExecutionSummary> SlurmExecutor::Execute(const std::vector<CellRu
 
   // A second array while the first is queued would run the same cells twice.
   if (std::filesystem::exists(job_file)) {
-    ASSIGN_OR_RETURN(std::string previous, ReadFileBytes(job_file));
+    ASSIGN_OR_RETURN(std::string previous, core::ReadFileBytes(job_file));
     const std::string job(absl::StripAsciiWhitespace(previous));
     absl::StatusOr<std::map<std::string, int>> queued = QueuedTasks(job);
     if (!queued.ok()) return queued.status();
@@ -189,7 +189,7 @@ absl::StatusOr<ExecutionSummary> SlurmExecutor::Execute(const std::vector<CellRu
   for (const auto& [path, text] :
        {std::pair{absl::StrCat(dir, "/tasks.tsv"), SlurmTaskTable(tasks)},
         std::pair{script, SlurmArrayScript(options_, static_cast<int>(tasks.size()))}}) {
-    RETURN_IF_ERROR(WriteFileAtomically(path, text));
+    RETURN_IF_ERROR(core::WriteFileAtomically(path, text));
   }
   absl::StatusOr<CommandResult> sbatch = RunCommand({"sbatch", "--parsable", script});
   if (!sbatch.ok()) return sbatch.status();
@@ -200,7 +200,7 @@ absl::StatusOr<ExecutionSummary> SlurmExecutor::Execute(const std::vector<CellRu
   // --parsable prints "<job id>" or "<job id>;<cluster>".
   const std::string job(absl::StripAsciiWhitespace(
       absl::string_view(sbatch->output).substr(0, sbatch->output.find(';'))));
-  RETURN_IF_ERROR(WriteFileAtomically(job_file, job + "\n"));
+  RETURN_IF_ERROR(core::WriteFileAtomically(job_file, job + "\n"));
   log << "sweep: submitted Slurm array job " << job << " (" << tasks.size() << " tasks; script "
       << script << ")\n";
   if (!options_.wait) {
@@ -209,12 +209,12 @@ absl::StatusOr<ExecutionSummary> SlurmExecutor::Execute(const std::vector<CellRu
     return summary;
   }
 
-  InstallStopSignalHandlers();
+  core::InstallStopSignalHandlers();
   using Clock = std::chrono::steady_clock;
   std::string last_line;
   Clock::time_point next_poll = Clock::now();
   while (true) {
-    if (const int signal = PendingStopSignal()) {
+    if (const int signal = core::PendingStopSignal()) {
       log << "sweep: stopped waiting; array job " << job << " keeps running (scancel " << job
           << " stops it; `sweep --collect` gathers what finished)\n";
       summary.stop_signal = signal;
@@ -251,4 +251,4 @@ absl::StatusOr<ExecutionSummary> SlurmExecutor::Execute(const std::vector<CellRu
   return summary;
 }
 
-}  // namespace core::sweep
+}  // namespace tools::sweep

@@ -31,7 +31,7 @@
 
 #include "tools/sweep/executor.h"
 
-namespace core::sweep {
+namespace tools::sweep {
 
 struct SlurmExecutorOptions {
   // The `train` binary, reachable from the compute nodes.
@@ -78,6 +78,6 @@ class SlurmExecutor : public Executor {
   SlurmExecutorOptions options_;
 };
 
-}  // namespace core::sweep
+}  // namespace tools::sweep
 
 #endif  // TOOLS_SWEEP_SLURM_EXECUTOR_H_
