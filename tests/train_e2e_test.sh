@@ -218,6 +218,29 @@ case_max_updates_on_resume() {
   expect_updates_1_to_n "$tmp/isqrt/metrics.jsonl" 16
 }
 
+# 1i. Checkpoints and status.json reach the disk before they replace the old file: each is
+# fsynced under its temporary name, renamed, then its directory fsynced (strace shows the
+# order), so a power loss leaves the old or the new file, never an empty one.
+case_durable_files() {
+  local dir="$tmp/durable" trace="$tmp/durable.trace"
+  merge_flags --run_dir="$dir" --max_updates=3
+  strace -f -y -e trace=fsync,rename -o "$trace" "$train" "${merged[@]}" \
+    >"$tmp/durable.out" 2>"$tmp/durable.err"
+  expect_rc durable $? 0 "$tmp/durable.err"
+  local file temporary order
+  for file in checkpoint_last.pt status.json; do
+    temporary="$file\.tmp[-0-9]*"
+    # F: the temporary synced, R: renamed into place, D: the directory synced.
+    order="$(sed -nE -e "s|.*fsync\([0-9]+<$dir/$temporary>\).*|F|p" \
+      -e "s|.*rename\(\"$dir/$temporary\", \"$dir/$file\"\).*|R|p" \
+      -e "s|.*fsync\([0-9]+<$dir>\).*|D|p" "$trace" | tr -d '\n')"
+    case "$order" in
+      *FRD*) ;;
+      *) fail "$file: expected fsync, rename, directory fsync; strace shows '$order'" ;;
+    esac
+  done
+}
+
 # 1c. The run directory's config.ini, given to --config, repeats the run bit for bit.
 case_config_ini_repeats_run() {
   timeout 120 "$train" --config="$tmp/done/config.ini" --run_dir="$tmp/from_ini" \
@@ -439,7 +462,7 @@ if [ "${#failed_cases[@]}" != 0 ]; then
 fi
 for test_case in case_run_completes case_rerun_finished_run \
     case_finished_run_without_last_checkpoint case_damaged_metrics_line \
-    case_max_updates_on_resume \
+    case_max_updates_on_resume case_durable_files \
     case_config_ini_repeats_run \
     case_epoch_end case_failure_recorded case_exact_resume case_sigterm case_sigint \
     case_divergence case_unknown_flag case_bad_value case_config_unknown_key \

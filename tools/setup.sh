@@ -24,6 +24,7 @@ PACKAGES=(
   libgmock-dev                  # test matchers
   nlohmann-json3-dev            # JSON: every file the tools write and read (header-only)
   libssl-dev                    # OpenSSL's libcrypto: SHA-256 of the dataset manifest and split
+  strace                        # the test that checkpoints are synced before and after the rename
   pkg-config                    # link lines of system libraries
   trans-de-en                   # Ding dictionary: the German-English example sentences
   libsentencepiece-dev          # SentencePiece BPE training and encoding

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "core/util/text_file.h"
 
 namespace core {
 namespace {
@@ -120,10 +121,7 @@ absl::Status SaveCheckpoint(const std::string& path, torch::nn::Module& model,
     return absl::DataLossError(
         absl::StrCat("cannot write checkpoint ", temporary, ": ", error.what_without_backtrace()));
   }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    return absl::PermissionDeniedError(absl::StrCat("cannot rename ", temporary, " to ", path));
-  }
-  return absl::OkStatus();
+  return RenameDurably(temporary, path);
 }
 
 absl::StatusOr<CheckpointState> LoadCheckpoint(const std::string& path, torch::nn::Module& model,

@@ -1,10 +1,12 @@
 #include "core/util/text_file.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
@@ -101,11 +103,31 @@ absl::Status WriteFileAtomically(const std::string& path, absl::string_view cont
       return ErrnoError(temporary, "write failed", error);
     }
   }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+  return RenameDurably(temporary, path);
+}
+
+absl::Status RenameDurably(const std::string& temporary, const std::string& path) {
+  const auto fail = [&](const std::string& file, const char* what) {
     const int error = errno;
     std::remove(temporary.c_str());
-    return ErrnoError(path, "cannot rename into place", error);
+    return ErrnoError(file, what, error);
+  };
+  const int file = ::open(temporary.c_str(), O_RDONLY | O_CLOEXEC);
+  if (file < 0) return fail(temporary, "cannot open");
+  const bool synced = ::fsync(file) == 0;
+  ::close(file);
+  if (!synced) return fail(temporary, "cannot sync");
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    return fail(path, "cannot rename into place");
   }
+  const std::string directory = std::filesystem::path(path).parent_path().string();
+  const int dir =
+      ::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return ErrnoError(directory, "cannot open the directory", errno);
+  const bool dir_synced = ::fsync(dir) == 0;
+  const int error = errno;
+  ::close(dir);
+  if (!dir_synced) return ErrnoError(directory, "cannot sync the directory", error);
   return absl::OkStatus();
 }
 

@@ -57,6 +57,11 @@ absl::Status CheckSameLineCount(
 // rename, so `path` either keeps its old contents or has all of the new ones.
 absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents);
 
+// Puts the complete file `temporary` in place as `path` so that a crash or power loss leaves
+// either the old or the new file, never an empty one: fsyncs `temporary`, renames it, then
+// fsyncs the directory (which holds the rename). On error `temporary` is removed.
+absl::Status RenameDurably(const std::string& temporary, const std::string& path);
+
 // `lines` joined with '\n', each line terminated (the format ReadTextLines reads back).
 std::string JoinLines(const std::vector<std::string>& lines);
 
