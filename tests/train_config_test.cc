@@ -68,7 +68,7 @@ TEST(TrainConfigTest, TrainerPluginDefaultsOnlyReachPluginsThatTakeThem) {
 TEST(TrainConfigTest, CommandLineWinsOverConfigFile) {
   const std::string path =
       WriteTempFile("wins.ini",
-                    "# a comment\n[train]\nmax_tokens = 1000\nlr = 0.01\n; another\nseed = 9\n"
+                    "# a comment\nmax_tokens = 1000\nlr = 0.01\n; another\nseed = 9\n"
                     "optimizer = adam\nbetas = 0.8,0.9\n");
   absl::StatusOr<ParsedTrainConfig> parsed = ParseTrainConfig(
       {"--config=" + path, "--max_tokens=2000", "--betas=0.7,0.95", "--max_updates=5"});
@@ -102,6 +102,28 @@ TEST(TrainConfigTest, MissingConfigFileIsAnError) {
       ParseTrainConfig({"--config=" + ::testing::TempDir() + "/no_such.ini"});
   ASSERT_FALSE(parsed.ok());
   EXPECT_THAT(parsed.status().message(), HasSubstr("no_such.ini"));
+}
+
+TEST(TrainConfigTest, ConfigDirectoryIsAnError) {
+  absl::StatusOr<ParsedTrainConfig> parsed = ParseTrainConfig({"--config=" + ::testing::TempDir()});
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.status().message(), HasSubstr("is a directory"));
+}
+
+TEST(TrainConfigTest, RepeatedConfigKeyIsAnError) {
+  const std::string path =
+      WriteTempFile("repeated.ini", "max_updates = 3\nlr = 0.1\n\nmax_updates = 5\n");
+  absl::StatusOr<ParsedTrainConfig> parsed = ParseTrainConfig({"--config=" + path});
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.status().message(),
+              HasSubstr(path + ":4: 'max_updates' is set again (first at line 1)"));
+}
+
+TEST(TrainConfigTest, ConfigSectionIsAnError) {
+  const std::string path = WriteTempFile("section.ini", "[train]\nmax_updates = 3\n");
+  absl::StatusOr<ParsedTrainConfig> parsed = ParseTrainConfig({"--config=" + path});
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.status().message(), HasSubstr(path + ":1: sections ('[train]')"));
 }
 
 TEST(TrainConfigTest, UnknownFlagSuggestsTheClosest) {

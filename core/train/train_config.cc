@@ -2,8 +2,10 @@
 
 #include <boost/program_options.hpp>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -274,20 +276,38 @@ std::vector<TrainFlagInfo> TrainFlagInfos() {
 }
 
 absl::StatusOr<std::vector<IniEntry>> ReadIniFile(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--config=", path, " is a directory, not a config file"));
+  }
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot open config file ", path));
   std::vector<IniEntry> entries;
+  std::map<std::string, int> first_line;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
     const absl::string_view text = absl::StripAsciiWhitespace(line);
-    if (text.empty() || text[0] == '#' || text[0] == ';' || text[0] == '[') continue;
+    if (text.empty() || text[0] == '#' || text[0] == ';') continue;
+    const std::string where = absl::StrCat(path, ":", number);
+    if (text[0] == '[') {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": sections ('", text,
+                       "') are not read: a config file is flat `key = value` lines"));
+    }
     const size_t equals = text.find('=');
     if (equals == absl::string_view::npos) {
       return absl::InvalidArgumentError(
-          absl::StrCat(path, ":", number, ": expected `key = value`, got '", text, "'"));
+          absl::StrCat(where, ": expected `key = value`, got '", text, "'"));
     }
-    entries.push_back({std::string(absl::StripAsciiWhitespace(text.substr(0, equals))),
-                       std::string(absl::StripAsciiWhitespace(text.substr(equals + 1))), number});
+    IniEntry entry{std::string(absl::StripAsciiWhitespace(text.substr(0, equals))),
+                   std::string(absl::StripAsciiWhitespace(text.substr(equals + 1))), number};
+    // The command line and grid files reject a repeated key: a config file does too.
+    if (const auto [first, inserted] = first_line.emplace(entry.key, number); !inserted) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ": '", entry.key, "' is set again (first at line ", first->second, ")"));
+    }
+    entries.push_back(std::move(entry));
   }
   return entries;
 }
