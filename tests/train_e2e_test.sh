@@ -449,6 +449,18 @@ case_corrupt_checkpoint() {
   expect_in "$tmp/corrupt.err" "resuming"
 }
 
+# A checkpoint with one flipped bit is refused instead of resumed on other numbers.
+case_flipped_bit_checkpoint() {
+  cp -r "$tmp/done" "$tmp/flipped"
+  local file="$tmp/flipped/checkpoint_last.pt" offset byte
+  offset=$(($(wc -c <"$file") / 2))
+  byte="$(od -An -tu1 -j"$offset" -N1 "$file" | tr -d ' ')"
+  printf "$(printf '\\%03o' $((byte ^ 4)))" |
+    dd of="$file" bs=1 seek="$offset" conv=notrunc status=none
+  expect_error "flipped bit" 1 "does not match the SHA-256 written with it" flipped \
+    --max_updates=30
+}
+
 case_incompatible_resume() {
   cp -r "$tmp/done" "$tmp/incompatible"
   expect_error "incompatible resume" 2 "encoder_layers = 1 there, 2 here" incompatible \
@@ -467,7 +479,8 @@ for test_case in case_run_completes case_rerun_finished_run \
     case_epoch_end case_failure_recorded case_exact_resume case_sigterm case_sigint \
     case_divergence case_unknown_flag case_bad_value case_config_unknown_key \
     case_tfixup_with_admin_residuals case_missing_dataset case_cuda_without_cuda \
-    case_locked_run_dir case_corrupt_checkpoint case_incompatible_resume; do
+    case_locked_run_dir case_corrupt_checkpoint case_flipped_bit_checkpoint \
+    case_incompatible_resume; do
   run_case "$test_case"
 done
 finish_cases

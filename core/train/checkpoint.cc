@@ -6,8 +6,11 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
+#include <string>
 
 #include "absl/strings/str_cat.h"
+#include "core/util/sha256.h"
 #include "core/util/text_file.h"
 
 namespace core {
@@ -78,16 +81,38 @@ CheckpointState ReadState(torch::serialize::InputArchive& archive) {
   return state;
 }
 
-// Runs `load` on the archive at `path`, turning LibTorch's exceptions into a clear error.
+// The archive holding the checkpoint's content, read back from `outer`: its "payload" (the
+// serialized content) after checking it against the SHA-256 written with it, or `outer` itself
+// for a checkpoint written before payloads had a checksum.
+void ReadVerifiedContent(torch::serialize::InputArchive& outer,
+                         torch::serialize::InputArchive& content) {
+  at::Tensor payload;
+  if (!outer.try_read("payload", payload)) {
+    content = std::move(outer);
+    return;
+  }
+  c10::IValue written_digest;
+  outer.read("payload_sha256", written_digest);
+  const absl::string_view bytes(reinterpret_cast<const char*>(payload.data_ptr<uint8_t>()),
+                                payload.numel());
+  TORCH_CHECK(Sha256Hex(bytes) == written_digest.toStringRef(),
+              "its content does not match the SHA-256 written with it (damaged on disk?)");
+  content.load_from(bytes.data(), bytes.size());
+}
+
+// Runs `load` on the content of the checkpoint at `path`, turning LibTorch's exceptions into a
+// clear error.
 template <typename Load>
 absl::Status WithArchive(const std::string& path, Load load) {
   if (!std::filesystem::exists(path)) {
     return absl::NotFoundError(absl::StrCat("checkpoint ", path, " does not exist"));
   }
   try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(path);
-    load(archive);
+    torch::serialize::InputArchive outer;
+    outer.load_from(path);
+    torch::serialize::InputArchive content;
+    ReadVerifiedContent(outer, content);
+    load(content);
   } catch (const c10::Error& error) {
     return absl::DataLossError(absl::StrCat(
         "checkpoint ", path,
@@ -115,7 +140,16 @@ absl::Status SaveCheckpoint(const std::string& path, torch::nn::Module& model,
       std::lock_guard<std::mutex> lock(generator.mutex());
       archive.write(GeneratorKey(device), generator.get_state());
     }
-    archive.save_to(temporary);
+    // The content goes in as one byte tensor with its SHA-256 beside it, so that a load
+    // detects a flipped bit anywhere in it (the archive format itself checks nothing).
+    std::ostringstream content;
+    archive.save_to(content);
+    const std::string bytes = std::move(content).str();
+    torch::serialize::OutputArchive outer;
+    outer.write("payload", at::from_blob(const_cast<char*>(bytes.data()),
+                                         {static_cast<int64_t>(bytes.size())}, at::kByte));
+    outer.write("payload_sha256", c10::IValue(Sha256Hex(bytes)));
+    outer.save_to(temporary);
   } catch (const c10::Error& error) {
     std::remove(temporary.c_str());
     return absl::DataLossError(
