@@ -241,6 +241,28 @@ case_durable_files() {
   done
 }
 
+# 1j. A process killed after update 10's checkpoint_last but while writing its kept checkpoint
+# (checkpoint_10.pt.tmp left, no checkpoint_10.pt) and before its periodic BLEU: the resume
+# writes both, removes the temporary, and goes on with the uninterrupted run's losses.
+case_unfinished_update_work() {
+  local flags=(--max_updates=20 --save_interval=10 --keep_interval=10 --bleu_interval=10)
+  train_in whole "${flags[@]}"
+  expect_rc whole $? 0 "$tmp/whole.err"
+  mkdir "$tmp/cut"
+  cp "$tmp/whole/checkpoint_10.pt" "$tmp/cut/checkpoint_last.pt"
+  head -c 1000 "$tmp/whole/checkpoint_10.pt" >"$tmp/cut/checkpoint_10.pt.tmp"
+  grep -v '"update":1[1-9],\|"update":20,\|"type":"valid_bleu","update":10,' \
+    "$tmp/whole/metrics.jsonl" >"$tmp/cut/metrics.jsonl"
+  train_in cut "${flags[@]}"
+  expect_rc cut $? 0 "$tmp/cut.err"
+  expect_files "$tmp/cut" checkpoint_10.pt checkpoint_20.pt
+  [ -e "$tmp/cut/checkpoint_10.pt.tmp" ] && fail "the stray checkpoint_10.pt.tmp is still there"
+  [ "$(grep -c '"type":"valid_bleu","update":10,' "$tmp/cut/metrics.jsonl")" = 1 ] ||
+    fail "the periodic BLEU of update 10 is not logged exactly once"
+  [ "$(train_losses "$tmp/cut/metrics.jsonl")" = "$(train_losses "$tmp/whole/metrics.jsonl")" ] ||
+    fail "the resumed run's losses differ from the uninterrupted run's"
+}
+
 # 1c. The run directory's config.ini, given to --config, repeats the run bit for bit.
 case_config_ini_repeats_run() {
   timeout 120 "$train" --config="$tmp/done/config.ini" --run_dir="$tmp/from_ini" \
@@ -474,7 +496,7 @@ if [ "${#failed_cases[@]}" != 0 ]; then
 fi
 for test_case in case_run_completes case_rerun_finished_run \
     case_finished_run_without_last_checkpoint case_damaged_metrics_line \
-    case_max_updates_on_resume case_durable_files \
+    case_max_updates_on_resume case_durable_files case_unfinished_update_work \
     case_config_ini_repeats_run \
     case_epoch_end case_failure_recorded case_exact_resume case_sigterm case_sigint \
     case_divergence case_unknown_flag case_bad_value case_config_unknown_key \

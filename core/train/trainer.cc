@@ -104,16 +104,24 @@ std::vector<std::string> IncompatibleKeys(const std::map<std::string, std::strin
   return differing;
 }
 
+// What metrics.jsonl holds of the update a run resumes at.
+struct MetricsAtResume {
+  // Its validation (logged before the checkpoint was written).
+  bool validated = false;
+  // Its periodic valid BLEU (--bleu_interval), scored after the checkpoint was written.
+  bool scored_bleu = false;
+};
+
 // Makes <run_dir>/metrics.jsonl (already cut to lines up to `update`) agree with a run that
 // resumes at `update`. The end of a run validates, writes checkpoint_last, then scores BLEU,
 // so a checkpoint at `update` may come from a run killed while scoring, or from a finished
 // run whose command is run again: the BLEU lines at `update` go, since this session scores
-// again at its end. The validation at `update` happened before the checkpoint when logged;
-// returns whether it was, so that it is not logged twice.
-absl::StatusOr<bool> PrepareMetricsForResume(const std::string& path, int64_t update) {
-  if (!std::filesystem::exists(path)) return false;
+// again at its end. Says what of `update` was logged, so that it is neither logged twice nor
+// lost.
+absl::StatusOr<MetricsAtResume> PrepareMetricsForResume(const std::string& path, int64_t update) {
+  MetricsAtResume found;
+  if (!std::filesystem::exists(path)) return found;
   ASSIGN_OR_RETURN(std::string text, ReadFileBytes(path));
-  bool validated = false;
   std::string kept;
   int64_t line_number = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
@@ -123,12 +131,26 @@ absl::StatusOr<bool> PrepareMetricsForResume(const std::string& path, int64_t up
     if (JsonInteger(metrics, "update") == update) {
       const std::optional<std::string> type = JsonString(metrics, "type");
       if (type == "bleu") continue;
-      if (type == "valid") validated = true;
+      if (type == "valid") found.validated = true;
+      if (type == "valid_bleu") found.scored_bleu = true;
     }
     absl::StrAppend(&kept, line, "\n");
   }
   RETURN_IF_ERROR(WriteFileAtomically(path, kept));
-  return validated;
+  return found;
+}
+
+// Removes the temporaries of writes a killed process left (checkpoints: NAME.tmp; other
+// files: NAME.tmp-PID); the caller holds the run directory's lock, so no writer is alive.
+void RemoveStaleTemporaries(const RunDirectory& run) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(run.path(), error)) {
+    const std::string name = entry.path().filename().string();
+    if (absl::EndsWith(name, ".tmp") || absl::StrContains(name, ".tmp-")) {
+      LOG(INFO) << "removing " << name << ", left by a process killed while writing it";
+      std::filesystem::remove(entry.path(), error);
+    }
+  }
 }
 
 // What an earlier run left in `run` that a fresh start would overwrite: its best and kept
@@ -222,8 +244,9 @@ struct Trainer::State {
   // Training seconds before this session, and when this session started.
   double previous_train_time = 0;
   Clock::time_point session_start = Clock::now();
-  // Update of the last validation (to skip a repeat at the end).
+  // Update of the last validation (to skip a repeat at the end) and periodic BLEU.
   int64_t validated_at = -1;
+  int64_t periodic_bleu_at = -1;
 
   double TrainTime() const { return previous_train_time + SecondsSince(session_start); }
   // The epoch the last update's batches came from: the batcher has moved on to the next
@@ -258,8 +281,9 @@ struct Trainer::State {
   absl::StatusOr<bool> AgreeOnDivergence(const UpdateRecord& update, std::string& why);
   // The optimizer step at the schedule's learning rate (recorded in `update`).
   void Step(UpdateRecord& update);
-  // Validation, checkpoints and periodic BLEU that fall on this update.
-  absl::Status RunCadence(bool epoch_ended);
+  // Validation, checkpoints and periodic BLEU that fall on this update; `resuming`: only
+  // what a process killed after this update's checkpoint_last may have left undone.
+  absl::Status RunCadence(bool epoch_ended, bool resuming);
   absl::StatusOr<TrainOutcome> Interrupt(int signal);
   absl::StatusOr<TrainOutcome> Diverge(const std::string& why);
   absl::StatusOr<TrainOutcome> Finish(const std::string& stop_reason);
@@ -357,6 +381,7 @@ absl::StatusOr<TranslationScores> Trainer::State::Translate(const std::string& s
 absl::Status Trainer::State::ScorePeriodicBleu() {
   if (!run) return absl::OkStatus();
   ASSIGN_OR_RETURN(TranslationScores scores, Translate("valid", *valid));
+  periodic_bleu_at = updates;
   // Its own type: a resume drops the final "bleu" lines it redoes, never these.
   return run->AppendMetrics(nlohmann::ordered_json{{"type", "valid_bleu"},
                                                    {"update", updates},
@@ -435,6 +460,7 @@ absl::StatusOr<bool> Trainer::State::OpenRunDirectory() {
     run_path = run->path();
     log_sink = std::make_unique<FileLogSink>(run->File("train.log"));
     if (start_over) RETURN_IF_ERROR(DiscardEarlierRun(*run));
+    RemoveStaleTemporaries(*run);
   }
   // Every rank resumes from rank 0's checkpoint: the run directory must be shared.
   const std::string last = absl::StrCat(run_path, "/checkpoint_last.pt");
@@ -558,9 +584,10 @@ absl::Status Trainer::State::PrepareRunDirectory(const ModelOptions& model_optio
   // A fresh start or a resume redoes every update after the checkpoint: drop their lines.
   RETURN_IF_ERROR(run->TruncateMetricsAfter(updates));
   if (updates > 0) {
-    ASSIGN_OR_RETURN(const bool validated,
+    ASSIGN_OR_RETURN(const MetricsAtResume logged,
                      PrepareMetricsForResume(run->File("metrics.jsonl"), updates));
-    if (validated) validated_at = updates;
+    if (logged.validated) validated_at = updates;
+    if (logged.scored_bleu) periodic_bleu_at = updates;
   }
   RETURN_IF_ERROR(WriteFileAtomically(run->File("config.ini"), FormatConfigIni(resolved)));
   int64_t parameter_count = 0;
@@ -608,6 +635,9 @@ absl::StatusOr<TrainOutcome> Trainer::State::Train() {
   InstallStopSignalHandlers();
   session_start = Clock::now();
   log->StartSession();
+  // A process killed after checkpoint_last of update U but before the rest of U's cadence
+  // (a kept checkpoint, periodic BLEU) left it undone: the resumed weights are U's, so do it.
+  if (updates > 0) RETURN_IF_ERROR(RunCadence(/*epoch_ended=*/false, /*resuming=*/true));
   while (true) {
     ASSIGN_OR_RETURN(const auto stop, AgreeOnStop());
     const auto& [signal, stop_reason] = stop;
@@ -624,7 +654,7 @@ absl::StatusOr<TrainOutcome> Trainer::State::Train() {
     ++updates;
 
     RETURN_IF_ERROR(log->Record(update, updates, UpdateEpoch(), TrainTime()));
-    RETURN_IF_ERROR(RunCadence(update.epoch_ended));
+    RETURN_IF_ERROR(RunCadence(update.epoch_ended, /*resuming=*/false));
   }
 }
 
@@ -684,19 +714,26 @@ void Trainer::State::Step(UpdateRecord& update) {
   optimizer->step();
 }
 
-absl::Status Trainer::State::RunCadence(bool epoch_ended) {
+absl::Status Trainer::State::RunCadence(bool epoch_ended, bool resuming) {
   const auto every = [this](int64_t interval) { return interval > 0 && updates % interval == 0; };
-  const bool validate =
-      config.validate_interval > 0 ? every(config.validate_interval) : epoch_ended;
-  if (validate) RETURN_IF_ERROR(Validate());
-  if (every(config.save_interval) || epoch_ended) {
-    RETURN_IF_ERROR(SaveCheckpoint("checkpoint_last.pt"));
-    RETURN_IF_ERROR(WriteStatus("running", ""));
+  // Resuming at a checkpoint: its validation and checkpoint_last were done before it.
+  if (!resuming) {
+    const bool validate =
+        config.validate_interval > 0 ? every(config.validate_interval) : epoch_ended;
+    if (validate) RETURN_IF_ERROR(Validate());
+    if (every(config.save_interval) || epoch_ended) {
+      RETURN_IF_ERROR(SaveCheckpoint("checkpoint_last.pt"));
+      RETURN_IF_ERROR(WriteStatus("running", ""));
+    }
   }
-  if (every(config.keep_interval)) {
-    RETURN_IF_ERROR(SaveCheckpoint(absl::StrCat("checkpoint_", updates, ".pt")));
+  const std::string kept = absl::StrCat("checkpoint_", updates, ".pt");
+  if (every(config.keep_interval) &&
+      !(run && resuming && std::filesystem::exists(run->File(kept)))) {
+    RETURN_IF_ERROR(SaveCheckpoint(kept));
   }
-  if (every(config.bleu_interval)) RETURN_IF_ERROR(ScorePeriodicBleu());
+  if (every(config.bleu_interval) && periodic_bleu_at != updates) {
+    RETURN_IF_ERROR(ScorePeriodicBleu());
+  }
   return absl::OkStatus();
 }
 
