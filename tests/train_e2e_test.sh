@@ -263,6 +263,17 @@ case_unfinished_update_work() {
     fail "the resumed run's losses differ from the uninterrupted run's"
 }
 
+# 1k. A resume on a dataset rebuilt since the run started (another manifest) is refused; the
+# same dataset copied elsewhere (same manifest) is the same data.
+case_rebuilt_dataset() {
+  cp -r "$data" "$tmp/data_copy"
+  train_in rebuilt --data_dir="$tmp/data_copy" --max_updates=6 --save_interval=3
+  expect_rc rebuilt $? 0 "$tmp/rebuilt.err"
+  sed -i 's/"valid_pairs": "\([0-9]*\)"/"valid_pairs": "1\1"/' "$tmp/data_copy/manifest.json"
+  expect_error "rebuilt dataset" 2 "is not the one this run started on" rebuilt \
+    --data_dir="$tmp/data_copy" --max_updates=6 --save_interval=3
+}
+
 # 1c. The run directory's config.ini, given to --config, repeats the run bit for bit.
 case_config_ini_repeats_run() {
   timeout 120 "$train" --config="$tmp/done/config.ini" --run_dir="$tmp/from_ini" \
@@ -497,6 +508,7 @@ fi
 for test_case in case_run_completes case_rerun_finished_run \
     case_finished_run_without_last_checkpoint case_damaged_metrics_line \
     case_max_updates_on_resume case_durable_files case_unfinished_update_work \
+    case_rebuilt_dataset \
     case_config_ini_repeats_run \
     case_epoch_end case_failure_recorded case_exact_resume case_sigterm case_sigint \
     case_divergence case_unknown_flag case_bad_value case_config_unknown_key \

@@ -50,6 +50,7 @@ void WriteState(torch::serialize::OutputArchive& archive, const CheckpointState&
     keys.push_back(key);
     values.push_back(value);
   }
+  archive.write("dataset_id", c10::IValue(state.dataset_id));
   archive.write("config_keys", c10::IValue(keys));
   archive.write("config_values", c10::IValue(values));
 }
@@ -72,6 +73,9 @@ CheckpointState ReadState(torch::serialize::InputArchive& archive) {
   state.log_interval = {read("interval_loss").toDouble(), read("interval_nll").toDouble(),
                         read("interval_grad_norm").toDouble(), read("interval_tokens").toInt(),
                         read("interval_updates").toInt()};
+  if (c10::IValue dataset_id; archive.try_read("dataset_id", dataset_id)) {
+    state.dataset_id = dataset_id.toStringRef();
+  }
   const auto keys = read("config_keys").toList();
   const auto values = read("config_values").toList();
   TORCH_CHECK(keys.size() == values.size(), "config keys and values differ in number");

@@ -41,6 +41,8 @@ struct CheckpointState {
   double slow_loss = 0;
   int64_t observed_updates = 0;
   LogInterval log_interval;
+  // The dataset's identity (Experiment::dataset_id); "" in checkpoints written before it.
+  std::string dataset_id;
   // The resolved configuration (key -> value).
   std::map<std::string, std::string> config;
 };

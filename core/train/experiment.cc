@@ -6,7 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/data/batch_tensors.h"
+#include "core/data/dataset_layout.h"
 #include "core/data/translation_direction.h"
+#include "core/util/sha256.h"
 #include "core/util/user_path.h"
 #include "plugins/initializer.h"
 #include "plugins/lr_schedule.h"
@@ -63,6 +65,9 @@ absl::StatusOr<Experiment> BuildExperiment(const TrainConfig& config, bool with_
                      "--output_dir=",
                      data_dir, "` (tools/setup.sh builds the default one)"));
   }
+  // A rebuilt dataset (other sentences, another SentencePiece model) has another manifest.
+  absl::StatusOr<std::string> manifest_digest = Sha256OfFile(JoinPath(data_dir, kManifestFileName));
+  if (manifest_digest.ok()) experiment.dataset_id = *std::move(manifest_digest);
   absl::StatusOr<TranslationDirection> direction = ParseTranslationDirection(config.direction);
   if (!direction.ok()) return absl::InvalidArgumentError(direction.status().message());
   for (auto [split, target] :

@@ -28,6 +28,8 @@ struct Experiment {
   // Null unless asked for.
   std::unique_ptr<ParallelDataset> valid;
   std::unique_ptr<ParallelDataset> test;
+  // The dataset's identity: the SHA-256 of its manifest.json ("" for a dataset without one).
+  std::string dataset_id;
   // The training batches in the order of --seed.
   std::unique_ptr<Batcher> batcher;
   // The model options with the dataset's vocabulary.

@@ -229,6 +229,7 @@ struct Trainer::State {
   std::unique_ptr<ParallelDataset> train;
   std::unique_ptr<ParallelDataset> valid;
   std::unique_ptr<ParallelDataset> test;
+  std::string dataset_id;
   std::unique_ptr<Batcher> batcher;
   Transformer model{nullptr};
   std::vector<at::Tensor> parameters;
@@ -327,6 +328,7 @@ absl::Status Trainer::State::SaveCheckpoint(const std::string& name) {
   saved.observed_updates = detector->observed();
   saved.log_interval = log->interval();
   saved.config = resolved;
+  saved.dataset_id = dataset_id;
   return core::SaveCheckpoint(run->File(name), *model, *optimizer, saved);
 }
 
@@ -487,6 +489,7 @@ void Trainer::State::TakeExperiment(Experiment& experiment) {
   valid = std::move(experiment.valid);
   test = std::move(experiment.test);
   batcher = std::move(experiment.batcher);
+  dataset_id = experiment.dataset_id;
   model = experiment.model;
   parameters = model->parameters();
 }
@@ -525,6 +528,15 @@ absl::Status Trainer::State::Resume() {
     return absl::InvalidArgumentError(absl::StrCat(
         last, " was written by a run with other settings: ", absl::StrJoin(differing, "; "),
         ". Resume with the same settings, or choose another --run_dir"));
+  }
+  if (!saved->dataset_id.empty() && saved->dataset_id != dataset_id) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the dataset in ",
+        saved->config["data_dir"].empty() ? "the default data directory"
+                                          : saved->config["data_dir"],
+        " is not the one this run started on (its manifest.json differs: rebuilt since?). "
+        "Resume on the original dataset, or start a new run (--start_over or another "
+        "--run_dir)"));
   }
   RETURN_IF_ERROR(CheckScheduleUnchanged(saved->config));
   ASSIGN_OR_RETURN(saved, LoadCheckpoint(last, *model, *optimizer));
