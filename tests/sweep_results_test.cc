@@ -155,6 +155,41 @@ TEST(RunRecordTest, ReadsCellStatusAndMetricsBackFromTheRunDirectory) {
   EXPECT_DOUBLE_EQ(record.valid_curve[0].loss, 5);
 }
 
+// One torn line (a full disk, a killed trainer) spoils one cell, not the sweep: a torn last
+// line is skipped; a damaged line elsewhere marks the cell "damaged" with the file:line.
+TEST(RunRecordTest, ATornLastLineIsSkippedAndADamagedLineMarksOnlyItsCell) {
+  const std::string sweep = ::testing::TempDir() + "/torn";
+  for (const std::string name : {"cell-torn", "cell-damaged"}) {
+    std::filesystem::create_directories(sweep + "/" + name);
+    Cell cell;
+    cell.name = name;
+    ASSERT_TRUE(WriteCellFile(sweep + "/" + name, cell).ok());
+  }
+  std::ofstream(sweep + "/cell-torn/metrics.jsonl")
+      << R"({"type":"train","update":1,"epoch":1,"loss":6})"
+      << "\n"
+      << R"({"type":"train","upd)";
+  std::ofstream(sweep + "/cell-damaged/metrics.jsonl")
+      << R"({"type":"train","upd)"
+      << "\n"
+      << R"({"type":"train","update":2,"epoch":1,"loss":5})"
+      << "\n";
+
+  absl::StatusOr<std::vector<RunRecord>> records = CollectRunRecords(sweep);
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 2);
+  for (const RunRecord& record : *records) {
+    if (record.name == "cell-torn") {
+      EXPECT_EQ(record.state, "pending");
+      ASSERT_EQ(record.train_curve.size(), 1);
+      EXPECT_DOUBLE_EQ(record.train_curve[0].loss, 6);
+    } else {
+      EXPECT_EQ(record.state, "damaged");
+      EXPECT_THAT(record.exit_reason, HasSubstr("cell-damaged/metrics.jsonl:1"));
+    }
+  }
+}
+
 TEST(RunRecordTest, RunningWithoutALiveTrainerIsFailed) {
   const std::string dir = ::testing::TempDir() + "/stale";
   std::filesystem::create_directories(dir);

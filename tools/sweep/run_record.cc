@@ -38,6 +38,9 @@ void ReadStatus(const ordered_json& status, RunRecord& record) {
 
 absl::Status ReadMetrics(const std::string& path, RunRecord& record) {
   ASSIGN_OR_RETURN(std::string text, core::ReadFileBytes(path));
+  // A last line without its '\n' is one a killed trainer (or a full disk) cut short: the
+  // trainer drops it on resume, and so do the results.
+  text.erase(text.find_last_of('\n') + 1);
   std::istringstream lines(text);
   std::string line;
   double tokens_per_s_sum = 0;
@@ -77,6 +80,21 @@ bool IsStaleRunning(const std::string& run_dir, const std::string& state) {
   return state == "running" && core::DirectoryLock::Acquire(run_dir).ok();
 }
 
+absl::Status ReadStatusAndMetrics(const std::string& run_dir, RunRecord& record) {
+  if (std::filesystem::exists(File(run_dir, "status.json"))) {
+    ASSIGN_OR_RETURN(const ordered_json status, ReadJsonFile(File(run_dir, "status.json")));
+    ReadStatus(status, record);
+    if (IsStaleRunning(run_dir, record.state)) {
+      record.state = "failed";
+      record.exit_reason = "the trainer died without a final status (killed or crashed)";
+    }
+  }
+  if (std::filesystem::exists(File(run_dir, "metrics.jsonl"))) {
+    RETURN_IF_ERROR(ReadMetrics(File(run_dir, "metrics.jsonl"), record));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status WriteCellFile(const std::string& run_dir, const Cell& cell) {
@@ -107,17 +125,11 @@ absl::StatusOr<RunRecord> ReadRunRecord(const std::string& run_dir) {
                                label.is_string() ? label.get<std::string>() : DumpJson(label));
     }
   }
-  if (std::filesystem::exists(File(run_dir, "status.json"))) {
-    absl::StatusOr<ordered_json> status = ReadJsonFile(File(run_dir, "status.json"));
-    if (!status.ok()) return status.status();
-    ReadStatus(*status, record);
-    if (IsStaleRunning(run_dir, record.state)) {
-      record.state = "failed";
-      record.exit_reason = "the trainer died without a final status (killed or crashed)";
-    }
-  }
-  if (std::filesystem::exists(File(run_dir, "metrics.jsonl"))) {
-    RETURN_IF_ERROR(ReadMetrics(File(run_dir, "metrics.jsonl"), record));
+  // A damaged status.json or metrics.jsonl spoils this cell's results, not the sweep's.
+  const absl::Status read = ReadStatusAndMetrics(run_dir, record);
+  if (!read.ok()) {
+    record.state = "damaged";
+    record.exit_reason = std::string(read.message());
   }
   return record;
 }

@@ -33,7 +33,8 @@ struct RunRecord {
   std::vector<std::pair<std::string, std::string>> axes;
   // status.json's state ("done", "diverged", "interrupted", "failed", "running"), or
   // "pending" when the trainer has not started; "failed" also when status.json says
-  // "running" but no live trainer holds the run directory.
+  // "running" but no live trainer holds the run directory; "damaged" when status.json or
+  // metrics.jsonl cannot be read (exit_reason says why; a torn last line is skipped).
   std::string state = "pending";
   std::string exit_reason;
   int64_t updates = 0;
