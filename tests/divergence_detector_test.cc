@@ -56,11 +56,26 @@ TEST(DivergenceDetectorTest, ExplosionAfterWarmupDiverges) {
   EXPECT_LT(updates, 20);
 }
 
-TEST(DivergenceDetectorTest, NoExplosionTestDuringWarmup) {
-  // Early losses swing: the same jump within the warmup is no divergence.
+TEST(DivergenceDetectorTest, WarmupSwingsBelowTwiceTheFirstLossAreNoDivergence) {
+  // Early losses swing and the slow average lags: within the warmup only the first loss
+  // bounds them.
   DivergenceDetector detector(2.0, /*warmup=*/100);
-  for (int i = 0; i < 10; ++i) ASSERT_THAT(detector.Observe(3.0, 1.0), IsEmpty());
-  for (int i = 0; i < 80; ++i) ASSERT_THAT(detector.Observe(30.0, 1.0), IsEmpty()) << i;
+  for (int i = 0; i < 90; ++i) {
+    ASSERT_THAT(detector.Observe(i % 2 == 0 ? 9.0 : 3.0 + 10.0 * (i % 3 == 0), 1.0), IsEmpty())
+        << i;
+  }
+}
+
+TEST(DivergenceDetectorTest, ExplosionDuringWarmupDivergesAgainstTheFirstLoss) {
+  // --lr=10 from the start: the loss climbs from ln V (about 9) to thousands.
+  DivergenceDetector detector(2.0, /*warmup=*/100);
+  std::string why;
+  int updates = 0;
+  for (double loss = 9.0; why.empty() && updates < 60; loss *= 1.3, ++updates) {
+    why = detector.Observe(loss, 1.0);
+  }
+  EXPECT_THAT(why, HasSubstr("the first loss 9"));
+  EXPECT_LT(updates, 10);
 }
 
 TEST(DivergenceDetectorTest, RatioZeroTurnsTheExplosionTestOff) {
@@ -87,7 +102,7 @@ TEST(DivergenceDetectorTest, RestoreContinuesAsTheUninterruptedDetector) {
     first.Observe(5.0 - i * 0.01, 1.0);
   }
   DivergenceDetector resumed(2.0, 20);
-  resumed.Restore(first.fast(), first.slow(), first.observed());
+  resumed.Restore(first.fast(), first.slow(), first.initial(), first.observed());
   for (int i = 0; i < 40; ++i) {
     const double loss = i < 10 ? 5.0 : 50.0;
     EXPECT_EQ(resumed.Observe(loss, 1.0), uninterrupted.Observe(loss, 1.0)) << i;

@@ -398,6 +398,15 @@ case_sigterm() { signal_case TERM 143; }
 case_sigint() { signal_case INT 130; }
 
 # 4. Divergence is a result: exit code 3, state "diverged", the last good checkpoint kept.
+# 4b. A run that explodes from its first updates (RAdam at --lr=10; 60 updates, inside the
+# detector's 100-update warmup) ends as diverged, not done.
+case_early_divergence() {
+  train_in early --max_updates=60 --lr=10
+  expect_rc early $? 3 "$tmp/early.err"
+  expect_in "$tmp/early/status.json" '"state":"diverged"'
+  expect_in "$tmp/early.err" "x the first loss"
+}
+
 case_divergence() {
   train_in diverge --max_updates=200 --lr=1000 --lr_scheduler=constant --optimizer=sgd \
     --save_interval=1
@@ -508,10 +517,10 @@ fi
 for test_case in case_run_completes case_rerun_finished_run \
     case_finished_run_without_last_checkpoint case_damaged_metrics_line \
     case_max_updates_on_resume case_durable_files case_unfinished_update_work \
-    case_rebuilt_dataset \
-    case_config_ini_repeats_run \
+    case_rebuilt_dataset case_config_ini_repeats_run \
     case_epoch_end case_failure_recorded case_exact_resume case_sigterm case_sigint \
-    case_divergence case_unknown_flag case_bad_value case_config_unknown_key \
+    case_divergence case_early_divergence case_unknown_flag case_bad_value \
+    case_config_unknown_key \
     case_tfixup_with_admin_residuals case_missing_dataset case_cuda_without_cuda \
     case_locked_run_dir case_corrupt_checkpoint case_flipped_bit_checkpoint \
     case_incompatible_resume; do

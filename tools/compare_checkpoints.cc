@@ -23,6 +23,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "core/train/checkpoint.h"
+#include "core/util/status_macros.h"
 
 namespace {
 
@@ -41,13 +44,17 @@ void ReadTensors(torch::serialize::InputArchive& archive, const std::string& pre
   }
 }
 
-std::map<std::string, at::Tensor> ModelTensors(const std::string& path) {
+absl::StatusOr<std::map<std::string, at::Tensor>> ModelTensors(const std::string& path) {
   torch::serialize::InputArchive archive;
-  archive.load_from(path);
-  torch::serialize::InputArchive model;
-  archive.read("model", model);
+  RETURN_IF_ERROR(core::OpenCheckpoint(path, archive));
   std::map<std::string, at::Tensor> tensors;
-  ReadTensors(model, "", &tensors);
+  try {
+    torch::serialize::InputArchive model;
+    archive.read("model", model);
+    ReadTensors(model, "", &tensors);
+  } catch (const c10::Error& error) {
+    return absl::DataLossError(absl::StrCat(path, ": ", error.what_without_backtrace()));
+  }
   return tensors;
 }
 
@@ -71,14 +78,16 @@ int main(int argc, char** argv) {
     std::cerr << "usage: compare_checkpoints A.pt B.pt [--rtol=1e-5]\n";
     return 2;
   }
-  std::map<std::string, at::Tensor> a, b;
-  try {
-    a = ModelTensors(paths[0]);
-    b = ModelTensors(paths[1]);
-  } catch (const c10::Error& error) {
-    std::cerr << "compare_checkpoints: " << error.what_without_backtrace() << "\n";
-    return 2;
+  absl::StatusOr<std::map<std::string, at::Tensor>> read_a = ModelTensors(paths[0]);
+  absl::StatusOr<std::map<std::string, at::Tensor>> read_b = ModelTensors(paths[1]);
+  for (const auto* read : {&read_a, &read_b}) {
+    if (!read->ok()) {
+      std::cerr << "compare_checkpoints: " << read->status().message() << "\n";
+      return 2;
+    }
   }
+  const std::map<std::string, at::Tensor>& a = *read_a;
+  const std::map<std::string, at::Tensor>& b = *read_b;
   double difference_sq = 0, norm_sq = 0, worst = -1;
   std::string worst_name;
   for (const auto& [name, tensor] : b) {

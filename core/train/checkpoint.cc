@@ -38,6 +38,7 @@ void WriteState(torch::serialize::OutputArchive& archive, const CheckpointState&
   archive.write("best_valid_loss", c10::IValue(state.best_valid_loss));
   archive.write("fast_loss", c10::IValue(state.fast_loss));
   archive.write("slow_loss", c10::IValue(state.slow_loss));
+  archive.write("initial_loss", c10::IValue(state.initial_loss));
   archive.write("observed_updates", c10::IValue(state.observed_updates));
   archive.write("interval_loss", c10::IValue(state.log_interval.loss));
   archive.write("interval_nll", c10::IValue(state.log_interval.nll));
@@ -69,6 +70,10 @@ CheckpointState ReadState(torch::serialize::InputArchive& archive) {
   state.best_valid_loss = read("best_valid_loss").toDouble();
   state.fast_loss = read("fast_loss").toDouble();
   state.slow_loss = read("slow_loss").toDouble();
+  // Checkpoints from before the first loss was kept: the slow average stands in for it.
+  c10::IValue initial_loss;
+  state.initial_loss =
+      archive.try_read("initial_loss", initial_loss) ? initial_loss.toDouble() : state.slow_loss;
   state.observed_updates = read("observed_updates").toInt();
   state.log_interval = {read("interval_loss").toDouble(), read("interval_nll").toDouble(),
                         read("interval_grad_norm").toDouble(), read("interval_tokens").toInt(),
@@ -191,6 +196,11 @@ absl::StatusOr<CheckpointState> ReadCheckpointState(const std::string& path) {
       path, [&](torch::serialize::InputArchive& archive) { state = ReadState(archive); });
   if (!status.ok()) return status;
   return state;
+}
+
+absl::Status OpenCheckpoint(const std::string& path, torch::serialize::InputArchive& content) {
+  return WithArchive(
+      path, [&](torch::serialize::InputArchive& archive) { content = std::move(archive); });
 }
 
 absl::Status LoadCheckpointModel(const std::string& path, torch::nn::Module& model) {

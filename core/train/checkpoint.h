@@ -13,6 +13,7 @@
 #define CORE_TRAIN_CHECKPOINT_H_
 
 #include <torch/optim/optimizer.h>
+#include <torch/serialize/input-archive.h>
 
 #include <cstdint>
 #include <limits>
@@ -39,6 +40,7 @@ struct CheckpointState {
   // The divergence detector's averages and count.
   double fast_loss = 0;
   double slow_loss = 0;
+  double initial_loss = 0;
   int64_t observed_updates = 0;
   LogInterval log_interval;
   // The dataset's identity (Experiment::dataset_id); "" in checkpoints written before it.
@@ -59,6 +61,10 @@ absl::StatusOr<CheckpointState> LoadCheckpoint(const std::string& path, torch::n
 
 // Only the state (e.g. the config, to check a resume before building anything).
 absl::StatusOr<CheckpointState> ReadCheckpointState(const std::string& path);
+
+// The checkpoint's content (keys "model", "optimizer", the state and the generators), its
+// checksum verified: for tools that read a checkpoint's parts themselves.
+absl::Status OpenCheckpoint(const std::string& path, torch::serialize::InputArchive& content);
 
 // Only the model's parameters and buffers (e.g. the best checkpoint, for the final BLEU).
 absl::Status LoadCheckpointModel(const std::string& path, torch::nn::Module& model);

@@ -3,7 +3,9 @@
 // A NaN or infinite loss or gradient norm is divergence at once. A loss explosion is
 // caught as Marian does: a fast moving average (about 10 updates) rising above `ratio`
 // times a slow one (about 100 updates), tested once `warmup` updates have been seen (the
-// loss falls fast early on, which the test must not mistake for anything).
+// loss falls fast early on, which the slow average lags behind). Within the warmup the fast
+// average is held against `ratio` times the first loss instead (about ln V for a fresh
+// model), so that a run exploding from its first updates is caught too.
 //
 //   DivergenceDetector detector(/*ratio=*/2.0, /*warmup=*/100);
 //   if (std::string why = detector.Observe(loss, grad_norm); !why.empty()) stop(why);
@@ -26,10 +28,12 @@ class DivergenceDetector {
   // The averages, for checkpoints (a resumed run decides as the uninterrupted one would).
   double fast() const { return fast_; }
   double slow() const { return slow_; }
+  double initial() const { return initial_; }
   int64_t observed() const { return observed_; }
-  void Restore(double fast, double slow, int64_t observed) {
+  void Restore(double fast, double slow, double initial, int64_t observed) {
     fast_ = fast;
     slow_ = slow;
+    initial_ = initial;
     observed_ = observed;
   }
 
@@ -38,6 +42,8 @@ class DivergenceDetector {
   int64_t warmup_;
   double fast_ = 0;
   double slow_ = 0;
+  // The first loss observed.
+  double initial_ = 0;
   int64_t observed_ = 0;
 };
 

@@ -325,6 +325,7 @@ absl::Status Trainer::State::SaveCheckpoint(const std::string& name) {
   saved.best_valid_loss = best_valid_loss;
   saved.fast_loss = detector->fast();
   saved.slow_loss = detector->slow();
+  saved.initial_loss = detector->initial();
   saved.observed_updates = detector->observed();
   saved.log_interval = log->interval();
   saved.config = resolved;
@@ -543,7 +544,8 @@ absl::Status Trainer::State::Resume() {
   updates = saved->updates;
   previous_train_time = saved->train_time;
   best_valid_loss = saved->best_valid_loss;
-  detector->Restore(saved->fast_loss, saved->slow_loss, saved->observed_updates);
+  detector->Restore(saved->fast_loss, saved->slow_loss, saved->initial_loss,
+                    saved->observed_updates);
   log->Restore(saved->log_interval);
   RETURN_IF_ERROR(batcher->Restore(saved->data_position));
   LOG(INFO) << "resuming " << run_path << " at update " << updates << ", "
