@@ -441,6 +441,9 @@ case_bad_value() {
   expect_error "too many threads" 2 "--threads = 100000 is more than the" bad_value \
     --max_updates=3 --threads=100000
   [ -e "$tmp/bad_value/metrics.jsonl" ] && fail "a refused command left metrics.jsonl behind"
+  expect_error "bad plugin value" 2 "--betas = 0.9 must be two numbers" bad_plugin_value \
+    --max_updates=3 --betas=0.9
+  [ -e "$tmp/bad_plugin_value" ] && fail "a bad plugin value left a run directory behind"
 }
 
 case_config_unknown_key() {

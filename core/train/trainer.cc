@@ -262,6 +262,9 @@ struct Trainer::State {
   absl::StatusOr<bool> OpenRunDirectory();
   void TakeExperiment(Experiment& experiment);
   absl::Status BuildOptimization(const Experiment& experiment);
+  // The --optimizer plugin over `parameters`; InvalidArgument for a bad option value.
+  absl::StatusOr<std::unique_ptr<torch::optim::Optimizer>> MakeOptimizer(
+      const Experiment& experiment, std::vector<at::Tensor> parameters) const;
   absl::Status Resume();
   // InvalidArgument when this --max_updates changes the rates a checkpoint's run would use.
   absl::Status CheckScheduleUnchanged(const std::map<std::string, std::string>& saved_config);
@@ -430,6 +433,9 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const ParsedTrainConfig
   }
   SetIntraOpThreads(s->config.threads);
   ASSIGN_OR_RETURN(Experiment experiment, BuildExperiment(s->config, /*with_eval_splits=*/true));
+  // Optimizers check their options' ranges when built: build one before anything is written,
+  // so that a bad value (--betas=0.9) leaves no run directory behind.
+  RETURN_IF_ERROR(s->MakeOptimizer(experiment, experiment.model->parameters()).status());
   ASSIGN_OR_RETURN(const bool resuming, s->OpenRunDirectory());
   // Only rank 0 initializes (Admin profiles a batch and writes its profile); the weights
   // reach the other ranks in SynchronizeRanks().
@@ -495,11 +501,16 @@ void Trainer::State::TakeExperiment(Experiment& experiment) {
   parameters = model->parameters();
 }
 
-absl::Status Trainer::State::BuildOptimization(const Experiment& experiment) {
+absl::StatusOr<std::unique_ptr<torch::optim::Optimizer>> Trainer::State::MakeOptimizer(
+    const Experiment& experiment, std::vector<at::Tensor> parameters) const {
   auto created = plugins::Optimizers().Create(config.optimizer, experiment.optimizer_options,
-                                              {parameters, config.lr});
+                                              {std::move(parameters), config.lr});
   if (!created.ok()) return absl::InvalidArgumentError(created.status().message());
-  optimizer = *std::move(created);
+  return created;
+}
+
+absl::Status Trainer::State::BuildOptimization(const Experiment& experiment) {
+  ASSIGN_OR_RETURN(optimizer, MakeOptimizer(experiment, parameters));
   auto scheduled = plugins::LrSchedules().Create(config.lr_scheduler, experiment.schedule_options,
                                                  {config.lr, config.max_updates});
   if (!scheduled.ok()) return absl::InvalidArgumentError(scheduled.status().message());
