@@ -1,10 +1,14 @@
 #include "core/train/run_directory.h"
 
+#include <glog/logging.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/util/json_io.h"
 #include "core/util/status_macros.h"
@@ -69,6 +73,58 @@ absl::Status RunDirectory::TruncateMetricsAfter(int64_t update) const {
     if (*line_update <= update) absl::StrAppend(&kept, line, "\n");
   }
   return WriteFileAtomically(path, kept);
+}
+
+std::vector<std::string> RunDirectory::EntryNames() const {
+  std::vector<std::string> names;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(path_, error)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::vector<std::string> RunDirectory::EarlierResults() const {
+  std::vector<std::string> results;
+  for (const std::string& name : EntryNames()) {
+    if (absl::StartsWith(name, "checkpoint_") && absl::EndsWith(name, ".pt")) {
+      results.push_back(name);
+    }
+  }
+  absl::StatusOr<nlohmann::ordered_json> status = ReadJsonFile(File("status.json"));
+  const std::string state = status.ok() ? JsonString(*status, "state").value_or("") : "";
+  if (state == "done" || state == "diverged") {
+    results.push_back(absl::StrCat("status.json (", state, ")"));
+  }
+  return results;
+}
+
+absl::Status RunDirectory::DiscardResults() const {
+  int removed = 0;
+  for (const std::string& name : EntryNames()) {
+    if (!absl::StartsWith(name, "checkpoint_") && !absl::EndsWith(name, ".hyp") &&
+        name != "metrics.jsonl" && name != "status.json" && name != "profile.ratio.init") {
+      continue;
+    }
+    std::error_code error;
+    if (!std::filesystem::remove(File(name), error) && error) {
+      return absl::InternalError(
+          absl::StrCat("--start_over: cannot remove ", File(name), ": ", error.message()));
+    }
+    ++removed;
+  }
+  LOG(INFO) << "--start_over: removed " << removed << " files of an earlier run in " << path_;
+  return absl::OkStatus();
+}
+
+void RunDirectory::RemoveStaleTemporaries() const {
+  for (const std::string& name : EntryNames()) {
+    if (!absl::EndsWith(name, ".tmp") && !absl::StrContains(name, ".tmp-")) continue;
+    LOG(INFO) << "removing " << name << ", left by a process killed while writing it";
+    std::error_code error;
+    std::filesystem::remove(File(name), error);
+  }
 }
 
 }  // namespace core

@@ -17,6 +17,7 @@
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -63,7 +64,21 @@ class RunDirectory {
   // naming metrics.jsonl:<line>, and the file is left as it is.
   absl::Status TruncateMetricsAfter(int64_t update) const;
 
+  // What an earlier run left here that a fresh start would overwrite: its best and kept
+  // checkpoints and a final status ("status.json (done)"). Empty when there is nothing of
+  // value (e.g. a run killed before its first checkpoint).
+  std::vector<std::string> EarlierResults() const;
+  // Removes what a run writes but its log (train.log keeps the history) and config.ini
+  // (rewritten): checkpoints, metrics, status, translations, the Admin profile.
+  absl::Status DiscardResults() const;
+  // Removes the temporaries that writes of a killed process left (checkpoints: NAME.tmp;
+  // other files: NAME.tmp-PID); the lock guarantees no writer is alive.
+  void RemoveStaleTemporaries() const;
+
  private:
+  // The names of the directory's entries.
+  std::vector<std::string> EntryNames() const;
+
   RunDirectory(std::string path, DirectoryLock lock)
       : path_(std::move(path)), lock_(std::move(lock)) {}
   std::string path_;

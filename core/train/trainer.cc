@@ -140,66 +140,6 @@ absl::StatusOr<MetricsAtResume> PrepareMetricsForResume(const std::string& path,
   return found;
 }
 
-// Removes the temporaries of writes a killed process left (checkpoints: NAME.tmp; other
-// files: NAME.tmp-PID); the caller holds the run directory's lock, so no writer is alive.
-void RemoveStaleTemporaries(const RunDirectory& run) {
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(run.path(), error)) {
-    const std::string name = entry.path().filename().string();
-    if (absl::EndsWith(name, ".tmp") || absl::StrContains(name, ".tmp-")) {
-      LOG(INFO) << "removing " << name << ", left by a process killed while writing it";
-      std::filesystem::remove(entry.path(), error);
-    }
-  }
-}
-
-// What an earlier run left in `run` that a fresh start would overwrite: its best and kept
-// checkpoints and a final status. Empty when there is nothing of value (e.g. a run killed
-// before its first checkpoint).
-std::vector<std::string> EarlierResults(const RunDirectory& run) {
-  std::vector<std::string> results;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(run.path(), error)) {
-    const std::string name = entry.path().filename().string();
-    if (absl::StartsWith(name, "checkpoint_") && absl::EndsWith(name, ".pt")) {
-      results.push_back(name);
-    }
-  }
-  std::sort(results.begin(), results.end());
-  absl::StatusOr<nlohmann::ordered_json> status = ReadJsonFile(run.File("status.json"));
-  const std::string state = status.ok() ? JsonString(*status, "state").value_or("") : "";
-  if (state == "done" || state == "diverged") {
-    results.push_back(absl::StrCat("status.json (", state, ")"));
-  }
-  return results;
-}
-
-// --start_over: removes what a run writes but its log (train.log keeps the history) and
-// config.ini (rewritten).
-absl::Status DiscardEarlierRun(const RunDirectory& run) {
-  std::vector<std::filesystem::path> doomed;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(run.path(), error)) {
-    const std::string name = entry.path().filename().string();
-    if (absl::StartsWith(name, "checkpoint_") || absl::EndsWith(name, ".hyp") ||
-        name == "metrics.jsonl" || name == "status.json" || name == "profile.ratio.init") {
-      doomed.push_back(entry.path());
-    }
-  }
-  if (error) {
-    return absl::InternalError(absl::StrCat("cannot list ", run.path(), ": ", error.message()));
-  }
-  for (const std::filesystem::path& path : doomed) {
-    if (!std::filesystem::remove(path, error) && error) {
-      return absl::InternalError(
-          absl::StrCat("--start_over: cannot remove ", path.string(), ": ", error.message()));
-    }
-  }
-  LOG(INFO) << "--start_over: removed " << doomed.size() << " files of an earlier run in "
-            << run.path();
-  return absl::OkStatus();
-}
-
 // What StopReason() returns, by code: the ranks agree on rank 0's through one maximum.
 constexpr const char* kStopReasons[] = {"", "max_updates", "max_epochs", "max_time"};
 
@@ -468,8 +408,8 @@ absl::StatusOr<bool> Trainer::State::OpenRunDirectory() {
     ASSIGN_OR_RETURN(run, RunDirectory::Open(run_path));
     run_path = run->path();
     log_sink = std::make_unique<FileLogSink>(run->File("train.log"));
-    if (start_over) RETURN_IF_ERROR(DiscardEarlierRun(*run));
-    RemoveStaleTemporaries(*run);
+    if (start_over) RETURN_IF_ERROR(run->DiscardResults());
+    run->RemoveStaleTemporaries();
   }
   // Every rank resumes from rank 0's checkpoint: the run directory must be shared.
   const std::string last = absl::StrCat(run_path, "/checkpoint_last.pt");
@@ -479,7 +419,7 @@ absl::StatusOr<bool> Trainer::State::OpenRunDirectory() {
       resuming));
   // A fresh start would overwrite what an earlier run left: never without --start_over.
   if (const std::vector<std::string> results =
-          run ? EarlierResults(*run) : std::vector<std::string>();
+          run ? run->EarlierResults() : std::vector<std::string>();
       !resuming && !results.empty()) {
     return absl::FailedPreconditionError(absl::StrCat(
         run_path, " holds the results of an earlier run (", absl::StrJoin(results, ", "),
