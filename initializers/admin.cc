@@ -13,6 +13,7 @@
 #include "core/util/status_macros.h"
 #include "initializers/admin_profile.h"
 #include "initializers/fairseq_init.h"
+#include "initializers/residual_requirement.h"
 #include "plugins/initializer.h"
 
 namespace plugins {
@@ -24,15 +25,14 @@ class AdminInitializer : public Initializer {
       : profile_path_(std::move(profile_path)), variance_over_(variance_over) {}
 
   absl::Status CheckModelOptions(const core::ModelOptions& options) const override {
-    if (options.encoder_residual == core::ResidualMode::kAdmin &&
-        options.decoder_residual == core::ResidualMode::kAdmin) {
-      return absl::OkStatus();
-    }
-    return absl::InvalidArgumentError(absl::StrCat(
-        "initializer 'admin' needs --encoder_residual=admin --decoder_residual=admin (got ",
-        core::ResidualModeName(options.encoder_residual), "/",
-        core::ResidualModeName(options.decoder_residual),
-        "): it sets the trainable shortcut scale omega that only Admin residuals have"));
+    return RequireResidualTraits(
+        options, "admin",
+        [](const ResidualTraits& traits) {
+          return traits.shortcut_scale == ResidualTraits::ShortcutScale::kTrainable;
+        },
+        "a trainable shortcut scale in both stacks, e.g. --encoder_residual=admin "
+        "--decoder_residual=admin",
+        "it sets the shortcut scale omega from a profile");
   }
 
   absl::Status Initialize(core::TransformerImpl& model, const InitContext& context) override {

@@ -7,32 +7,28 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "core/model/residual.h"
 #include "core/model/transformer.h"
 #include "initializers/fairseq_init.h"
+#include "initializers/residual_requirement.h"
 #include "initializers/residual_scales.h"
 #include "plugins/initializer.h"
+#include "plugins/residual_connection.h"
 
 namespace plugins {
 namespace {
-
-bool HasShortcutScale(core::ResidualMode mode) {
-  return mode == core::ResidualMode::kAdmin || mode == core::ResidualMode::kScaled;
-}
 
 class AdminClosedFormInitializer : public Initializer {
  public:
   explicit AdminClosedFormInitializer(OutputChangeScale scale) : scale_(scale) {}
 
   absl::Status CheckModelOptions(const core::ModelOptions& options) const override {
-    if (HasShortcutScale(options.encoder_residual) && HasShortcutScale(options.decoder_residual)) {
-      return absl::OkStatus();
-    }
-    return absl::InvalidArgumentError(absl::StrCat(
-        "initializer 'admin_closed_form' needs residual mode admin (trainable omega) or scaled "
-        "(constant omega) in both stacks, got ",
-        core::ResidualModeName(options.encoder_residual), "/",
-        core::ResidualModeName(options.decoder_residual)));
+    return RequireResidualTraits(
+        options, "admin_closed_form",
+        [](const ResidualTraits& traits) {
+          return traits.shortcut_scale != ResidualTraits::ShortcutScale::kNone;
+        },
+        "a shortcut scale in both stacks: trainable (e.g. admin) or constant (e.g. scaled)",
+        "it sets that scale to the closed-form omega");
   }
 
   absl::Status Initialize(core::TransformerImpl& model, const InitContext&) override {

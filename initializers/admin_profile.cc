@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "core/model/residual.h"
+#include "plugins/residual_connection.h"
 
 namespace plugins {
 
@@ -27,7 +27,7 @@ void AdminProfiler::OnBranch(const core::SublayerEvent& event) {
   const core::Sublayer& sublayer = event.sublayer;
   double& ratio = ratio_[static_cast<int>(sublayer.stack)];
   const double omega = ratio;
-  if (sublayer.residual->mode() == core::ResidualMode::kAdmin) {
+  if (sublayer.residual->shortcut_scale_trainable()) {
     at::NoGradGuard no_grad;
     sublayer.residual->shortcut_scale().fill_(omega);
   }
@@ -110,7 +110,7 @@ absl::Status ApplyAdminProfile(core::TransformerImpl& model, const AdminProfile&
   }
   at::NoGradGuard no_grad;
   for (const core::Sublayer& sublayer : model.Sublayers()) {
-    if (sublayer.residual->mode() != core::ResidualMode::kAdmin) continue;
+    if (!sublayer.residual->shortcut_scale_trainable()) continue;
     const std::vector<double>& chain =
         sublayer.stack == core::Stack::kEncoder ? profile.encoder : profile.decoder;
     sublayer.residual->shortcut_scale().fill_(chain[sublayer.index]);

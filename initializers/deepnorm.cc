@@ -7,14 +7,14 @@
 
 #include <memory>
 
-#include "absl/strings/str_cat.h"
 #include "core/model/attention.h"
 #include "core/model/feed_forward.h"
-#include "core/model/residual.h"
 #include "core/model/transformer.h"
 #include "initializers/fairseq_init.h"
+#include "initializers/residual_requirement.h"
 #include "initializers/residual_scales.h"
 #include "plugins/initializer.h"
+#include "plugins/residual_connection.h"
 
 namespace plugins {
 namespace {
@@ -27,15 +27,14 @@ void XavierNormal(torch::nn::Linear& linear, double gain) {
 class DeepNormInitializer : public Initializer {
  public:
   absl::Status CheckModelOptions(const core::ModelOptions& options) const override {
-    if (options.encoder_residual == core::ResidualMode::kScaled &&
-        options.decoder_residual == core::ResidualMode::kScaled) {
-      return absl::OkStatus();
-    }
-    return absl::InvalidArgumentError(absl::StrCat(
-        "initializer 'deepnorm' needs --encoder_residual=scaled --decoder_residual=scaled (got ",
-        core::ResidualModeName(options.encoder_residual), "/",
-        core::ResidualModeName(options.decoder_residual),
-        "): it sets the constant shortcut scale alpha of LN(alpha*x + f(x))"));
+    return RequireResidualTraits(
+        options, "deepnorm",
+        [](const ResidualTraits& traits) {
+          return traits.shortcut_scale == ResidualTraits::ShortcutScale::kConstant;
+        },
+        "a constant shortcut scale in both stacks, e.g. --encoder_residual=scaled "
+        "--decoder_residual=scaled",
+        "it sets the constant alpha of LN(alpha*x + f(x))");
   }
 
   absl::Status Initialize(core::TransformerImpl& model, const InitContext&) override {

@@ -6,7 +6,7 @@
 
 #include "core/model/attention.h"
 #include "core/model/feed_forward.h"
-#include "core/model/residual.h"
+#include "plugins/residual_connection.h"
 
 namespace plugins {
 namespace {
@@ -53,7 +53,7 @@ void ApplyFairseqInit(core::TransformerImpl& model) {
       InitLinear(sublayer.feed_forward->fc2, 1.0);
     }
     InitLayerNorm(sublayer.residual->layer_norm);
-    if (sublayer.residual->mode() == core::ResidualMode::kAdmin) {
+    if (sublayer.residual->shortcut_scale_trainable()) {
       sublayer.residual->shortcut_scale().fill_(1.0);
     }
   }

@@ -11,11 +11,11 @@
 #include <cmath>
 #include <memory>
 
-#include "absl/strings/str_cat.h"
 #include "core/model/attention.h"
 #include "core/model/feed_forward.h"
 #include "core/model/transformer.h"
 #include "initializers/fairseq_init.h"
+#include "initializers/residual_requirement.h"
 #include "plugins/initializer.h"
 
 namespace plugins {
@@ -24,16 +24,12 @@ namespace {
 class TFixupInitializer : public Initializer {
  public:
   absl::Status CheckModelOptions(const core::ModelOptions& options) const override {
-    if (options.encoder_residual == core::ResidualMode::kNone &&
-        options.decoder_residual == core::ResidualMode::kNone) {
-      return absl::OkStatus();
-    }
-    return absl::InvalidArgumentError(absl::StrCat(
-        "initializer 'tfixup' needs --encoder_residual=none --decoder_residual=none (got ",
-        core::ResidualModeName(options.encoder_residual), "/",
-        core::ResidualModeName(options.decoder_residual),
-        "): its scaling replaces LayerNorm, and with LayerNorm kept it would only shrink the "
-        "branches"));
+    return RequireResidualTraits(
+        options, "tfixup", [](const ResidualTraits& traits) { return !traits.has_layer_norm; },
+        "arrangements without LayerNorm in both stacks, e.g. --encoder_residual=none "
+        "--decoder_residual=none",
+        "its scaling replaces LayerNorm, and with LayerNorm kept it would only shrink the "
+        "branches");
   }
 
   absl::Status Initialize(core::TransformerImpl& model, const InitContext&) override {

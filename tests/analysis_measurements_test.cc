@@ -12,8 +12,9 @@
 
 #include "core/model/attention.h"
 #include "core/model/feed_forward.h"
-#include "core/model/residual.h"
 #include "core/model/transformer.h"
+#include "plugins/residual.h"
+#include "plugins/residual_connection.h"
 #include "tools/analyze/dependency.h"
 #include "tools/analyze/grad_norms.h"
 #include "tools/analyze/output_change.h"
@@ -27,7 +28,7 @@ using ::testing::ElementsAre;
 constexpr int64_t kVocab = 50;
 constexpr int64_t kPad = 1;
 
-core::ModelOptions Options(core::ResidualMode mode, int64_t encoder_layers,
+core::ModelOptions Options(const std::string& mode, int64_t encoder_layers,
                            int64_t decoder_layers) {
   core::ModelOptions options;
   options.source_vocab_size = options.target_vocab_size = kVocab;
@@ -41,7 +42,7 @@ core::ModelOptions Options(core::ResidualMode mode, int64_t encoder_layers,
   return options;
 }
 
-core::Transformer Model(core::ResidualMode mode, int64_t encoder_layers = 2,
+core::Transformer Model(const std::string& mode, int64_t encoder_layers = 2,
                         int64_t decoder_layers = 2) {
   at::manual_seed(3);
   return core::Transformer(Options(mode, encoder_layers, decoder_layers));
@@ -72,7 +73,7 @@ bool NameIsPerturbed(const std::string& name) {
          name.find("omega") == std::string::npos;
 }
 
-class OutputChangeTest : public ::testing::TestWithParam<core::ResidualMode> {};
+class OutputChangeTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(OutputChangeTest, ZeroDeltaGivesExactlyZero) {
   for (const DeltaKind delta : {DeltaKind::kRandomSign, DeltaKind::kGradientSign}) {
@@ -122,13 +123,10 @@ TEST_P(OutputChangeTest, GradientSignsStepAgainstTheGradient) {
   EXPECT_FALSE(weight.grad().defined() && weight.grad().abs().sum().item<double>() != 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, OutputChangeTest,
-                         ::testing::Values(core::ResidualMode::kPost, core::ResidualMode::kPre,
-                                           core::ResidualMode::kAdmin));
+INSTANTIATE_TEST_SUITE_P(Modes, OutputChangeTest, ::testing::Values("post", "pre", "admin"));
 
 TEST(OutputChangeTest, PerturbedParametersAreTheWeightMatricesAndEmbeddings) {
-  for (const core::ResidualMode mode :
-       {core::ResidualMode::kPost, core::ResidualMode::kPre, core::ResidualMode::kAdmin}) {
+  for (const char* mode : {"post", "pre", "admin"}) {
     core::Transformer model = Model(mode);
     std::vector<const void*> expected;
     for (const auto& item : model->named_parameters()) {
@@ -158,8 +156,7 @@ void ZeroBranches(core::TransformerImpl& model) {
 }
 
 TEST(DependencyTest, ShapesAndZeroBranchesDependOnTheEmbeddingOnly) {
-  for (const core::ResidualMode mode :
-       {core::ResidualMode::kPost, core::ResidualMode::kPre, core::ResidualMode::kAdmin}) {
+  for (const char* mode : {"post", "pre", "admin"}) {
     core::Transformer model = Model(mode, 2, 3);
     ZeroBranches(*model);
     const std::vector<DependencyMatrix> matrices = MeasureDependency(*model, Batch());
@@ -194,10 +191,20 @@ at::Tensor UnitRows(bool alternate) {
   return row.view({1, 1, 4}).expand({2, 3, 4}).contiguous();
 }
 
+// The connection arrangement `name` builds for a sublayer of width 4.
+std::shared_ptr<plugins::ResidualConnection> Connection(const std::string& name) {
+  absl::StatusOr<std::unique_ptr<plugins::ResidualArrangement>> arrangement =
+      plugins::Residuals().Create(name, {});
+  EXPECT_TRUE(arrangement.ok()) << arrangement.status();
+  plugins::ResidualSite site;
+  site.embed_dim = 4;
+  return (*arrangement)->Connect(site);
+}
+
 TEST(DependencyTest, ConstructedVariancesGiveKnownBeta) {
   const at::Tensor padding = at::zeros({2, 3}, at::kBool);
   // Pre-LN: x_2 = x_0 + a_1 + a_2 with component stds 3, 4, 12 (norm 13).
-  core::Residual pre(core::ResidualMode::kPre, 4, 1.0);
+  const auto pre = Connection("pre");
   core::Sublayer first;
   first.residual = pre.get();
   core::Sublayer second = first;
@@ -216,7 +223,7 @@ TEST(DependencyTest, ConstructedVariancesGiveKnownBeta) {
 
   // Post-LN: x_1 = LN(3p + 4q) = (3p + 4q) / 5 for orthogonal unit patterns p, q; the next
   // branch (std 12) joins the normalised x_1, so x_2's components have stds 0.6, 0.8, 12.
-  core::Residual post(core::ResidualMode::kPost, 4, 1.0);
+  const auto post = Connection("post");
   core::Sublayer post_first;
   post_first.residual = post.get();
   core::Sublayer post_second = post_first;
@@ -232,7 +239,7 @@ TEST(DependencyTest, ConstructedVariancesGiveKnownBeta) {
 
   // Admin: ω = 2 scales the shortcut (3 → 6) and not the branch (4); a uniform LayerNorm
   // gain scales both and cancels.
-  core::Residual admin(core::ResidualMode::kAdmin, 4, 1.0);
+  const auto admin = Connection("admin");
   {
     at::NoGradGuard no_grad;
     admin->shortcut_scale().fill_(2);
@@ -248,7 +255,7 @@ TEST(DependencyTest, ConstructedVariancesGiveKnownBeta) {
 }
 
 TEST(GradNormsTest, OneNormPerSublayerInOrder) {
-  core::Transformer model = Model(core::ResidualMode::kPost, 2, 1);
+  core::Transformer model = Model("post", 2, 1);
   const std::vector<SublayerGradNorm> norms = MeasureGradNorms(*model, Batch(), 0.1);
   const std::vector<core::Sublayer> sublayers = model->Sublayers();
   ASSERT_EQ(norms.size(), sublayers.size());
@@ -265,7 +272,7 @@ TEST(GradNormsTest, OneNormPerSublayerInOrder) {
 TEST(GradNormsTest, ZeroDecoderBranchesPassTheSameGradientAndNoneToTheEncoder) {
   // Pre-LN decoder with zero branches: x_i = x_{i-1}, so every decoder output has the same
   // gradient; the encoder-attention output projection is zero, so the encoder gets none.
-  core::Transformer model = Model(core::ResidualMode::kPre, 2, 2);
+  core::Transformer model = Model("pre", 2, 2);
   {
     at::NoGradGuard no_grad;
     for (const core::Sublayer& s : model->Sublayers()) {

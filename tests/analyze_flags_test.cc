@@ -21,10 +21,10 @@ TEST(AnalyzeFlagsTest, TakesItsFlagsAndLeavesTheTrainerFlags) {
   EXPECT_THAT(args, ElementsAre("--embed_dim=128", "--decoder_layers=1"));
   EXPECT_THAT(flags->depths, ElementsAre(1, 2, 100));
   ASSERT_EQ(flags->modes.size(), 2u);
-  EXPECT_EQ(flags->modes[0].residual, core::ResidualMode::kPost);
+  EXPECT_EQ(flags->modes[0].residual, "post");
   EXPECT_EQ(flags->modes[0].init, "default");
   EXPECT_EQ(flags->modes[1].name, "scaled:deepnorm");
-  EXPECT_EQ(flags->modes[1].residual, core::ResidualMode::kScaled);
+  EXPECT_EQ(flags->modes[1].residual, "scaled");
   EXPECT_EQ(flags->modes[1].init, "deepnorm");
   EXPECT_EQ(flags->seeds, 2);
   EXPECT_EQ(flags->delta, DeltaKind::kRandomSign);
@@ -35,7 +35,7 @@ TEST(AnalyzeFlagsTest, Defaults) {
   absl::StatusOr<AnalyzeFlags> flags = Take({"--report=output_change"});
   ASSERT_TRUE(flags.ok());
   ASSERT_EQ(flags->modes.size(), 3u);
-  EXPECT_EQ(flags->modes[2].residual, core::ResidualMode::kAdmin);
+  EXPECT_EQ(flags->modes[2].residual, "admin");
   EXPECT_EQ(flags->modes[2].init, "admin");
   EXPECT_EQ(flags->output_dir, "runs/analysis");
   // The reference code's step for gradient signs.

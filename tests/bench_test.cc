@@ -47,7 +47,7 @@ TEST(StepFlagsTest, RoundTripsEveryOption) {
   options.model.encoder_layers = 2;
   options.model.decoder_layers = 3;
   options.model.target_vocab_size = 500;
-  options.model.encoder_residual = options.model.decoder_residual = core::ResidualMode::kPre;
+  options.model.encoder_residual = options.model.decoder_residual = "pre";
   options.model.dropout = 0.25;
   options.batch = {7, 9, 11};
   options.warmup = 2;
@@ -58,7 +58,7 @@ TEST(StepFlagsTest, RoundTripsEveryOption) {
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ(StepFlags(*parsed), StepFlags(options));
   EXPECT_EQ(parsed->model.source_vocab_size, 500);
-  EXPECT_EQ(parsed->model.decoder_residual, core::ResidualMode::kPre);
+  EXPECT_EQ(parsed->model.decoder_residual, "pre");
   EXPECT_EQ(parsed->batch.target_length, 11);
 }
 

@@ -2,7 +2,9 @@
 // its default options and exercised on a tiny model: each initializer initialises a model it
 // accepts into finite weights that give finite outputs, each optimizer takes steps that lower
 // a loss and keep the weights finite, each schedule gives finite non-negative learning rates over a
-// run long enough for its default warmup. A new plugin file is tested here without any edit.
+// run long enough for its default warmup, each residual arrangement builds a model that keeps
+// the promises of its traits and trains (finite outputs, a gradient for every parameter). A new
+// plugin file is tested here without any edit.
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 #include <torch/types.h>
@@ -15,18 +17,20 @@
 #include "plugins/initializer.h"
 #include "plugins/lr_schedule.h"
 #include "plugins/optimizer.h"
+#include "plugins/residual.h"
+#include "plugins/residual_connection.h"
 
 namespace plugins {
 namespace {
 
-core::ModelOptions TinyModel(core::ResidualMode mode) {
+core::ModelOptions TinyModel(const std::string& residual) {
   core::ModelOptions options;
   options.source_vocab_size = options.target_vocab_size = 50;
   options.embed_dim = 16;
   options.ffn_dim = 32;
   options.attention_heads = 2;
   options.encoder_layers = options.decoder_layers = 2;
-  options.encoder_residual = options.decoder_residual = mode;
+  options.encoder_residual = options.decoder_residual = residual;
   return options;
 }
 
@@ -47,6 +51,7 @@ TEST(EveryPluginTest, RegistriesAreNotEmpty) {
   EXPECT_FALSE(Initializers().Names().empty());
   EXPECT_FALSE(Optimizers().Names().empty());
   EXPECT_FALSE(LrSchedules().Names().empty());
+  EXPECT_FALSE(Residuals().Names().empty());
 }
 
 TEST(EveryPluginTest, EveryInitializerInitializesAModelItAccepts) {
@@ -55,11 +60,11 @@ TEST(EveryPluginTest, EveryInitializerInitializesAModelItAccepts) {
     auto initializer = Initializers().Create(name, {});
     ASSERT_TRUE(initializer.ok()) << initializer.status();
     int accepted = 0;
-    for (const std::string& mode_name : core::ResidualModeNames()) {
-      const core::ModelOptions options = TinyModel(*core::ParseResidualMode(mode_name));
+    for (const std::string& residual : Residuals().Names()) {
+      const core::ModelOptions options = TinyModel(residual);
       if (!(*initializer)->CheckModelOptions(options).ok()) continue;
       ++accepted;
-      SCOPED_TRACE("residual " + mode_name);
+      SCOPED_TRACE("residual " + residual);
       at::manual_seed(1);
       core::Transformer model(options);
       const at::Tensor source = Tokens(2), previous = Tokens(3);
@@ -78,6 +83,36 @@ TEST(EveryPluginTest, EveryInitializerInitializesAModelItAccepts) {
       EXPECT_TRUE(AllFinite({model->forward(source, previous)}));
     }
     EXPECT_GT(accepted, 0) << "accepts no residual arrangement";
+  }
+}
+
+TEST(EveryPluginTest, EveryResidualArrangementKeepsItsTraitsAndTrains) {
+  for (const std::string& name : Residuals().Names()) {
+    SCOPED_TRACE("residual " + name);
+    auto arrangement = Residuals().Create(name, {});
+    ASSERT_TRUE(arrangement.ok()) << arrangement.status();
+    const ResidualTraits traits = (*arrangement)->traits();
+    at::manual_seed(1);
+    core::Transformer model(TinyModel(name));
+    EXPECT_EQ(static_cast<bool>(model->encoder->final_layer_norm), traits.final_layer_norm);
+    EXPECT_EQ(static_cast<bool>(model->decoder->final_layer_norm), traits.final_layer_norm);
+    for (const core::Sublayer& sublayer : model->Sublayers()) {
+      SCOPED_TRACE(sublayer.name);
+      const ResidualConnection& connection = *sublayer.residual;
+      if (!traits.has_layer_norm) EXPECT_FALSE(connection.layer_norm);
+      EXPECT_EQ(connection.shortcut_scale().defined(),
+                traits.shortcut_scale != ResidualTraits::ShortcutScale::kNone);
+      EXPECT_EQ(connection.shortcut_scale_trainable(),
+                traits.shortcut_scale == ResidualTraits::ShortcutScale::kTrainable);
+    }
+    model->train();
+    const at::Tensor logits = model->forward(Tokens(2), Tokens(3));
+    EXPECT_TRUE(AllFinite({logits}));
+    logits.pow(2).mean().backward();
+    for (const auto& parameter : model->named_parameters()) {
+      ASSERT_TRUE(parameter->grad().defined()) << parameter.key() << " gets no gradient";
+      EXPECT_TRUE(AllFinite({parameter->grad()})) << parameter.key();
+    }
   }
 }
 

@@ -10,11 +10,11 @@
 
 #include "core/model/attention.h"
 #include "core/model/feed_forward.h"
-#include "core/model/residual.h"
 #include "core/model/transformer.h"
 #include "initializers/admin_profile.h"
 #include "initializers/residual_scales.h"
 #include "plugins/initializer.h"
+#include "plugins/residual_connection.h"
 
 namespace plugins {
 namespace {
@@ -26,7 +26,7 @@ constexpr int64_t kFfn = 128;
 constexpr int64_t kVocab = 400;
 
 core::ModelOptions Options(int64_t encoder_layers, int64_t decoder_layers,
-                           core::ResidualMode mode) {
+                           const std::string& mode) {
   core::ModelOptions options;
   options.source_vocab_size = options.target_vocab_size = kVocab;
   options.embed_dim = kDim;
@@ -65,8 +65,7 @@ void ExpectStd(const at::Tensor& t, double expected, const std::string& what) {
 
 TEST(DefaultInitializerTest, StandardDeviationsFollowFairseq) {
   for (int64_t depth : {1, 3}) {
-    core::Transformer model =
-        Initialized("default", Options(depth, depth, core::ResidualMode::kPost));
+    core::Transformer model = Initialized("default", Options(depth, depth, "post"));
     for (const core::Sublayer& s : model->Sublayers()) {
       if (s.attention != nullptr) {
         // Xavier uniform, gain g on d×d: std = g / sqrt(d); q/k/v have g = 1/√2.
@@ -88,7 +87,7 @@ TEST(DefaultInitializerTest, StandardDeviationsFollowFairseq) {
 }
 
 TEST(DefaultInitializerTest, ResetsAdminOmegaToOne) {
-  core::Transformer model = Initialized("default", Options(2, 2, core::ResidualMode::kAdmin));
+  core::Transformer model = Initialized("default", Options(2, 2, "admin"));
   for (const core::Sublayer& s : model->Sublayers()) {
     EXPECT_TRUE(at::equal(s.residual->shortcut_scale(), at::ones({kDim})));
   }
@@ -96,7 +95,7 @@ TEST(DefaultInitializerTest, ResetsAdminOmegaToOne) {
 
 TEST(TFixupInitializerTest, ScalesByDepthAsTheReferenceCode) {
   for (const auto& [n, m] : {std::pair<int64_t, int64_t>{2, 3}, {6, 6}}) {
-    core::Transformer model = Initialized("tfixup", Options(n, m, core::ResidualMode::kNone));
+    core::Transformer model = Initialized("tfixup", Options(n, m, "none"));
     const double encoder_scale = 0.67 * std::pow(n, -0.25);
     const double decoder_scale = std::pow(9.0 * m, -0.25);
     for (const core::Sublayer& s : model->Sublayers()) {
@@ -116,10 +115,10 @@ TEST(TFixupInitializerTest, ScalesByDepthAsTheReferenceCode) {
 }
 
 TEST(TFixupInitializerTest, RejectsLayerNormResiduals) {
-  const absl::Status status =
-      Make("tfixup")->CheckModelOptions(Options(2, 2, core::ResidualMode::kPre));
+  const absl::Status status = Make("tfixup")->CheckModelOptions(Options(2, 2, "pre"));
   EXPECT_THAT(status.message(),
-              HasSubstr("needs --encoder_residual=none --decoder_residual=none (got pre/pre)"));
+              HasSubstr("needs arrangements without LayerNorm in both stacks, e.g. "
+                        "--encoder_residual=none --decoder_residual=none (got pre/pre)"));
 }
 
 // Records, per sublayer, Var[ω_i·x] and Var[f_i] as a second forward pass sees them.
@@ -160,7 +159,7 @@ InitContext SampleBatchContext(core::Transformer& model, const std::string& dir 
 
 TEST(AdminInitializerTest, RecursionMatchesObservedVariances) {
   at::manual_seed(1);
-  core::Transformer model(Options(3, 2, core::ResidualMode::kAdmin));
+  core::Transformer model(Options(3, 2, "admin"));
   InitContext context = SampleBatchContext(model);
   ASSERT_TRUE(Make("admin")->Initialize(*model, context).ok());
   VarianceRecorder recorder;
@@ -186,7 +185,7 @@ TEST(AdminInitializerTest, RecursionMatchesObservedVariances) {
 TEST(AdminInitializerTest, VarianceOverRealPositionsDiffersWithPadding) {
   auto profile_of = [](const std::string& variance) {
     at::manual_seed(1);
-    core::Transformer model(Options(2, 2, core::ResidualMode::kAdmin));
+    core::Transformer model(Options(2, 2, "admin"));
     InitContext context = SampleBatchContext(model);
     EXPECT_TRUE(Make("admin", {{"admin_variance", variance}})->Initialize(*model, context).ok());
     return model->Sublayers()[7].residual->shortcut_scale()[0].item<double>();
@@ -197,7 +196,7 @@ TEST(AdminInitializerTest, VarianceOverRealPositionsDiffersWithPadding) {
 TEST(AdminInitializerTest, WritesTheProfileAndLoadsIt) {
   const std::string dir = testing::TempDir();
   at::manual_seed(1);
-  core::Transformer profiled(Options(2, 1, core::ResidualMode::kAdmin));
+  core::Transformer profiled(Options(2, 1, "admin"));
   ASSERT_TRUE(Make("admin")->Initialize(*profiled, SampleBatchContext(profiled, dir)).ok());
   const std::string path = dir + "/profile.ratio.init";
   std::ifstream in(path);
@@ -209,7 +208,7 @@ TEST(AdminInitializerTest, WritesTheProfileAndLoadsIt) {
   EXPECT_EQ(lines[6].substr(0, 2), "3 ");
 
   at::manual_seed(2);
-  core::Transformer loaded(Options(2, 1, core::ResidualMode::kAdmin));
+  core::Transformer loaded(Options(2, 1, "admin"));
   ASSERT_TRUE(Make("admin", {{"admin_profile", path}})->Initialize(*loaded, {}).ok());
   const auto a = profiled->Sublayers();
   const auto b = loaded->Sublayers();
@@ -220,10 +219,11 @@ TEST(AdminInitializerTest, WritesTheProfileAndLoadsIt) {
 
 TEST(AdminInitializerTest, WithoutDataOrWithWrongModeItExplains) {
   at::manual_seed(1);
-  core::Transformer model(Options(1, 1, core::ResidualMode::kAdmin));
+  core::Transformer model(Options(1, 1, "admin"));
   EXPECT_THAT(Make("admin")->Initialize(*model, {}).message(), HasSubstr("--admin_profile=FILE"));
-  EXPECT_THAT(Make("admin")->CheckModelOptions(Options(1, 1, core::ResidualMode::kPost)).message(),
-              HasSubstr("needs --encoder_residual=admin --decoder_residual=admin"));
+  EXPECT_THAT(Make("admin")->CheckModelOptions(Options(1, 1, "post")).message(),
+              HasSubstr("needs a trainable shortcut scale in both stacks, e.g. "
+                        "--encoder_residual=admin --decoder_residual=admin"));
   EXPECT_FALSE(Initializers().Create("admin", {{"admin_variance", "most"}}).ok());
 }
 
@@ -257,8 +257,7 @@ TEST(AdminClosedFormTest, ValuesOfAdminTorch) {
 }
 
 TEST(AdminClosedFormTest, FillsEachStackFromItsDepth) {
-  core::Transformer model =
-      Initialized("admin_closed_form", Options(6, 2, core::ResidualMode::kAdmin));
+  core::Transformer model = Initialized("admin_closed_form", Options(6, 2, "admin"));
   for (const core::Sublayer& s : model->Sublayers()) {
     const double expected = s.stack == core::Stack::kEncoder
                                 ? *ClosedFormOmega(12, OutputChangeScale::kLogN)
@@ -271,7 +270,7 @@ TEST(AdminClosedFormTest, FillsEachStackFromItsDepth) {
 
 TEST(DeepNormInitializerTest, AlphaAndBetaFromTheDepths) {
   for (const auto& [n, m] : {std::pair<int64_t, int64_t>{2, 2}, {6, 3}}) {
-    core::Transformer model = Initialized("deepnorm", Options(n, m, core::ResidualMode::kScaled));
+    core::Transformer model = Initialized("deepnorm", Options(n, m, "scaled"));
     const DeepNormConstants c = EncoderDecoderDeepNorm(n, m);
     EXPECT_NEAR(c.decoder_alpha, std::pow(3.0 * m, 0.25), 1e-12);
     for (const core::Sublayer& s : model->Sublayers()) {
@@ -294,7 +293,7 @@ TEST(DeepNormInitializerTest, AlphaAndBetaFromTheDepths) {
 }
 
 TEST(LookLinearInitializerTest, EveryFeedForwardStartsLinear) {
-  core::Transformer model = Initialized("looklinear", Options(2, 1, core::ResidualMode::kPost));
+  core::Transformer model = Initialized("looklinear", Options(2, 1, "post"));
   model->eval();  // no activation dropout
   at::manual_seed(3);
   const at::Tensor x = at::randn({5, kDim});
@@ -309,7 +308,7 @@ TEST(LookLinearInitializerTest, EveryFeedForwardStartsLinear) {
   }
   EXPECT_FALSE(Make("looklinear")
                    ->CheckModelOptions([] {
-                     core::ModelOptions odd = Options(1, 1, core::ResidualMode::kPost);
+                     core::ModelOptions odd = Options(1, 1, "post");
                      odd.ffn_dim = 63;
                      return odd;
                    }())

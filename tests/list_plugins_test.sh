@@ -15,8 +15,9 @@ expect() {
 expect "optimizer: "
 expect "lr_scheduler: "
 expect "initializer: "
+expect "residual: "
 plugins=0
-for source in initializers/*.cc optimizers/*.cc schedulers/*.cc; do
+for source in initializers/*.cc optimizers/*.cc residuals/*.cc schedulers/*.cc; do
   [ -f "${source%.cc}.h" ] && continue  # a helper, not a plugin
   # REGISTER_...( "name", ... ) of the code, comment lines aside; the name may be on the next line.
   for plugin in $(grep -v '^ *//' "$source" | tr '\n' ' ' |
@@ -34,6 +35,7 @@ expect "--betas=doubles (default 0.9,0.999)"
 expect "--warmup_updates=int (default 4000)"
 expect "--weight_decay_mode=string (default l2)"
 expect "--decay_period=int (default 4000)"
+expect "--residual_alpha=double (default 1)"
 if "$train" --no_such_flag >/dev/null 2>&1; then
   echo "FAIL: an unknown flag exited 0"
   failed=1

@@ -10,14 +10,16 @@ using ::testing::HasSubstr;
 
 TEST(ModelOptionsTest, DefaultsAreValid) { EXPECT_TRUE(ValidateModelOptions({}).ok()); }
 
-TEST(ModelOptionsTest, ResidualModesRoundTripByName) {
-  for (const std::string& name : ResidualModeNames()) {
-    absl::StatusOr<ResidualMode> mode = ParseResidualMode(name);
-    ASSERT_TRUE(mode.ok()) << name;
-    EXPECT_EQ(ResidualModeName(*mode), name);
-  }
-  EXPECT_EQ(ParseResidualMode("postln").status().message(),
-            "unknown residual mode 'postln'; known: post, pre, admin, none, scaled");
+TEST(ModelOptionsTest, ResidualArrangementsAreCheckedByNameAndOptions) {
+  ModelOptions options;
+  options.decoder_residual = "postln";
+  EXPECT_THAT(std::string(ValidateModelOptions(options).message()),
+              HasSubstr("decoder_residual: unknown residual 'postln'; did you mean 'post'?"));
+  options.decoder_residual = "scaled";
+  options.residual_options["residual_alpha"] = "large";
+  EXPECT_THAT(std::string(ValidateModelOptions(options).message()), HasSubstr("residual_alpha"));
+  options.residual_options["residual_alpha"] = "0.5";
+  EXPECT_TRUE(ValidateModelOptions(options).ok());
 }
 
 TEST(ModelOptionsTest, EachInvalidFieldIsNamed) {
@@ -40,14 +42,6 @@ TEST(ModelOptionsTest, EachInvalidFieldIsNamed) {
                 o.embed_dim = 7;
               }),
               HasSubstr("must be even"));
-}
-
-TEST(ModelOptionsTest, PostNormModes) {
-  EXPECT_TRUE(IsPostNorm(ResidualMode::kPost));
-  EXPECT_TRUE(IsPostNorm(ResidualMode::kAdmin));
-  EXPECT_TRUE(IsPostNorm(ResidualMode::kScaled));
-  EXPECT_FALSE(IsPostNorm(ResidualMode::kPre));
-  EXPECT_FALSE(IsPostNorm(ResidualMode::kNone));
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Every plugin source of the family directories is in the binaries: each .cc file of
-// initializers/, optimizers/ and schedulers/ without a header beside it (a plugin, by the rule
-// of plugins/plugin.bzl) registers at least one plugin, and every name it registers is in its
-// family's registry here. The test is linked statically like the tools, so a plugin file that
+// initializers/, optimizers/, residuals/ and schedulers/ without a header beside it (a plugin, by
+// the rule of plugins/plugin.bzl) registers at least one plugin, and every name it registers is in
+// its family's registry here. The test is linked statically like the tools, so a plugin file that
 // a build rule leaves out, or that the linker drops, fails here by name.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -17,6 +17,7 @@
 #include "plugins/initializer.h"
 #include "plugins/lr_schedule.h"
 #include "plugins/optimizer.h"
+#include "plugins/residual.h"
 
 namespace plugins {
 namespace {
@@ -34,6 +35,7 @@ struct Family {
 std::vector<Family> Families() {
   return {{"initializers", "REGISTER_INITIALIZER", &Initializers()},
           {"optimizers", "REGISTER_OPTIMIZER", &Optimizers()},
+          {"residuals", "REGISTER_RESIDUAL", &Residuals()},
           {"schedulers", "REGISTER_LR_SCHEDULE", &LrSchedules()}};
 }
 

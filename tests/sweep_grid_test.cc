@@ -210,7 +210,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadGrid{"[train]\nmax_updates = 5\n[axes]\nleraning_rate = 1, 2\n",
                 ":4: unknown trainer flag 'leraning_rate'"},
         BadGrid{"[axes]\noptimizer = adam, radm\n",
-                ":2: in the cell optimizer=radm: unknown optimizer 'radm'; did you mean 'radam'?"},
+                ":2: in the cell optimizer=radm: --optimizer: unknown optimizer 'radm'; "
+                "did you mean 'radam'?"},
         BadGrid{"[train]\nmax_updates = 5\n\n[axes]\nencoder_layers = 2, x\n",
                 ":5: in the cell encoder_layers=x: --encoder_layers"},
         BadGrid{"[train]\nlr = -1\n", ":2: in the cell : --lr must be > 0"},

@@ -28,8 +28,8 @@ TEST(TrainConfigTest, DefaultsAreValid) {
   const TrainConfig defaults;
   EXPECT_EQ(parsed->config.max_tokens, defaults.max_tokens);
   EXPECT_EQ(parsed->config.init, "admin");
-  EXPECT_EQ(parsed->config.model.encoder_residual, ResidualMode::kAdmin);
-  EXPECT_EQ(parsed->config.model.decoder_residual, ResidualMode::kAdmin);
+  EXPECT_EQ(parsed->config.model.encoder_residual, "admin");
+  EXPECT_EQ(parsed->config.model.decoder_residual, "admin");
   // The trainer's own default for a plugin option the chosen radam takes.
   EXPECT_EQ(parsed->config.plugin_options, TrainerPluginDefaults());
   // Every flag is in the resolved map (config.ini), with its documented default.
@@ -204,14 +204,21 @@ TEST(TrainConfigTest, OptionOfAnUnchosenPluginIsRejected) {
   const std::string path = WriteTempFile("unchosen.ini", "optimizer = radam\nmomentum = 0.9\n");
   parsed = ParseTrainConfig({"--config=" + path, "--max_updates=3"});
   ASSERT_FALSE(parsed.ok());
-  EXPECT_THAT(parsed.status().message(), HasSubstr("momentum"));
+  EXPECT_THAT(parsed.status().message(),
+              HasSubstr(path + ":2: --momentum is an option of optimizer 'sgd'"));
 }
 
-TEST(TrainConfigTest, UnknownPluginNameIsRejected) {
+TEST(TrainConfigTest, UnknownPluginNameIsRejectedWhereItWasGiven) {
   absl::StatusOr<ParsedTrainConfig> parsed =
       ParseTrainConfig({"--optimizer=adamm", "--max_updates=3"});
   ASSERT_FALSE(parsed.ok());
-  EXPECT_THAT(parsed.status().message(), HasSubstr("adamm"));
+  EXPECT_THAT(parsed.status().message(),
+              HasSubstr("--optimizer: unknown optimizer 'adamm'; did you mean 'adam'?"));
+  const std::string path = WriteTempFile("unknown_plugin.ini", "max_updates = 3\ninit = tfixp\n");
+  parsed = ParseTrainConfig({"--config=" + path});
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.status().message(),
+              HasSubstr(path + ":2: unknown initializer 'tfixp'; did you mean 'tfixup'?"));
 }
 
 TEST(TrainConfigTest, FormattedConfigReadsBackToTheSameResolvedMap) {
@@ -245,16 +252,38 @@ TEST(TrainConfigTest, FormattedConfigReadsBackToTheSameResolvedMap) {
   EXPECT_EQ(FormatConfigIni(reread->resolved), ini);
 }
 
-TEST(TrainConfigTest, ConfigFromResolvedRebuildsTheConfig) {
+TEST(TrainConfigTest, ResidualOptionsGoToTheArrangementsThatTakeThem) {
   absl::StatusOr<ParsedTrainConfig> parsed =
-      ParseTrainConfig({"--max_tokens=999", "--optimizer=sgd", "--momentum=0.5",
-                        "--lr_scheduler=constant", "--max_updates=10"});
+      ParseTrainConfig({"--encoder_residual=scaled", "--decoder_residual=post",
+                        "--residual_alpha=0.5", "--init=default"});
   ASSERT_TRUE(parsed.ok()) << parsed.status();
-  absl::StatusOr<TrainConfig> config = ConfigFromResolved(parsed->resolved);
-  ASSERT_TRUE(config.ok()) << config.status();
-  EXPECT_EQ(config->max_tokens, 999);
-  EXPECT_EQ(config->optimizer, "sgd");
-  EXPECT_EQ(config->plugin_options.at("momentum"), "0.5");
+  EXPECT_EQ(parsed->config.model.residual_options,
+            (std::map<std::string, std::string>{{"residual_alpha", "0.5"}}));
+  EXPECT_EQ(parsed->resolved.at("residual_alpha"), "0.5");
+
+  parsed = ParseTrainConfig({"--encoder_residual=post", "--decoder_residual=post",
+                             "--residual_alpha=0.5", "--init=default"});
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(std::string(parsed.status().message()),
+              HasSubstr("--residual_alpha is an option of residual 'scaled'"));
+}
+
+TEST(TrainConfigTest, UnknownResidualArrangementIsNamedWithTheClosestOne) {
+  absl::StatusOr<ParsedTrainConfig> parsed = ParseTrainConfig({"--decoder_residual=admn"});
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(std::string(parsed.status().message()),
+              HasSubstr("unknown residual 'admn'; did you mean 'admin'?"));
+}
+
+TEST(TrainConfigTest, SavedConfigsOfEarlierVersionsLoseTheirMeaninglessResidualAlpha) {
+  std::map<std::string, std::string> post = {
+      {"encoder_residual", "post"}, {"decoder_residual", "admin"}, {"residual_alpha", "1"}};
+  UpgradeSavedConfig(post);
+  EXPECT_EQ(post.count("residual_alpha"), 0u);
+  std::map<std::string, std::string> scaled = {
+      {"encoder_residual", "post"}, {"decoder_residual", "scaled"}, {"residual_alpha", "2"}};
+  UpgradeSavedConfig(scaled);
+  EXPECT_EQ(scaled.at("residual_alpha"), "2");
 }
 
 TEST(TrainConfigTest, HelpAndListPluginsNeedNoValidConfig) {

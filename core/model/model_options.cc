@@ -1,50 +1,21 @@
 #include "core/model/model_options.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "core/util/status_macros.h"
 
 namespace core {
-namespace {
 
-constexpr ResidualMode kAllModes[] = {ResidualMode::kPost, ResidualMode::kPre, ResidualMode::kAdmin,
-                                      ResidualMode::kNone, ResidualMode::kScaled};
-
-}  // namespace
-
-const char* ResidualModeName(ResidualMode mode) {
-  switch (mode) {
-    case ResidualMode::kPost:
-      return "post";
-    case ResidualMode::kPre:
-      return "pre";
-    case ResidualMode::kAdmin:
-      return "admin";
-    case ResidualMode::kNone:
-      return "none";
-    case ResidualMode::kScaled:
-      return "scaled";
+absl::StatusOr<std::unique_ptr<plugins::ResidualArrangement>> ResidualArrangementOf(
+    const ModelOptions& options, bool decoder) {
+  const std::string& name = decoder ? options.decoder_residual : options.encoder_residual;
+  absl::StatusOr<std::unique_ptr<plugins::ResidualArrangement>> arrangement =
+      plugins::CreateResidual(name, options.residual_options);
+  if (!arrangement.ok()) {
+    return absl::Status(arrangement.status().code(),
+                        absl::StrCat(decoder ? "decoder_residual" : "encoder_residual", ": ",
+                                     arrangement.status().message()));
   }
-  return "?";
-}
-
-std::vector<std::string> ResidualModeNames() {
-  std::vector<std::string> names;
-  for (ResidualMode mode : kAllModes) names.push_back(ResidualModeName(mode));
-  return names;
-}
-
-absl::StatusOr<ResidualMode> ParseResidualMode(absl::string_view name) {
-  for (ResidualMode mode : kAllModes) {
-    if (name == ResidualModeName(mode)) return mode;
-  }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown residual mode '", name, "'; known: ", absl::StrJoin(ResidualModeNames(), ", ")));
-}
-
-bool IsPostNorm(ResidualMode mode) {
-  return mode == ResidualMode::kPost || mode == ResidualMode::kAdmin ||
-         mode == ResidualMode::kScaled;
+  return arrangement;
 }
 
 absl::Status ValidateModelOptions(const ModelOptions& o) {
@@ -82,6 +53,8 @@ absl::Status ValidateModelOptions(const ModelOptions& o) {
     return absl::InvalidArgumentError(
         absl::StrCat("pad_id = ", o.pad_id, " is outside the vocabularies"));
   }
+  for (const bool decoder : {false, true})
+    RETURN_IF_ERROR(ResidualArrangementOf(o, decoder).status());
   if (o.share_all_embeddings && o.source_vocab_size != o.target_vocab_size) {
     return absl::InvalidArgumentError(absl::StrCat(
         "share_all_embeddings needs one vocabulary, but source_vocab_size = ", o.source_vocab_size,

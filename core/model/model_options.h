@@ -1,50 +1,27 @@
 // The shape of an encoder-decoder Transformer and the residual/LayerNorm arrangement
 // of its sublayers: the paper's main variable (docs/formulas.md §1, §3–5).
 //
-// Torch-free, so configuration code can include it cheaply.
+// Torch-free, so configuration code can include it cheaply. The arrangements are plugins of
+// the residual family (plugins/residual.h, residuals/).
 //
 //   ModelOptions options;
 //   options.encoder_layers = 18;
-//   options.encoder_residual = ResidualMode::kAdmin;
-//   options.decoder_residual = ResidualMode::kAdmin;
+//   options.encoder_residual = "admin";
+//   options.decoder_residual = "admin";
 //   absl::Status status = ValidateModelOptions(options);
 #ifndef CORE_MODEL_MODEL_OPTIONS_H_
 #define CORE_MODEL_MODEL_OPTIONS_H_
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
+#include "plugins/residual.h"
 
 namespace core {
-
-// How a sublayer i combines its input x (the shortcut) with its branch f.
-enum class ResidualMode {
-  // Post-LN: x_i = LN(x_{i-1} + f_i(x_{i-1})).
-  kPost,
-  // Pre-LN: x_i = x_{i-1} + f_i(LN(x_{i-1})); a final LayerNorm closes the stack.
-  kPre,
-  // Admin: x_i = LN(x_{i-1} ⊙ ω_i + f_i(x_{i-1})), ω_i a trainable d-vector per sublayer,
-  // filled by the Admin initializer (ω = 1 is exactly Post-LN).
-  kAdmin,
-  // No LayerNorm: x_i = x_{i-1} + f_i(x_{i-1}) (T-Fixup).
-  kNone,
-  // A constant residual scale: x_i = LN(α·x_{i-1} + f_i(x_{i-1})) (DeepNorm form); α is
-  // a non-trainable buffer, `residual_alpha` or set by an initializer.
-  kScaled,
-};
-
-// "post", "pre", "admin", "none", "scaled".
-const char* ResidualModeName(ResidualMode mode);
-absl::StatusOr<ResidualMode> ParseResidualMode(absl::string_view name);
-// Every mode's name, for help texts and errors.
-std::vector<std::string> ResidualModeNames();
-
-// True for the modes whose sublayers end in a LayerNorm (post, admin, scaled).
-bool IsPostNorm(ResidualMode mode);
 
 struct ModelOptions {
   // Source and target vocabulary sizes (with the special symbols).
@@ -62,11 +39,13 @@ struct ModelOptions {
   int64_t encoder_layers = 6;
   // M: decoder layers (3 sublayers each: self-attention, encoder attention, feed-forward).
   int64_t decoder_layers = 6;
-  // Residual arrangement of every encoder / decoder sublayer (a hybrid is allowed).
-  ResidualMode encoder_residual = ResidualMode::kPost;
-  ResidualMode decoder_residual = ResidualMode::kPost;
-  // α of ResidualMode::kScaled before any initializer changes it.
-  double residual_alpha = 1.0;
+  // Residual arrangement of every encoder / decoder sublayer, by plugin name ("post",
+  // "pre", "admin", ...: --list_plugins); the stacks may differ.
+  std::string encoder_residual = "post";
+  std::string decoder_residual = "post";
+  // Options of the residual plugins (e.g. residual_alpha); each arrangement takes the ones
+  // it declares.
+  std::map<std::string, std::string> residual_options;
   // Dropout on embeddings and on every branch output before the residual sum.
   double dropout = 0.3;
   // Dropout on attention probabilities.
@@ -82,6 +61,10 @@ struct ModelOptions {
 // InvalidArgument naming the offending field when the options cannot build a model
 // (e.g. "embed_dim = 500 is not divisible by attention_heads = 8").
 absl::Status ValidateModelOptions(const ModelOptions& options);
+
+// The residual arrangement of the encoder's or the decoder's stack.
+absl::StatusOr<std::unique_ptr<plugins::ResidualArrangement>> ResidualArrangementOf(
+    const ModelOptions& options, bool decoder);
 
 }  // namespace core
 

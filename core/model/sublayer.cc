@@ -2,7 +2,7 @@
 
 #include <ATen/ATen.h>
 
-#include "core/model/residual.h"
+#include "plugins/residual_connection.h"
 
 namespace core {
 

@@ -23,11 +23,14 @@
 #include <functional>
 #include <string>
 
+namespace plugins {
+class ResidualConnection;
+}  // namespace plugins
+
 namespace core {
 
 class MultiheadAttentionImpl;
 class FeedForwardImpl;
-class ResidualImpl;
 
 enum class Stack { kEncoder, kDecoder };
 enum class SublayerRole { kSelfAttention, kEncoderAttention, kFeedForward };
@@ -46,8 +49,8 @@ struct Sublayer {
   // 0-based position in the stack's chain of sublayers: 2·layer + {0,1} in the encoder,
   // 3·layer + {0,1,2} in the decoder (the Admin profile's index minus one).
   int64_t index = 0;
-  // The residual connection (LayerNorm, ω/α).
-  ResidualImpl* residual = nullptr;
+  // The residual connection (LayerNorm, ω/α), as its arrangement built it.
+  plugins::ResidualConnection* residual = nullptr;
   // The branch: attention for the attention roles, feed-forward for kFeedForward.
   MultiheadAttentionImpl* attention = nullptr;
   FeedForwardImpl* feed_forward = nullptr;

@@ -46,6 +46,14 @@ torch::nn::LayerNorm MakeLayerNorm(const ModelOptions& options) {
   return torch::nn::LayerNorm(torch::nn::LayerNormOptions({options.embed_dim}).eps(1e-5));
 }
 
+// Whether the stack's arrangement ends it with one more LayerNorm (Pre-LN).
+bool ClosesWithLayerNorm(const ModelOptions& options, bool decoder) {
+  absl::StatusOr<std::unique_ptr<plugins::ResidualArrangement>> arrangement =
+      ResidualArrangementOf(options, decoder);
+  TORCH_CHECK(arrangement.ok(), std::string(arrangement.status().message()));
+  return (*arrangement)->traits().final_layer_norm;
+}
+
 // Scaled token embeddings plus positions, then dropout: the input of a stack.
 torch::Tensor EmbedTokens(torch::nn::Embedding& embedding, const torch::Tensor& tokens,
                           const torch::Tensor& positions, const ModelOptions& options,
@@ -67,7 +75,7 @@ TransformerEncoderImpl::TransformerEncoderImpl(const ModelOptions& options) : op
     layers.push_back(EncoderLayer(options, l));
     list->push_back(layers.back());
   }
-  if (options.encoder_residual == ResidualMode::kPre) {
+  if (ClosesWithLayerNorm(options, /*decoder=*/false)) {
     final_layer_norm = register_module("final_layer_norm", MakeLayerNorm(options));
   }
 }
@@ -106,7 +114,7 @@ TransformerDecoderImpl::TransformerDecoderImpl(const ModelOptions& options,
     layers.push_back(DecoderLayer(options, l));
     list->push_back(layers.back());
   }
-  if (options.decoder_residual == ResidualMode::kPre) {
+  if (ClosesWithLayerNorm(options, /*decoder=*/true)) {
     final_layer_norm = register_module("final_layer_norm", MakeLayerNorm(options));
   }
 }

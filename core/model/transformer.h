@@ -1,6 +1,6 @@
-// The encoder-decoder Transformer of fairseq's NMT models, with every residual
-// arrangement of the paper (core/model/model_options.h) and every sublayer addressable by name
-// and role (core/model/sublayer.h).
+// The encoder-decoder Transformer of fairseq's NMT models, with any residual arrangement of
+// the residual plugin family (plugins/residual.h, chosen in core/model/model_options.h) and
+// every sublayer addressable by name and role (core/model/sublayer.h).
 //
 // Tokens are batch-first [batch, length] int64 tensors, padded with options.pad_id
 // anywhere (padding changes no real position's output). The model follows its own device
@@ -12,7 +12,8 @@
 //   // logits: [batch, target_length, target_vocab_size]
 //
 // Module and parameter names: encoder.embed_tokens, encoder.layers.<l>.{self_attn,
-// self_attn_residual, ffn, ffn_residual}, encoder.final_layer_norm (Pre-LN only),
+// self_attn_residual, ffn, ffn_residual}, encoder.final_layer_norm (Pre-LN: arrangements
+// that close the stack with a LayerNorm),
 // decoder.layers.<l>.{self_attn, encoder_attn, ffn}[_residual], decoder.final_layer_norm,
 // decoder.embed_tokens and decoder.output_projection (only without shared embeddings).
 #ifndef CORE_MODEL_TRANSFORMER_H_

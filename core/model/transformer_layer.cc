@@ -5,8 +5,27 @@
 namespace core {
 namespace {
 
+// The connections of one layer's sublayers, from its stack's arrangement.
+std::vector<std::shared_ptr<plugins::ResidualConnection>> ConnectLayer(const ModelOptions& options,
+                                                                       bool decoder,
+                                                                       int64_t layer) {
+  absl::StatusOr<std::unique_ptr<plugins::ResidualArrangement>> arrangement =
+      ResidualArrangementOf(options, decoder);
+  TORCH_CHECK(arrangement.ok(), std::string(arrangement.status().message()));
+  plugins::ResidualSite site;
+  site.embed_dim = options.embed_dim;
+  site.decoder = decoder;
+  site.layer = layer;
+  site.layers = decoder ? options.decoder_layers : options.encoder_layers;
+  std::vector<std::shared_ptr<plugins::ResidualConnection>> connections;
+  for (site.sublayer = 0; site.sublayer < (decoder ? 3 : 2); ++site.sublayer) {
+    connections.push_back((*arrangement)->Connect(site));
+  }
+  return connections;
+}
+
 Sublayer Describe(Stack stack, int64_t layer, SublayerRole role, int64_t index,
-                  ResidualImpl* residual, MultiheadAttentionImpl* attention,
+                  plugins::ResidualConnection* residual, MultiheadAttentionImpl* attention,
                   FeedForwardImpl* feed_forward) {
   Sublayer sublayer;
   sublayer.name = std::string(StackName(stack)) + ".layers." + std::to_string(layer) + "." +
@@ -25,16 +44,14 @@ Sublayer Describe(Stack stack, int64_t layer, SublayerRole role, int64_t index,
 
 EncoderLayerImpl::EncoderLayerImpl(const ModelOptions& options, int64_t layer)
     : dropout_(options.dropout) {
-  const ResidualMode mode = options.encoder_residual;
+  const auto connections = ConnectLayer(options, /*decoder=*/false, layer);
   self_attn = register_module(
       "self_attn",
       MultiheadAttention(options.embed_dim, options.attention_heads, options.attention_dropout));
-  self_attn_residual = register_module("self_attn_residual",
-                                       Residual(mode, options.embed_dim, options.residual_alpha));
+  self_attn_residual = register_module("self_attn_residual", connections[0]);
   ffn = register_module(
       "ffn", FeedForward(options.embed_dim, options.ffn_dim, options.activation_dropout));
-  ffn_residual =
-      register_module("ffn_residual", Residual(mode, options.embed_dim, options.residual_alpha));
+  ffn_residual = register_module("ffn_residual", connections[1]);
   sublayers_ = {
       Describe(Stack::kEncoder, layer, SublayerRole::kSelfAttention, 2 * layer,
                self_attn_residual.get(), self_attn.get(), nullptr),
@@ -57,19 +74,18 @@ torch::Tensor EncoderLayerImpl::forward(const torch::Tensor& x, const torch::Ten
 
 DecoderLayerImpl::DecoderLayerImpl(const ModelOptions& options, int64_t layer)
     : dropout_(options.dropout) {
-  const ResidualMode mode = options.decoder_residual;
+  const auto connections = ConnectLayer(options, /*decoder=*/true, layer);
   auto attention = [&] {
     return MultiheadAttention(options.embed_dim, options.attention_heads,
                               options.attention_dropout);
   };
-  auto residual = [&] { return Residual(mode, options.embed_dim, options.residual_alpha); };
   self_attn = register_module("self_attn", attention());
-  self_attn_residual = register_module("self_attn_residual", residual());
+  self_attn_residual = register_module("self_attn_residual", connections[0]);
   encoder_attn = register_module("encoder_attn", attention());
-  encoder_attn_residual = register_module("encoder_attn_residual", residual());
+  encoder_attn_residual = register_module("encoder_attn_residual", connections[1]);
   ffn = register_module(
       "ffn", FeedForward(options.embed_dim, options.ffn_dim, options.activation_dropout));
-  ffn_residual = register_module("ffn_residual", residual());
+  ffn_residual = register_module("ffn_residual", connections[2]);
   sublayers_ = {
       Describe(Stack::kDecoder, layer, SublayerRole::kSelfAttention, 3 * layer,
                self_attn_residual.get(), self_attn.get(), nullptr),

@@ -1,6 +1,7 @@
 // One encoder layer (self-attention, feed-forward) and one decoder layer
 // (causal self-attention, encoder attention, feed-forward), each sublayer wrapped in its
-// residual connection (core/model/residual.h) and described by a core::Sublayer.
+// residual connection (plugins/residual_connection.h), as the stack's arrangement builds it
+// (--encoder_residual, --decoder_residual), and described by a core::Sublayer.
 //
 //   EncoderLayer layer(options, /*layer=*/0);
 //   x = layer->forward(x, source_padding_mask, /*observer=*/nullptr);
@@ -11,13 +12,14 @@
 #include <torch/nn/pimpl.h>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/model/attention.h"
 #include "core/model/feed_forward.h"
 #include "core/model/model_options.h"
-#include "core/model/residual.h"
 #include "core/model/sublayer.h"
+#include "plugins/residual_connection.h"
 
 namespace core {
 
@@ -33,9 +35,9 @@ class EncoderLayerImpl : public torch::nn::Module {
   const std::vector<Sublayer>& sublayers() const { return sublayers_; }
 
   MultiheadAttention self_attn{nullptr};
-  Residual self_attn_residual{nullptr};
+  std::shared_ptr<plugins::ResidualConnection> self_attn_residual;
   FeedForward ffn{nullptr};
-  Residual ffn_residual{nullptr};
+  std::shared_ptr<plugins::ResidualConnection> ffn_residual;
 
  private:
   double dropout_;
@@ -65,11 +67,11 @@ class DecoderLayerImpl : public torch::nn::Module {
   const std::vector<Sublayer>& sublayers() const { return sublayers_; }
 
   MultiheadAttention self_attn{nullptr};
-  Residual self_attn_residual{nullptr};
+  std::shared_ptr<plugins::ResidualConnection> self_attn_residual;
   MultiheadAttention encoder_attn{nullptr};
-  Residual encoder_attn_residual{nullptr};
+  std::shared_ptr<plugins::ResidualConnection> encoder_attn_residual;
   FeedForward ffn{nullptr};
-  Residual ffn_residual{nullptr};
+  std::shared_ptr<plugins::ResidualConnection> ffn_residual;
 
  private:
   double dropout_;

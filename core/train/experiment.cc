@@ -11,9 +11,6 @@
 #include "core/util/sha256.h"
 #include "core/util/user_path.h"
 #include "plugins/initializer.h"
-#include "plugins/lr_schedule.h"
-#include "plugins/optimizer_family.h"
-#include "plugins/plugin_options.h"
 
 namespace core {
 namespace {
@@ -88,15 +85,11 @@ absl::StatusOr<Experiment> BuildExperiment(const TrainConfig& config, bool with_
   if (!batcher.ok()) return batcher.status();
   experiment.batcher = std::make_unique<Batcher>(*std::move(batcher));
 
-  absl::StatusOr<std::vector<plugins::OptionMap>> assigned =
-      plugins::AssignPluginOptions({{&plugins::Initializers(), config.init},
-                                    {&plugins::OptimizerFamily(), config.optimizer},
-                                    {&plugins::LrSchedules(), config.lr_scheduler}},
-                                   config.plugin_options);
-  if (!assigned.ok()) return absl::InvalidArgumentError(assigned.status().message());
-  experiment.initializer_options = (*assigned)[0];
-  experiment.optimizer_options = (*assigned)[1];
-  experiment.schedule_options = (*assigned)[2];
+  absl::StatusOr<ChosenPluginOptions> chosen = SplitPluginOptions(config);
+  if (!chosen.ok()) return absl::InvalidArgumentError(chosen.status().message());
+  experiment.initializer_options = chosen->initializer;
+  experiment.optimizer_options = chosen->optimizer;
+  experiment.schedule_options = chosen->schedule;
 
   // Seeding first makes a fresh model's weights a function of --seed.
   at::manual_seed(static_cast<uint64_t>(config.seed));

@@ -20,6 +20,7 @@
 #include "plugins/lr_schedule.h"
 #include "plugins/optimizer_family.h"
 #include "plugins/plugin_options.h"
+#include "plugins/residual.h"
 
 namespace core {
 namespace {
@@ -31,7 +32,6 @@ std::string Format(int64_t value) { return absl::StrCat(value); }
 std::string Format(double value) { return plugins::FormatDouble(value); }
 std::string Format(bool value) { return value ? "true" : "false"; }
 std::string Format(const std::string& value) { return value; }
-std::string Format(ResidualMode value) { return ResidualModeName(value); }
 
 absl::Status Parse(const std::string& text, int64_t* value) {
   return absl::SimpleAtoi(text, value) ? absl::OkStatus()
@@ -47,15 +47,6 @@ absl::Status Parse(const std::string& text, bool* value) {
 }
 absl::Status Parse(const std::string& text, std::string* value) {
   *value = text;
-  return absl::OkStatus();
-}
-absl::Status Parse(const std::string& text, ResidualMode* value) {
-  absl::StatusOr<ResidualMode> mode = ParseResidualMode(text);
-  if (!mode.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("is not a residual mode (", absl::StrJoin(ResidualModeNames(), ", "), ")"));
-  }
-  *value = *mode;
   return absl::OkStatus();
 }
 
@@ -108,9 +99,8 @@ const std::vector<Field>& Fields() {
       MODEL_FIELD(attention_heads, "attention heads (must divide embed_dim)"),
       MODEL_FIELD(encoder_layers, "encoder layers N"),
       MODEL_FIELD(decoder_layers, "decoder layers M"),
-      MODEL_FIELD(encoder_residual, "encoder residual mode: post, pre, admin, none, scaled"),
-      MODEL_FIELD(decoder_residual, "decoder residual mode: post, pre, admin, none, scaled"),
-      MODEL_FIELD(residual_alpha, "alpha of residual mode scaled: LN(alpha*x + f(x))"),
+      MODEL_FIELD(encoder_residual, "encoder residual arrangement plugin (see --list_plugins)"),
+      MODEL_FIELD(decoder_residual, "decoder residual arrangement plugin (see --list_plugins)"),
       MODEL_FIELD(dropout, "dropout on embeddings and branch outputs"),
       MODEL_FIELD(attention_dropout, "dropout on attention probabilities"),
       MODEL_FIELD(activation_dropout, "dropout after the feed-forward ReLU"),
@@ -148,6 +138,21 @@ const Field* FindField(absl::string_view name) {
     if (field.info.name == name) return &field;
   }
   return nullptr;
+}
+
+// A plugin the config chooses and the flag that chooses it.
+struct ChosenPlugin {
+  const char* flag;
+  plugins::PluginChoice choice;
+};
+
+// In the order of ChosenPluginOptions' fields (the residual arrangements last).
+std::vector<ChosenPlugin> ChosenPlugins(const TrainConfig& config) {
+  return {{"init", {&plugins::Initializers(), config.init}},
+          {"optimizer", {&plugins::OptimizerFamily(), config.optimizer}},
+          {"lr_scheduler", {&plugins::LrSchedules(), config.lr_scheduler}},
+          {"encoder_residual", {&plugins::Residuals(), config.model.encoder_residual}},
+          {"decoder_residual", {&plugins::Residuals(), config.model.decoder_residual}}};
 }
 
 // Checks what one flag cannot: plugin names and options, the initializer against the
@@ -188,31 +193,25 @@ absl::Status ValidateConfig(const TrainConfig& config) {
   }
   if (config.clip_norm < 0) return absl::InvalidArgumentError("--clip_norm must be >= 0");
 
-  ASSIGN_OR_RETURN(std::vector<plugins::OptionMap> assigned,
-                   plugins::AssignPluginOptions({{&plugins::Initializers(), config.init},
-                                                 {&plugins::OptimizerFamily(), config.optimizer},
-                                                 {&plugins::LrSchedules(), config.lr_scheduler}},
-                                                config.plugin_options));
+  ASSIGN_OR_RETURN(const ChosenPluginOptions chosen, SplitPluginOptions(config));
   ASSIGN_OR_RETURN(std::unique_ptr<plugins::Initializer> initializer,
-                   plugins::Initializers().Create(config.init, assigned[0]));
+                   plugins::Initializers().Create(config.init, chosen.initializer));
   RETURN_IF_ERROR(initializer->CheckModelOptions(model));
-  RETURN_IF_ERROR(plugins::OptimizerFamily().ParseOptions(config.optimizer, assigned[1]).status());
+  RETURN_IF_ERROR(
+      plugins::OptimizerFamily().ParseOptions(config.optimizer, chosen.optimizer).status());
   return plugins::LrSchedules()
-      .Create(config.lr_scheduler, assigned[2], {config.lr, config.max_updates})
+      .Create(config.lr_scheduler, chosen.schedule, {config.lr, config.max_updates})
       .status();
 }
 
 // Gives the chosen plugins the trainer's own defaults for options they declare and the
 // user did not set.
 void ApplyTrainerPluginDefaults(TrainConfig& config) {
-  const std::pair<const plugins::RegistryBase*, const std::string*> chosen[] = {
-      {&plugins::Initializers(), &config.init},
-      {&plugins::OptimizerFamily(), &config.optimizer},
-      {&plugins::LrSchedules(), &config.lr_scheduler}};
   for (const auto& [option, value] : TrainerPluginDefaults()) {
     if (config.plugin_options.count(option)) continue;
-    for (const auto& [registry, name] : chosen) {
-      absl::StatusOr<const plugins::PluginInfo*> plugin = registry->Find(*name);
+    for (const ChosenPlugin& chosen : ChosenPlugins(config)) {
+      absl::StatusOr<const plugins::PluginInfo*> plugin =
+          chosen.choice.registry->Find(chosen.choice.name);
       if (!plugin.ok()) continue;
       for (const plugins::OptionSpec& spec : (*plugin)->options) {
         if (spec.name == option) config.plugin_options[option] = value;
@@ -227,6 +226,31 @@ struct GivenValue {
   // "--key" or "file:line".
   std::string origin;
 };
+
+// An unknown plugin name, or a plugin option no chosen plugin takes, reported where it was
+// given (a flag or a config file's line).
+absl::Status CheckPluginChoices(const TrainConfig& config,
+                                const std::map<std::string, GivenValue>& given) {
+  auto origin = [&given](const std::string& key) {
+    const auto it = given.find(key);
+    return it != given.end() ? it->second.origin : absl::StrCat("--", key);
+  };
+  std::vector<plugins::PluginChoice> choices;
+  for (const ChosenPlugin& chosen : ChosenPlugins(config)) {
+    const absl::Status found = chosen.choice.registry->Find(chosen.choice.name).status();
+    if (!found.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(origin(chosen.flag), ": ", found.message()));
+    }
+    choices.push_back(chosen.choice);
+  }
+  for (const auto& [key, value] : config.plugin_options) {
+    const absl::Status taken = plugins::AssignPluginOptions(choices, {{key, value}}).status();
+    if (!taken.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(origin(key), ": ", taken.message()));
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<ParsedTrainConfig> Resolve(const std::map<std::string, GivenValue>& given,
                                           const std::set<std::string>& plugin_option_names) {
@@ -243,7 +267,10 @@ absl::StatusOr<ParsedTrainConfig> Resolve(const std::map<std::string, GivenValue
       config.plugin_options[key] = given_value.value;
     }
   }
+  RETURN_IF_ERROR(CheckPluginChoices(config, given));
   ApplyTrainerPluginDefaults(config);
+  ASSIGN_OR_RETURN(const ChosenPluginOptions chosen, SplitPluginOptions(config));
+  config.model.residual_options = chosen.residual;
   RETURN_IF_ERROR(ValidateConfig(config));
   for (const Field& field : Fields()) parsed.resolved[field.info.name] = field.get(config);
   for (const auto& [key, value] : config.plugin_options) parsed.resolved[key] = value;
@@ -260,6 +287,22 @@ std::set<std::string> PluginOptionNames() {
 }
 
 }  // namespace
+
+absl::StatusOr<ChosenPluginOptions> SplitPluginOptions(const TrainConfig& config) {
+  std::vector<plugins::PluginChoice> choices;
+  for (const ChosenPlugin& chosen : ChosenPlugins(config)) choices.push_back(chosen.choice);
+  ASSIGN_OR_RETURN(const std::vector<plugins::OptionMap> assigned,
+                   plugins::AssignPluginOptions(choices, config.plugin_options));
+  ChosenPluginOptions chosen{assigned[0], assigned[1], assigned[2], assigned[3]};
+  chosen.residual.insert(assigned[4].begin(), assigned[4].end());
+  return chosen;
+}
+
+void UpgradeSavedConfig(std::map<std::string, std::string>& resolved) {
+  if (resolved["encoder_residual"] != "scaled" && resolved["decoder_residual"] != "scaled") {
+    resolved.erase("residual_alpha");
+  }
+}
 
 const plugins::OptionMap& TrainerPluginDefaults() {
   // The Admin paper's betas for every run (docs/formulas.md §9.2): with PyTorch's 0.999, RAdam's
@@ -385,13 +428,6 @@ absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string
     parsed->start_over = values.count("start_over") > 0;
   }
   return parsed;
-}
-
-absl::StatusOr<TrainConfig> ConfigFromResolved(const std::map<std::string, std::string>& resolved) {
-  std::map<std::string, GivenValue> given;
-  for (const auto& [key, value] : resolved) given[key] = {value, "checkpoint config"};
-  ASSIGN_OR_RETURN(ParsedTrainConfig parsed, Resolve(given, PluginOptionNames()));
-  return parsed.config;
 }
 
 std::string FormatConfigIni(const std::map<std::string, std::string>& resolved) {

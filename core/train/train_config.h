@@ -49,7 +49,7 @@ struct TrainConfig {
     options.ffn_dim = 512;
     options.attention_heads = 4;
     options.encoder_layers = options.decoder_layers = 3;
-    options.encoder_residual = options.decoder_residual = ResidualMode::kAdmin;
+    options.encoder_residual = options.decoder_residual = "admin";
     options.dropout = 0.1;
     return options;
   }();
@@ -113,6 +113,18 @@ struct TrainFlagInfo {
 // plugin declares the option and the user did not set it; config.ini shows them.
 const plugins::OptionMap& TrainerPluginDefaults();
 
+// config.plugin_options split among the chosen plugins.
+struct ChosenPluginOptions {
+  plugins::OptionMap initializer;
+  plugins::OptionMap optimizer;
+  plugins::OptionMap schedule;
+  // Of the encoder's and the decoder's residual arrangements.
+  plugins::OptionMap residual;
+};
+
+// Fails when a chosen plugin is unknown or a given option is taken by none of them.
+absl::StatusOr<ChosenPluginOptions> SplitPluginOptions(const TrainConfig& config);
+
 // Every trainer flag (not plugin options), in help order.
 std::vector<TrainFlagInfo> TrainFlagInfos();
 
@@ -133,8 +145,10 @@ struct ParsedTrainConfig {
 // Errors say which flag or which file:line is wrong, and why.
 absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string>& args);
 
-// Builds a config from key -> value text (e.g. a checkpoint's resolved config).
-absl::StatusOr<TrainConfig> ConfigFromResolved(const std::map<std::string, std::string>& resolved);
+// Brings a resolved config saved by an earlier version up to date: before residual
+// arrangements were plugins, every config held residual_alpha, which only the `scaled`
+// arrangement takes.
+void UpgradeSavedConfig(std::map<std::string, std::string>& resolved);
 
 // The resolved config as an INI file: `key = value` lines, sorted, that --config reads back.
 std::string FormatConfigIni(const std::map<std::string, std::string>& resolved);

@@ -469,6 +469,7 @@ absl::Status Trainer::State::BuildOptimization(const Experiment& experiment) {
 absl::Status Trainer::State::Resume() {
   const std::string last = absl::StrCat(run_path, "/checkpoint_last.pt");
   absl::StatusOr<CheckpointState> saved = ReadCheckpointState(last);
+  if (saved.ok()) UpgradeSavedConfig(saved->config);
   if (!saved.ok()) {
     return absl::DataLossError(absl::StrCat(
         saved.status().message(),
@@ -561,8 +562,7 @@ absl::Status Trainer::State::PrepareRunDirectory(const ModelOptions& model_optio
       "model: %d+%d layers, d=%d, %s/%s residuals, %.2fM parameters; %d training pairs; "
       "device %s, %d threads%s",
       model_options.encoder_layers, model_options.decoder_layers, model_options.embed_dim,
-      ResidualModeName(model_options.encoder_residual),
-      ResidualModeName(model_options.decoder_residual), parameter_count / 1e6,
+      model_options.encoder_residual, model_options.decoder_residual, parameter_count / 1e6,
       train->examples().size(), device.str(), at::get_num_threads(),
       dist->world_size() > 1
           ? absl::StrFormat("; %d data-parallel ranks (%s), %d batches per update",

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "plugins/residual.h"
 
 namespace tools::analyze {
 namespace {
@@ -39,10 +40,10 @@ const std::vector<std::string>& ReportNames() {
 }
 
 absl::StatusOr<ModeSpec> ParseModeSpec(const std::string& text) {
-  static const std::map<std::string, std::pair<core::ResidualMode, std::string>> kNamed = {
-      {"post", {core::ResidualMode::kPost, "default"}},
-      {"pre", {core::ResidualMode::kPre, "default"}},
-      {"admin", {core::ResidualMode::kAdmin, "admin"}},
+  static const std::map<std::string, std::pair<std::string, std::string>> kNamed = {
+      {"post", {"post", "default"}},
+      {"pre", {"pre", "default"}},
+      {"admin", {"admin", "admin"}},
   };
   ModeSpec spec;
   spec.name = text;
@@ -52,13 +53,12 @@ absl::StatusOr<ModeSpec> ParseModeSpec(const std::string& text) {
     return spec;
   }
   const std::vector<std::string> parts = absl::StrSplit(text, absl::MaxSplits(':', 1));
-  absl::StatusOr<core::ResidualMode> residual = core::ParseResidualMode(parts[0]);
-  if (parts.size() != 2 || parts[1].empty() || !residual.ok()) {
+  if (parts.size() != 2 || parts[1].empty() || !plugins::Residuals().Find(parts[0]).ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "unknown mode '", text, "': use post, pre, admin or RESIDUAL:INIT with RESIDUAL one of ",
-        absl::StrJoin(core::ResidualModeNames(), ", "), " (e.g. scaled:deepnorm)"));
+        absl::StrJoin(plugins::Residuals().Names(), ", "), " (e.g. scaled:deepnorm)"));
   }
-  spec.residual = *residual;
+  spec.residual = parts[0];
   spec.init = parts[1];
   return spec;
 }

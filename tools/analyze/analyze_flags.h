@@ -25,7 +25,8 @@ namespace tools::analyze {
 // or "RESIDUAL:INIT" for any other pair (e.g. "scaled:deepnorm", "none:tfixup").
 struct ModeSpec {
   std::string name;
-  core::ResidualMode residual = core::ResidualMode::kPost;
+  // A residual arrangement plugin's name.
+  std::string residual = "post";
   std::string init;
 };
 absl::StatusOr<ModeSpec> ParseModeSpec(const std::string& text);

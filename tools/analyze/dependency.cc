@@ -8,13 +8,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/model/eval_mode.h"
-#include "core/model/residual.h"
+#include "plugins/residual_connection.h"
 
 namespace tools::analyze {
 
 void DependencyTracker::OnBranch(const core::SublayerEvent& event) {
   StackState& state = stacks_[static_cast<int>(event.sublayer.stack)];
-  core::ResidualImpl& residual = *event.sublayer.residual;
+  plugins::ResidualConnection& residual = *event.sublayer.residual;
   if (event.sublayer.index == 0) {
     state = StackState();
     state.matrix.stack = event.sublayer.stack;
@@ -26,7 +26,7 @@ void DependencyTracker::OnBranch(const core::SublayerEvent& event) {
     for (at::Tensor& c : state.components) c = c * scale.detach();
   }
   state.components.push_back(event.branch.detach());
-  if (core::IsPostNorm(residual.mode())) {
+  if (residual.NormalizesSum()) {
     // x_i = γ ⊙ (b_i − mean) / σ_i + β: every component is divided by the position's σ_i
     // (the next branch adds to the normalised x_i) and multiplied by γ; centring does not
     // change a component's standard deviation.

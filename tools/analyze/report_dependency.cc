@@ -23,11 +23,11 @@ absl::Status RunDependencyReport(const ReportContext& context) {
   nlohmann::ordered_json matrix_json = nlohmann::ordered_json::array();
   for (const DependencyMatrix& matrix : matrices) {
     const std::string stack = core::StackName(matrix.stack);
-    const core::ResidualMode mode = matrix.stack == core::Stack::kEncoder
-                                        ? context.config.model.encoder_residual
-                                        : context.config.model.decoder_residual;
+    const std::string& residual = matrix.stack == core::Stack::kEncoder
+                                      ? context.config.model.encoder_residual
+                                      : context.config.model.decoder_residual;
     std::printf("%s (%s): beta_ii, the dependency of x_i on its own branch\n", stack.c_str(),
-                core::ResidualModeName(mode));
+                residual.c_str());
     std::vector<double> diagonal;
     for (size_t i = 0; i < matrix.beta.size(); ++i) {
       diagonal.push_back(matrix.beta[i][i + 1]);
@@ -35,15 +35,15 @@ absl::Status RunDependencyReport(const ReportContext& context) {
     }
     nlohmann::ordered_json entry;
     entry["stack"] = stack;
-    entry["residual"] = core::ResidualModeName(mode);
+    entry["residual"] = residual;
     entry["rows"] = matrix.row_labels;
     entry["columns"] = matrix.column_labels;
     entry["beta"] = matrix.beta;
     entry["diagonal"] = diagonal;
     matrix_json.push_back(std::move(entry));
     Heatmap heatmap;
-    heatmap.title = absl::StrFormat("Dependency β of the %s (%s, %d sublayers)", stack,
-                                    core::ResidualModeName(mode), matrix.beta.size());
+    heatmap.title = absl::StrFormat("Dependency β of the %s (%s, %d sublayers)", stack, residual,
+                                    matrix.beta.size());
     heatmap.x_label = "branch a_j (a_0: embedding)";
     heatmap.y_label = "sublayer output x_i";
     heatmap.values = matrix.beta;

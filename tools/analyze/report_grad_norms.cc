@@ -45,9 +45,9 @@ absl::Status RunGradNormsReport(const ReportContext& context) {
     series[key].y.push_back(n.norm);
   }
   LinePlot plot;
-  plot.title = absl::StrFormat("Gradient norm at each sublayer output (%s encoder, %s decoder)",
-                               core::ResidualModeName(context.config.model.encoder_residual),
-                               core::ResidualModeName(context.config.model.decoder_residual));
+  plot.title =
+      absl::StrFormat("Gradient norm at each sublayer output (%s encoder, %s decoder)",
+                      context.config.model.encoder_residual, context.config.model.decoder_residual);
   plot.x_label = "layer";
   plot.y_label = "‖∂L/∂x_i‖";
   plot.log_y = true;

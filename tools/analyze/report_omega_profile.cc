@@ -5,9 +5,9 @@
 #include <utility>
 
 #include "absl/strings/str_format.h"
-#include "core/model/residual.h"
 #include "core/util/status_macros.h"
 #include "initializers/admin_profile.h"
+#include "plugins/residual_connection.h"
 #include "tools/analyze/report_common.h"
 #include "tools/plot/svg_plot.h"
 

@@ -42,6 +42,7 @@ absl::StatusOr<ReportContext> MakeReportContext(const AnalyzeFlags& flags,
       return absl::InvalidArgumentError(
           absl::StrCat("--checkpoint=", flags.checkpoint, ": ", state.status().message()));
     }
+    core::UpgradeSavedConfig(state->config);
     // The checkpoint's configuration as a config file: the command line wins over it.
     const std::string ini = context.output_dir + "/checkpoint_config.ini";
     RETURN_IF_ERROR(core::WriteFileAtomically(ini, core::FormatConfigIni(state->config)));

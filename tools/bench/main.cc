@@ -35,9 +35,8 @@ po::options_description Flags() {
       "batch_size", po::value<int64_t>()->default_value(64), "sentences per batch")(
       "source_length", po::value<int64_t>()->default_value(20), "source tokens per sentence")(
       "target_length", po::value<int64_t>()->default_value(20), "target tokens per sentence")(
-      "residual",
-      po::value<std::string>()->default_value(core::ResidualModeName(model.encoder_residual)),
-      "residuals of both stacks: post, pre, admin, none")(
+      "residual", po::value<std::string>()->default_value(model.encoder_residual),
+      "residual arrangement of both stacks (the reference mirrors post, pre, admin, none)")(
       "dropout", po::value<double>()->default_value(model.dropout), "dropout")(
       "warmup", po::value<int64_t>()->default_value(3), "untimed updates per process")(
       "repeats", po::value<int64_t>()->default_value(10), "timed updates per process")(

@@ -155,8 +155,8 @@ void PrintStepTables(const std::vector<ConfigRuns>& configs, double peak_gflops,
       "\n## Training update (batch %d x %d source + %d target tokens, vocabulary %d, %s "
       "residuals, Adam; median of %d updates x %d rounds after %d warm-up)\n\n",
       first.batch.sentences, first.batch.source_length, first.batch.target_length,
-      first.model.target_vocab_size, core::ResidualModeName(first.model.encoder_residual),
-      first.repeats, configs.front().cxx.rounds.size(), first.warmup);
+      first.model.target_vocab_size, first.model.encoder_residual, first.repeats,
+      configs.front().cxx.rounds.size(), first.warmup);
   out << "Intra-op threads: C++ " << configs.front().cxx.rounds.front().threads;
   if (reference) out << ", PyTorch " << configs.front().python.rounds.front().threads;
   out << absl::StrFormat("; MFU against the best fp32 matrix-product rate, %.1f GFLOP/s.\n\n",

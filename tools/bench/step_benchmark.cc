@@ -18,6 +18,7 @@
 #include "core/util/status_macros.h"
 #include "plugins/initializer.h"
 #include "plugins/optimizer.h"
+#include "plugins/residual.h"
 
 namespace tools::bench {
 namespace {
@@ -84,8 +85,7 @@ std::vector<std::string> StepFlags(const StepBenchmarkOptions& options) {
   for (const auto& [name, value] : fields.reals) {
     flags.push_back(absl::StrCat("--", name, "=", *value));
   }
-  flags.push_back(
-      absl::StrCat("--residual=", core::ResidualModeName(options.model.encoder_residual)));
+  flags.push_back(absl::StrCat("--residual=", options.model.encoder_residual));
   return flags;
 }
 
@@ -112,8 +112,8 @@ absl::StatusOr<StepBenchmarkOptions> ParseStepFlags(const std::vector<std::strin
       parsed = absl::SimpleAtod(value, target);
     }
     if (name == "residual") {
-      ASSIGN_OR_RETURN(core::ResidualMode mode, core::ParseResidualMode(value));
-      options.model.encoder_residual = options.model.decoder_residual = mode;
+      RETURN_IF_ERROR(plugins::Residuals().Find(value).status());
+      options.model.encoder_residual = options.model.decoder_residual = value;
       known = parsed = true;
     }
     if (!known) return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name));
@@ -173,8 +173,7 @@ absl::StatusOr<StepBenchmarkResult> RunStepBenchmark(const StepBenchmarkOptions&
     result.seconds.optimizer.push_back(step - forward - backward);
   }
 
-  if (options.model.encoder_residual == core::ResidualMode::kAdmin &&
-      options.model.decoder_residual == core::ResidualMode::kAdmin) {
+  if (options.model.encoder_residual == "admin" && options.model.decoder_residual == "admin") {
     ASSIGN_OR_RETURN(std::unique_ptr<plugins::Initializer> admin,
                      plugins::Initializers().Create("admin", {}));
     plugins::InitContext context;
