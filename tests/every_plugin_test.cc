@@ -99,7 +99,9 @@ TEST(EveryPluginTest, EveryResidualArrangementKeepsItsTraitsAndTrains) {
     for (const core::Sublayer& sublayer : model->Sublayers()) {
       SCOPED_TRACE(sublayer.name);
       const ResidualConnection& connection = *sublayer.residual;
-      if (!traits.has_layer_norm) EXPECT_FALSE(connection.layer_norm);
+      if (!traits.has_layer_norm) {
+        EXPECT_FALSE(connection.layer_norm);
+      }
       EXPECT_EQ(connection.shortcut_scale().defined(),
                 traits.shortcut_scale != ResidualTraits::ShortcutScale::kNone);
       EXPECT_EQ(connection.shortcut_scale_trainable(),

@@ -4,7 +4,9 @@
 # grid with --jobs=2 writes every result file, a diverging cell is reported as `diverged`
 # while the sweep goes on, a sweep killed mid-way finishes only what was missing when run
 # again (finished cells keep their files), two sweeps cannot run one directory, SIGINT
-# stops cleanly, --collect rebuilds the results, and a bad grid names its line.
+# stops cleanly, --collect rebuilds the results, a bad grid names its line, and a run directory
+# still held by a live process is waited for, and cells of an earlier version of the grid stay
+# out of the results.
 #
 # Usage: sweep_e2e_test.sh SWEEP_BINARY TRAIN_BINARY PREPARE_DATA_BINARY
 set -u
@@ -139,6 +141,47 @@ case_bad_grid() {
   [ ! -e "$tmp/s4" ] || fail "a bad grid created its sweep directory"
 }
 
+# 7. A sweep run again while a cell's run directory is still held (a flock(1) holder stands in
+# for a stopped sweep's trainer finishing its update) waits for it and then runs the cell,
+# instead of starting a trainer that exits "in use" and is marked failed.
+case_rerun_waits_for_held_cell() {
+  write_tiny_grid "$tmp/grid5.ini" "$tmp/data" 10 "0.1"
+  run_sweep print5 --grid="$tmp/grid5.ini" --sweep_dir="$tmp/s5" --executor=print
+  local cell
+  cell="$(grep -o -- "--run_dir=$tmp/s5/arch-postln[^ ]*" "$tmp/print5.out" | cut -d= -f2)"
+  mkdir -p "$cell"
+  flock "$cell/.lock" sleep 3 &
+  local holder=$!
+  wait_until 5 eval '! flock -n "$cell/.lock" true' || fail "the holder did not take the lock"
+  run_sweep held --grid="$tmp/grid5.ini" --sweep_dir="$tmp/s5" --jobs=1
+  expect_rc held $? 0 "$tmp/held.err"
+  expect_in "$tmp/held.err" "run directory is held by a live process"
+  [ "$(state "$cell")" = done ] || fail "the held cell is '$(state "$cell")', not done"
+  wait "$holder"
+}
+
+# 8. A grid changed on the same sweep directory (--set max_updates=12): the earlier cells stay
+# out of the tables (with a warning; listed apart in results.md), and the grid as it was
+# reuses its finished cells instead of running them again.
+case_changed_grid() {
+  write_tiny_grid "$tmp/grid6.ini" "$tmp/data" 10 "0.1"
+  run_sweep v1 --grid="$tmp/grid6.ini" --sweep_dir="$tmp/s6" --jobs=2
+  expect_rc v1 $? 0 "$tmp/v1.err"
+  run_sweep v2 --grid="$tmp/grid6.ini" --sweep_dir="$tmp/s6" --jobs=2 --set max_updates=12
+  expect_rc v2 $? 0 "$tmp/v2.err"
+  expect_in "$tmp/v2.err" "2 cell(s) in $tmp/s6 belong to an earlier version of the grid"
+  [ "$(grep -c ',done,max_updates,12,' "$tmp/s6/results.csv")" = 2 ] ||
+    fail "not 2 cells of 12 updates: $(cat "$tmp/s6/results.csv")"
+  grep -q ',max_updates,10,' "$tmp/s6/results.csv" &&
+    fail "results.csv holds cells of the earlier grid"
+  expect_in "$tmp/s6/results.md" "Cells of earlier versions of the grid"
+  run_sweep v1_again --grid="$tmp/grid6.ini" --sweep_dir="$tmp/s6" --jobs=2
+  expect_rc v1_again $? 0 "$tmp/v1_again.err"
+  grep -q "sweep: started" "$tmp/v1_again.err" && fail "the unchanged cells ran again"
+  [ "$(grep -c ',done,max_updates,10,' "$tmp/s6/results.csv")" = 2 ] ||
+    fail "not the 2 cells of 10 updates: $(cat "$tmp/s6/results.csv")"
+}
+
 build_tiny_dataset "$prepare_data" "$tmp/data"
 run_case case_grid_2x2
 run_case case_print
@@ -146,4 +189,6 @@ run_case case_collect
 run_case case_kill_and_rerun
 run_case case_lock_and_sigint
 run_case case_bad_grid
+run_case case_rerun_waits_for_held_cell
+run_case case_changed_grid
 finish_cases

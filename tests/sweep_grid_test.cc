@@ -215,6 +215,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadGrid{"[train]\nmax_updates = 5\n\n[axes]\nencoder_layers = 2, x\n",
                 ":5: in the cell encoder_layers=x: --encoder_layers"},
         BadGrid{"[train]\nlr = -1\n", ":2: in the cell : --lr must be > 0"},
+        // A value the optimizer's own check refuses, found before any cell runs.
+        BadGrid{"[train]\noptimizer = adam\n[axes]\nbetas = \"0.9,0.98\", \"0.9\"\n",
+                ":4: in the cell betas=0.9: optimizer 'adam': --betas"},
         BadGrid{"[axes]\nseed 1, 2\n",
                 ":2: the options configuration file contains an invalid line"},
         BadGrid{"[zip.arch]\nencoder_residual = post, pre\ninit = default\n",

@@ -208,6 +208,15 @@ TEST(TrainConfigTest, OptionOfAnUnchosenPluginIsRejected) {
               HasSubstr(path + ":2: --momentum is an option of optimizer 'sgd'"));
 }
 
+TEST(TrainConfigTest, BadPluginOptionValueInConfigFileNamesFileAndLine) {
+  const std::string path =
+      WriteTempFile("bad_option.ini", "optimizer = adam\nmax_updates = 3\nbetas = 0.9,high\n");
+  absl::StatusOr<ParsedTrainConfig> parsed = ParseTrainConfig({"--config=" + path});
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.status().message(), HasSubstr(path + ":3: optimizer 'adam'"));
+  EXPECT_THAT(parsed.status().message(), HasSubstr("0.9,high"));
+}
+
 TEST(TrainConfigTest, UnknownPluginNameIsRejectedWhereItWasGiven) {
   absl::StatusOr<ParsedTrainConfig> parsed =
       ParseTrainConfig({"--optimizer=adamm", "--max_updates=3"});

@@ -274,6 +274,42 @@ case_rebuilt_dataset() {
     --data_dir="$tmp/data_copy" --max_updates=6 --save_interval=3
 }
 
+# 1l. A full disk during a checkpoint write (a tmpfs in a mount namespace of its own, with room
+# for the run directory but not for another checkpoint) ends the run with exit 1 and the reason
+# in status.json, the temporary removed and the previous checkpoint intact; with room again,
+# the same command resumes from it.
+case_disk_full() {
+  train_in full --max_updates=2 --save_interval=2
+  expect_rc full $? 0 "$tmp/full.err"
+  local before room
+  before="$(sha256sum <"$tmp/full/checkpoint_last.pt")"
+  room=$(($(du -sk "$tmp/full" | cut -f1) + $(stat -c %s "$tmp/full/checkpoint_last.pt") / 2048))
+  mkdir -p "$tmp/disk"
+  merge_flags --run_dir="$tmp/disk/full" --max_updates=4 --save_interval=2
+  unshare --user --map-root-user --mount bash -s -- "$tmp" "$room" "$train" "${merged[@]}" <<'INNER'
+tmp="$1" room="$2" train="$3"
+shift 3
+mount -t tmpfs -o "size=${room}k" tmpfs "$tmp/disk" || exit 1
+cp -r "$tmp/full" "$tmp/disk/full"
+timeout 120 "$train" "$@" >"$tmp/disk_full.out" 2>"$tmp/disk_full.err"
+echo $? >"$tmp/disk_full.rc"
+cp -r "$tmp/disk/full" "$tmp/full_after"
+INNER
+  [ "$(cat "$tmp/disk_full.rc" 2>/dev/null)" = 1 ] ||
+    fail "exit '$(cat "$tmp/disk_full.rc" 2>/dev/null)' on a full disk, expected 1: $(tail -n 3 \
+      "$tmp/disk_full.err" 2>/dev/null)"
+  expect_in "$tmp/disk_full.err" "checkpoint_last.pt.tmp-"
+  expect_in "$tmp/disk_full.err" "No space left on device"
+  expect_in "$tmp/full_after/status.json" '"state":"failed"'
+  expect_in "$tmp/full_after/status.json" "No space left on device"
+  [ "$(sha256sum <"$tmp/full_after/checkpoint_last.pt")" = "$before" ] ||
+    fail "the previous checkpoint_last.pt changed"
+  ls "$tmp/full_after" | grep -q '\.tmp' && fail "a temporary is left: $(ls "$tmp/full_after")"
+  train_in full_after --max_updates=4 --save_interval=2
+  expect_rc full_after $? 0 "$tmp/full_after.err"
+  expect_in "$tmp/full_after.err" "resuming $tmp/full_after at update 2,"
+}
+
 # 1c. The run directory's config.ini, given to --config, repeats the run bit for bit.
 case_config_ini_repeats_run() {
   timeout 120 "$train" --config="$tmp/done/config.ini" --run_dir="$tmp/from_ini" \
@@ -394,6 +430,44 @@ signal_case() {
   expect_in "$tmp/$dir/status.json" "\"updates\":$stop,"
   expect_updates_1_to_n "$tmp/$dir/metrics.jsonl" "$stop"
 }
+# 3b. A stop signal during the final BLEU (slow here: the whole valid and test sets, beam 8,
+# outputs of up to 300 tokens) ends the run within a translation batch with 143, not after
+# the BLEU with 0; the same command resumes at the end and scores once. During a periodic
+# BLEU it stops the run at that update, and the resume redoes that BLEU.
+case_sigterm_during_bleu() {
+  local slow=(--bleu_sentences=0 --beam_size=8 --max_len_b=300)
+  start_in final_bleu --max_updates=2 "${slow[@]}"
+  wait_until 60 grep -q "stopping at update 2" "$tmp/final_bleu.err" ||
+    fail "the run never reached its final BLEU"
+  kill -TERM "$pid"
+  wait "$pid"
+  expect_rc "SIGTERM during the final BLEU" $? 143 "$tmp/final_bleu.err"
+  expect_in "$tmp/final_bleu.err" "SIGTERM during the final BLEU; exiting"
+  expect_in "$tmp/final_bleu/status.json" '"state":"interrupted"'
+  train_in final_bleu --max_updates=2 "${slow[@]}"
+  expect_rc "resume after SIGTERM in the final BLEU" $? 0 "$tmp/final_bleu.err"
+  expect_in "$tmp/final_bleu/status.json" '"state":"done"'
+  [ "$(grep -c '"type":"bleu","split":"test"' "$tmp/final_bleu/metrics.jsonl")" = 1 ] ||
+    fail "metrics.jsonl should have one test BLEU line"
+
+  start_in periodic_bleu --max_updates=4 --bleu_interval=2 "${slow[@]}"
+  wait_until 60 grep -q "update 2 |" "$tmp/periodic_bleu.err" ||
+    fail "the run never reached update 2"
+  kill -TERM "$pid"
+  wait "$pid"
+  expect_rc "SIGTERM during a periodic BLEU" $? 143 "$tmp/periodic_bleu.err"
+  expect_in "$tmp/periodic_bleu.err" "periodic BLEU of update 2 stopped by a signal"
+  expect_in "$tmp/periodic_bleu/status.json" '"updates":2,'
+  train_in periodic_bleu --max_updates=4 --bleu_interval=2 "${slow[@]}"
+  expect_rc "resume after SIGTERM in a periodic BLEU" $? 0 "$tmp/periodic_bleu.err"
+  local update
+  for update in 2 4; do
+    [ "$(grep -c "\"type\":\"valid_bleu\",\"update\":$update," \
+        "$tmp/periodic_bleu/metrics.jsonl")" = 1 ] ||
+      fail "metrics.jsonl should have one periodic BLEU line of update $update"
+  done
+}
+
 case_sigterm() { signal_case TERM 143; }
 case_sigint() { signal_case INT 130; }
 
@@ -520,8 +594,9 @@ fi
 for test_case in case_run_completes case_rerun_finished_run \
     case_finished_run_without_last_checkpoint case_damaged_metrics_line \
     case_max_updates_on_resume case_durable_files case_unfinished_update_work \
-    case_rebuilt_dataset case_config_ini_repeats_run \
+    case_rebuilt_dataset case_disk_full case_config_ini_repeats_run \
     case_epoch_end case_failure_recorded case_exact_resume case_sigterm case_sigint \
+    case_sigterm_during_bleu \
     case_divergence case_early_divergence case_unknown_flag case_bad_value \
     case_config_unknown_key \
     case_tfixup_with_admin_residuals case_missing_dataset case_cuda_without_cuda \

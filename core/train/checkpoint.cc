@@ -22,7 +22,9 @@ constexpr int64_t kFormatVersion = 1;
 std::vector<at::Device> GeneratorDevices() {
   std::vector<at::Device> devices = {at::Device(at::kCPU)};
   if (at::hasCUDA()) {
-    for (int i = 0; i < at::getNumGPUs(); ++i) devices.emplace_back(at::kCUDA, i);
+    for (size_t i = 0; i < at::getNumGPUs(); ++i) {
+      devices.emplace_back(at::kCUDA, static_cast<c10::DeviceIndex>(i));
+    }
   }
   return devices;
 }
@@ -134,7 +136,7 @@ absl::Status WithArchive(const std::string& path, Load load) {
 
 absl::Status SaveCheckpoint(const std::string& path, torch::nn::Module& model,
                             torch::optim::Optimizer& optimizer, const CheckpointState& state) {
-  const std::string temporary = path + ".tmp";
+  std::ostringstream file;
   try {
     torch::serialize::OutputArchive archive;
     torch::serialize::OutputArchive model_archive;
@@ -158,13 +160,14 @@ absl::Status SaveCheckpoint(const std::string& path, torch::nn::Module& model,
     outer.write("payload", at::from_blob(const_cast<char*>(bytes.data()),
                                          {static_cast<int64_t>(bytes.size())}, at::kByte));
     outer.write("payload_sha256", c10::IValue(Sha256Hex(bytes)));
-    outer.save_to(temporary);
+    // Into memory, then to disk with checked writes: LibTorch's file writer finishes the file
+    // in its destructor, where a write error (a full disk) can only terminate the program.
+    outer.save_to(file);
   } catch (const c10::Error& error) {
-    std::remove(temporary.c_str());
-    return absl::DataLossError(
-        absl::StrCat("cannot write checkpoint ", temporary, ": ", error.what_without_backtrace()));
+    return absl::InternalError(
+        absl::StrCat("cannot serialize checkpoint ", path, ": ", error.what_without_backtrace()));
   }
-  return RenameDurably(temporary, path);
+  return WriteFileAtomically(path, std::move(file).str());
 }
 
 absl::StatusOr<CheckpointState> LoadCheckpoint(const std::string& path, torch::nn::Module& model,

@@ -68,6 +68,9 @@ absl::StatusOr<TranslationScores> TranslateAndScore(Transformer& model,
   TranslationScores scores;
   std::vector<std::string> hypotheses(examples.size());
   for (const std::vector<int64_t>& indices : batcher.PlanEpoch(1)) {
+    if (options.cancelled && options.cancelled()) {
+      return absl::CancelledError("translation stopped by a stop request");
+    }
     const Batch batch = batcher.MakeBatch(indices);
     const std::vector<std::vector<int64_t>> outputs =
         Generate(model, ToTensors(batch, options.device).source, generation);

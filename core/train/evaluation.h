@@ -10,6 +10,7 @@
 #include <c10/core/Device.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct EvaluationOptions {
   GenerationOptions generation;
   // Translate only the first N pairs; 0: all.
   int64_t max_sentences = 0;
+  // Asked between translation batches; true stops TranslateAndScore with a Cancelled error
+  // (a stop signal must not wait for a whole test set to be decoded). Null: never.
+  std::function<bool()> cancelled;
 };
 
 struct LossResult {
@@ -53,7 +57,8 @@ struct TranslationScores {
 absl::StatusOr<LossResult> EvaluateLoss(TransformerImpl& model, const ParallelDataset& dataset,
                                         const EvaluationOptions& options);
 
-// Translates `dataset` and scores the detokenized output against its reference lines.
+// Translates `dataset` and scores the detokenized output against its reference lines;
+// Cancelled when options.cancelled says so.
 absl::StatusOr<TranslationScores> TranslateAndScore(Transformer& model,
                                                     const ParallelDataset& dataset,
                                                     const EvaluationOptions& options);

@@ -28,4 +28,6 @@ void InstallStopSignalHandlers() {
 
 int PendingStopSignal() { return pending_signal; }
 
+const char* StopSignalName(int signal) { return signal == SIGTERM ? "SIGTERM" : "SIGINT"; }
+
 }  // namespace core

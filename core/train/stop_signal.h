@@ -16,6 +16,9 @@ void InstallStopSignalHandlers();
 // The signal received since installation (SIGTERM or SIGINT), or 0.
 int PendingStopSignal();
 
+// "SIGTERM" or "SIGINT" (what status.json and the log call a stop signal).
+const char* StopSignalName(int signal);
+
 }  // namespace core
 
 #endif  // CORE_TRAIN_STOP_SIGNAL_H_

@@ -197,8 +197,7 @@ absl::Status ValidateConfig(const TrainConfig& config) {
   ASSIGN_OR_RETURN(std::unique_ptr<plugins::Initializer> initializer,
                    plugins::Initializers().Create(config.init, chosen.initializer));
   RETURN_IF_ERROR(initializer->CheckModelOptions(model));
-  RETURN_IF_ERROR(
-      plugins::OptimizerFamily().ParseOptions(config.optimizer, chosen.optimizer).status());
+  RETURN_IF_ERROR(plugins::CheckOptimizer(config.optimizer, chosen.optimizer, config.lr));
   return plugins::LrSchedules()
       .Create(config.lr_scheduler, chosen.schedule, {config.lr, config.max_updates})
       .status();
@@ -227,8 +226,8 @@ struct GivenValue {
   std::string origin;
 };
 
-// An unknown plugin name, or a plugin option no chosen plugin takes, reported where it was
-// given (a flag or a config file's line).
+// An unknown plugin name, a plugin option no chosen plugin takes or a value of the wrong type,
+// reported where it was given (a flag or a config file's line).
 absl::Status CheckPluginChoices(const TrainConfig& config,
                                 const std::map<std::string, GivenValue>& given) {
   auto origin = [&given](const std::string& key) {
@@ -244,9 +243,15 @@ absl::Status CheckPluginChoices(const TrainConfig& config,
     choices.push_back(chosen.choice);
   }
   for (const auto& [key, value] : config.plugin_options) {
-    const absl::Status taken = plugins::AssignPluginOptions(choices, {{key, value}}).status();
-    if (!taken.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(origin(key), ": ", taken.message()));
+    absl::StatusOr<std::vector<plugins::OptionMap>> assigned =
+        plugins::AssignPluginOptions(choices, {{key, value}});
+    absl::Status status = assigned.status();
+    for (size_t i = 0; status.ok() && i < choices.size(); ++i) {
+      if ((*assigned)[i].empty()) continue;
+      status = choices[i].registry->ParseOptions(choices[i].name, (*assigned)[i]).status();
+    }
+    if (!status.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(origin(key), ": ", status.message()));
     }
   }
   return absl::OkStatus();

@@ -202,9 +202,6 @@ struct Trainer::State {
   absl::StatusOr<bool> OpenRunDirectory();
   void TakeExperiment(Experiment& experiment);
   absl::Status BuildOptimization(const Experiment& experiment);
-  // The --optimizer plugin over `parameters`; InvalidArgument for a bad option value.
-  absl::StatusOr<std::unique_ptr<torch::optim::Optimizer>> MakeOptimizer(
-      const Experiment& experiment, std::vector<at::Tensor> parameters) const;
   absl::Status Resume();
   // InvalidArgument when this --max_updates changes the rates a checkpoint's run would use.
   absl::Status CheckScheduleUnchanged(const std::map<std::string, std::string>& saved_config);
@@ -228,7 +225,10 @@ struct Trainer::State {
   // Validation, checkpoints and periodic BLEU that fall on this update; `resuming`: only
   // what a process killed after this update's checkpoint_last may have left undone.
   absl::Status RunCadence(bool epoch_ended, bool resuming);
+  // A stop signal: checkpoint_last at this update, then Interrupted.
   absl::StatusOr<TrainOutcome> Interrupt(int signal);
+  // Status "interrupted" and exit 128 + signal, the checkpoint already written.
+  absl::StatusOr<TrainOutcome> Interrupted(int signal);
   absl::StatusOr<TrainOutcome> Diverge(const std::string& why);
   absl::StatusOr<TrainOutcome> Finish(const std::string& stop_reason);
   EvaluationOptions Evaluation() const;
@@ -256,6 +256,7 @@ EvaluationOptions Trainer::State::Evaluation() const {
   options.generation.max_len_a = config.max_len_a;
   options.generation.max_len_b = config.max_len_b;
   options.max_sentences = config.bleu_sentences;
+  options.cancelled = [] { return PendingStopSignal() != 0; };
   return options;
 }
 
@@ -326,7 +327,13 @@ absl::StatusOr<TranslationScores> Trainer::State::Translate(const std::string& s
 
 absl::Status Trainer::State::ScorePeriodicBleu() {
   if (!run) return absl::OkStatus();
-  ASSIGN_OR_RETURN(TranslationScores scores, Translate("valid", *valid));
+  absl::StatusOr<TranslationScores> translated = Translate("valid", *valid);
+  if (absl::IsCancelled(translated.status())) {
+    // The loop's next stop agreement ends the run; a resume at this update redoes it.
+    LOG(INFO) << "periodic BLEU of update " << updates << " stopped by a signal";
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(TranslationScores scores, std::move(translated));
   periodic_bleu_at = updates;
   // Its own type: a resume drops the final "bleu" lines it redoes, never these.
   return run->AppendMetrics(nlohmann::ordered_json{{"type", "valid_bleu"},
@@ -373,9 +380,6 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const ParsedTrainConfig
   }
   SetIntraOpThreads(s->config.threads);
   ASSIGN_OR_RETURN(Experiment experiment, BuildExperiment(s->config, /*with_eval_splits=*/true));
-  // Optimizers check their options' ranges when built: build one before anything is written,
-  // so that a bad value (--betas=0.9) leaves no run directory behind.
-  RETURN_IF_ERROR(s->MakeOptimizer(experiment, experiment.model->parameters()).status());
   ASSIGN_OR_RETURN(const bool resuming, s->OpenRunDirectory());
   // Only rank 0 initializes (Admin profiles a batch and writes its profile); the weights
   // reach the other ranks in SynchronizeRanks().
@@ -441,16 +445,11 @@ void Trainer::State::TakeExperiment(Experiment& experiment) {
   parameters = model->parameters();
 }
 
-absl::StatusOr<std::unique_ptr<torch::optim::Optimizer>> Trainer::State::MakeOptimizer(
-    const Experiment& experiment, std::vector<at::Tensor> parameters) const {
-  auto created = plugins::Optimizers().Create(config.optimizer, experiment.optimizer_options,
-                                              {std::move(parameters), config.lr});
-  if (!created.ok()) return absl::InvalidArgumentError(created.status().message());
-  return created;
-}
-
 absl::Status Trainer::State::BuildOptimization(const Experiment& experiment) {
-  ASSIGN_OR_RETURN(optimizer, MakeOptimizer(experiment, parameters));
+  auto created = plugins::Optimizers().Create(config.optimizer, experiment.optimizer_options,
+                                              {parameters, config.lr});
+  if (!created.ok()) return absl::InvalidArgumentError(created.status().message());
+  optimizer = *std::move(created);
   auto scheduled = plugins::LrSchedules().Create(config.lr_scheduler, experiment.schedule_options,
                                                  {config.lr, config.max_updates});
   if (!scheduled.ok()) return absl::InvalidArgumentError(scheduled.status().message());
@@ -704,9 +703,13 @@ absl::Status Trainer::State::RunCadence(bool epoch_ended, bool resuming) {
 
 absl::StatusOr<TrainOutcome> Trainer::State::Interrupt(int signal) {
   RETURN_IF_ERROR(SaveCheckpoint("checkpoint_last.pt"));
-  const std::string name = signal == SIGTERM ? "SIGTERM" : "SIGINT";
-  LOG(INFO) << name << ": checkpoint written at update " << updates << "; exiting";
-  RETURN_IF_ERROR(WriteStatus("interrupted", name));
+  LOG(INFO) << StopSignalName(signal) << ": checkpoint written at update " << updates
+            << "; exiting";
+  return Interrupted(signal);
+}
+
+absl::StatusOr<TrainOutcome> Trainer::State::Interrupted(int signal) {
+  RETURN_IF_ERROR(WriteStatus("interrupted", StopSignalName(signal)));
   return TrainOutcome{signal == SIGTERM ? kExitTerminated : kExitInterrupted, status, run_path};
 }
 
@@ -724,7 +727,13 @@ absl::StatusOr<TrainOutcome> Trainer::State::Finish(const std::string& stop_reas
   if (run) {
     if (validated_at != updates) RETURN_IF_ERROR(Validate());
     RETURN_IF_ERROR(SaveCheckpoint("checkpoint_last.pt"));
-    RETURN_IF_ERROR(ScoreBleu());
+    const absl::Status scored = ScoreBleu();
+    if (absl::IsCancelled(scored)) {
+      // The checkpoint is written: the same command resumes here and scores again.
+      LOG(INFO) << StopSignalName(PendingStopSignal()) << " during the final BLEU; exiting";
+      return Interrupted(PendingStopSignal());
+    }
+    RETURN_IF_ERROR(scored);
   }
   RETURN_IF_ERROR(WriteStatus("done", stop_reason));
   return TrainOutcome{kExitDone, status, run_path};

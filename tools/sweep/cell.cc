@@ -60,7 +60,8 @@ absl::Status CheckKeys(const Grid& grid) {
 }
 
 // Where the flag that `message` complains about was set: the origin of the first of the
-// cell's flags whose --key or quoted value the message names.
+// cell's flags whose --key the message names, else of the first whose quoted value it names
+// ("optimizer 'adam': --betas ..." is about --betas).
 std::string OriginOfError(const Grid& grid, const Cell& cell, absl::string_view message) {
   std::map<std::string, std::string> origin;
   for (const GridValue& base : grid.base) origin[base.key] = base.origin;
@@ -69,10 +70,12 @@ std::string OriginOfError(const Grid& grid, const Cell& cell, absl::string_view 
   }
   for (const auto& [key, value] : cell.flags) {
     if (absl::StrContains(message, absl::StrCat("--", key)) ||
-        absl::StrContains(message, absl::StrCat(key, " = ")) ||
-        absl::StrContains(message, absl::StrCat("'", value, "'"))) {
+        absl::StrContains(message, absl::StrCat(key, " = "))) {
       return origin[key];
     }
+  }
+  for (const auto& [key, value] : cell.flags) {
+    if (absl::StrContains(message, absl::StrCat("'", value, "'"))) return origin[key];
   }
   return grid.path;
 }

@@ -35,6 +35,8 @@ struct ExecutionSummary {
   int done = 0;
   int diverged = 0;
   int failed = 0;
+  // Cells left to a live process that held their run directory past the wait.
+  int held = 0;
   // SIGINT or SIGTERM stopped the session (forwarded to the running trainers), or 0.
   int stop_signal = 0;
 };

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/train/stop_signal.h"
+#include "core/util/directory_lock.h"
 #include "tools/sweep/progress.h"
 #include "tools/sweep/run_record.h"
 
@@ -90,6 +91,12 @@ absl::StatusOr<pid_t> Spawn(const std::string& binary, const std::vector<std::st
   return pid;
 }
 
+// Whether a live process (a trainer of a stopped sweep finishing its update, or one started
+// elsewhere) holds `run_dir`; a free lock taken here is released at once.
+bool HeldByALiveProcess(const std::string& run_dir) {
+  return absl::IsFailedPrecondition(core::DirectoryLock::Acquire(run_dir).status());
+}
+
 int ExitCode(int wait_status) {
   return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
 }
@@ -113,6 +120,7 @@ absl::StatusOr<ExecutionSummary> LocalExecutor::Execute(const std::vector<CellRu
   std::map<pid_t, RunningCell> running;
   std::vector<bool> slot_busy(jobs, false);
   std::map<size_t, int> attempts;
+  std::map<size_t, Clock::time_point> held_since;
   Clock::time_point last_overview = Clock::now();
   while (!running.empty() || (!queue.empty() && summary.stop_signal == 0)) {
     if (const int signal = core::PendingStopSignal(); signal != 0 && summary.stop_signal == 0) {
@@ -122,10 +130,27 @@ absl::StatusOr<ExecutionSummary> LocalExecutor::Execute(const std::vector<CellRu
           << " running trainers (they write a checkpoint; run the same command to resume)\n";
       for (const auto& [pid, cell] : running) ::kill(pid, signal);
     }
+    std::deque<size_t> held;  // back into the queue after this round of starts
     while (summary.stop_signal == 0 && static_cast<int>(running.size()) < jobs && !queue.empty()) {
       const size_t run_index = queue.front();
       queue.pop_front();
       const CellRun& run = runs[run_index];
+      // A trainer started on a held directory would exit "in use" and use up its retries.
+      if (HeldByALiveProcess(run.run_dir)) {
+        const auto [since, first] = held_since.emplace(run_index, Clock::now());
+        if (first) {
+          log << "sweep: " << run.name << "'s run directory is held by a live process (a "
+              << "stopped sweep's trainer finishing its update?); waiting up to "
+              << options_.held_wait_s << " s\n";
+        }
+        if (Clock::now() - since->second < std::chrono::duration<double>(options_.held_wait_s)) {
+          held.push_back(run_index);
+        } else {
+          ++summary.held;
+          log << "sweep: " << run.name << " is still held: left to that process, not run\n";
+        }
+        continue;
+      }
       const int slot = static_cast<int>(std::find(slot_busy.begin(), slot_busy.end(), false) -
                                         slot_busy.begin());
       std::vector<std::string> env;
@@ -142,6 +167,7 @@ absl::StatusOr<ExecutionSummary> LocalExecutor::Execute(const std::vector<CellRu
       log << "sweep: started " << run.name << (env.empty() ? "" : absl::StrCat(" (", env[0], ")"))
           << "\n";
     }
+    queue.insert(queue.end(), held.begin(), held.end());
 
     int wait_status = 0;
     const pid_t pid = ::waitpid(-1, &wait_status, WNOHANG);

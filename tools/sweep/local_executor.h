@@ -33,6 +33,9 @@ struct LocalExecutorOptions {
   // Times a crashed run (exit other than done, diverged, interrupted or a configuration
   // error) is started again in one sweep session.
   int max_retries = 1;
+  // Seconds to wait for a cell whose run directory a live process holds (a trainer of a
+  // stopped sweep still finishing its update and checkpoint) before leaving the cell to it.
+  double held_wait_s = 120;
   // Where the overview goes, at every change and every overview_interval_s seconds.
   std::ostream* log = &std::cerr;
   double overview_interval_s = 30;

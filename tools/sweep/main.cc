@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/train/plugin_flags.h"
+#include "core/util/status_macros.h"
 #include "core/util/user_path.h"
 #include "tools/sweep/local_executor.h"
 #include "tools/sweep/print_executor.h"
@@ -109,6 +110,18 @@ int ExitCodeOf(const absl::Status& status) {
   return absl::IsInvalidArgument(status) ? kExitUsage : kExitError;
 }
 
+// Rebuilds the result files of `sweep_dir`, warning about cells of earlier grid versions.
+absl::Status WriteResults(const std::string& sweep_dir, const sweep::TableOptions& tables) {
+  ASSIGN_OR_RETURN(const int earlier, sweep::WriteSweepResults(sweep_dir, tables));
+  if (earlier > 0) {
+    std::cerr << "sweep: warning: " << earlier << " cell(s) in " << sweep_dir
+              << " belong to an earlier version of the grid: left out of the tables and "
+                 "figures, listed apart in results.md\n";
+  }
+  std::cout << "results: " << sweep_dir << "/results.md, report.html\n";
+  return absl::OkStatus();
+}
+
 // The executor that runs the cells: local or slurm.
 absl::StatusOr<std::unique_ptr<sweep::Executor>> MakeExecutor(const po::variables_map& flag,
                                                               const std::string& executor_name,
@@ -175,9 +188,9 @@ int main(int argc, char** argv) {
 
   if (flag.count("collect") && !flag["sweep_dir"].as<std::string>().empty()) {
     const std::string dir = core::ResolveUserPath(flag["sweep_dir"].as<std::string>());
-    const absl::Status status = sweep::WriteSweepResults(dir, tables);
-    if (!status.ok()) return ExitCodeOf(status);
-    std::cout << "results: " << dir << "/results.md, report.html\n";
+    if (const absl::Status status = WriteResults(dir, tables); !status.ok()) {
+      return ExitCodeOf(status);
+    }
     return EXIT_SUCCESS;
   }
   if (!flag.count("grid")) {
@@ -207,9 +220,9 @@ int main(int argc, char** argv) {
   absl::StatusOr<sweep::SweepPlan> plan = sweep::PlanSweep(options);
   if (!plan.ok()) return ExitCodeOf(plan.status());
   if (flag.count("collect")) {
-    const absl::Status status = sweep::WriteSweepResults(plan->sweep_dir, tables);
-    if (!status.ok()) return ExitCodeOf(status);
-    std::cout << "results: " << plan->sweep_dir << "/results.md, report.html\n";
+    if (const absl::Status status = WriteResults(plan->sweep_dir, tables); !status.ok()) {
+      return ExitCodeOf(status);
+    }
     return EXIT_SUCCESS;
   }
 
@@ -231,10 +244,9 @@ int main(int argc, char** argv) {
   const absl::StatusOr<sweep::ExecutionSummary> summary = sweep::RunSweep(*plan, **executor);
   if (!summary.ok()) return ExitCodeOf(summary.status());
   // Written whatever happened, so an interrupted sweep shows where it stands.
-  if (const absl::Status status = sweep::WriteSweepResults(plan->sweep_dir, tables); !status.ok()) {
+  if (const absl::Status status = WriteResults(plan->sweep_dir, tables); !status.ok()) {
     return ExitCodeOf(status);
   }
-  std::cout << "results: " << plan->sweep_dir << "/results.md, report.html\n";
   if (summary->stop_signal != 0) return 128 + summary->stop_signal;
   return summary->failed > 0 ? kExitError : EXIT_SUCCESS;
 }

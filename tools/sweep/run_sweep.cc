@@ -1,12 +1,16 @@
 #include "tools/sweep/run_sweep.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <iterator>
+#include <set>
 #include <system_error>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "core/util/directory_lock.h"
 #include "core/util/status_macros.h"
 #include "core/util/text_file.h"
@@ -57,6 +61,27 @@ absl::Status WriteLossFigures(const std::string& figures_dir, const std::string&
     }
   }
   return absl::OkStatus();
+}
+
+std::string GridCellsFile(const std::string& sweep_dir) {
+  return absl::StrCat(sweep_dir, "/grid_cells.txt");
+}
+
+// Moves the cells that grid_cells.txt does not name (a grid changed since they ran) out of
+// `records`; none when the file is missing (a sweep directory of an earlier version).
+absl::StatusOr<std::vector<RunRecord>> TakeEarlierCells(const std::string& sweep_dir,
+                                                        std::vector<RunRecord>& records) {
+  if (!std::filesystem::exists(GridCellsFile(sweep_dir))) return std::vector<RunRecord>();
+  ASSIGN_OR_RETURN(const std::string text, core::ReadFileBytes(GridCellsFile(sweep_dir)));
+  std::set<std::string> current;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (!line.empty() && line[0] != '#') current.insert(std::string(line));
+  }
+  std::vector<RunRecord> earlier;
+  const auto is_earlier = [&](const RunRecord& record) { return !current.count(record.name); };
+  std::copy_if(records.begin(), records.end(), std::back_inserter(earlier), is_earlier);
+  records.erase(std::remove_if(records.begin(), records.end(), is_earlier), records.end());
+  return earlier;
 }
 
 }  // namespace
@@ -110,6 +135,9 @@ absl::StatusOr<ExecutionSummary> RunSweep(const SweepPlan& plan, Executor& execu
     RETURN_IF_ERROR(core::WriteFileAtomically(absl::StrCat(plan.sweep_dir, "/grid.ini"),
                                               GridRecord(plan.overrides, grid_text)));
   }
+  std::string names = "# The cells of the grid last run here; results leave out any other.\n";
+  for (const Cell& cell : plan.cells) absl::StrAppend(&names, cell.name, "\n");
+  RETURN_IF_ERROR(core::WriteFileAtomically(GridCellsFile(plan.sweep_dir), names));
   for (size_t i = 0; i < plan.cells.size(); ++i) {
     std::error_code error;
     std::filesystem::create_directories(plan.runs[i].run_dir, error);
@@ -122,10 +150,16 @@ absl::StatusOr<ExecutionSummary> RunSweep(const SweepPlan& plan, Executor& execu
   return executor.Execute(plan.runs);
 }
 
-absl::Status WriteSweepResults(const std::string& sweep_dir, const TableOptions& options) {
+absl::StatusOr<int> WriteSweepResults(const std::string& sweep_dir, const TableOptions& options) {
   ASSIGN_OR_RETURN(std::vector<RunRecord> records, CollectRunRecords(sweep_dir));
   if (records.empty()) {
     return absl::NotFoundError(absl::StrCat(sweep_dir, " holds no sweep cell (no */cell.json)"));
+  }
+  ASSIGN_OR_RETURN(const std::vector<RunRecord> earlier, TakeEarlierCells(sweep_dir, records));
+  if (records.empty()) {
+    return absl::NotFoundError(absl::StrCat(sweep_dir,
+                                            " holds only cells of earlier versions of "
+                                            "the grid (none named in grid_cells.txt)"));
   }
   ASSIGN_OR_RETURN(PivotTable pivot, BuildPivotTable(records, options.pivot));
   ReportOptions report = options.report;
@@ -135,7 +169,11 @@ absl::Status WriteSweepResults(const std::string& sweep_dir, const TableOptions&
   ASSIGN_OR_RETURN(std::vector<LossCharts> charts, RenderLossCharts(records, report));
   const std::string markdown =
       absl::StrCat("# ", report.title, "\n\n## ", pivot.value, "\n\n", FormatPivotMarkdown(pivot),
-                   "\n## Cells\n\n", FormatResultsMarkdown(records));
+                   "\n## Cells\n\n", FormatResultsMarkdown(records),
+                   earlier.empty() ? ""
+                                   : absl::StrCat("\n## Cells of earlier versions of the grid "
+                                                  "(left out of the tables and figures)\n\n",
+                                                  FormatResultsMarkdown(earlier)));
   for (const auto& [name, contents] :
        {std::pair<const char*, std::string>{"results.csv", FormatResultsCsv(records)},
         {"results.jsonl", FormatResultsJsonl(records)},
@@ -143,7 +181,8 @@ absl::Status WriteSweepResults(const std::string& sweep_dir, const TableOptions&
         {"report.html", *html}}) {
     RETURN_IF_ERROR(core::WriteFileAtomically(absl::StrCat(sweep_dir, "/", name), contents));
   }
-  return WriteLossFigures(absl::StrCat(sweep_dir, "/figures"), report.group_by, charts);
+  RETURN_IF_ERROR(WriteLossFigures(absl::StrCat(sweep_dir, "/figures"), report.group_by, charts));
+  return static_cast<int>(earlier.size());
 }
 
 }  // namespace tools::sweep

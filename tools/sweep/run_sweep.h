@@ -62,12 +62,15 @@ struct SweepPlan {
 absl::StatusOr<SweepPlan> PlanSweep(const SweepOptions& options);
 
 // Locks the sweep directory (FailedPrecondition while another sweep runs it), writes
-// grid.ini and each cell's cell.json, and runs the executor.
+// grid.ini, grid_cells.txt (the names of the grid's cells) and each cell's cell.json, and
+// runs the executor.
 absl::StatusOr<ExecutionSummary> RunSweep(const SweepPlan& plan, Executor& executor);
 
 // Rebuilds results.csv, results.jsonl, results.md and report.html from the cell
-// directories under `sweep_dir` alone.
-absl::Status WriteSweepResults(const std::string& sweep_dir, const TableOptions& options);
+// directories under `sweep_dir` alone. Cells of an earlier version of the grid (not in
+// grid_cells.txt, when there is one) stay out of the tables and figures, listed apart in
+// results.md; returns how many.
+absl::StatusOr<int> WriteSweepResults(const std::string& sweep_dir, const TableOptions& options);
 
 }  // namespace tools::sweep
 
