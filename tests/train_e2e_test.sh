@@ -503,6 +503,29 @@ case_divergence() {
   expect_in "$tmp/diverge.err" "diverged at update $((updates + 1))"
 }
 
+# 4c. --precision=bf16 trains where the CPU has AVX512-BF16 or AMX (finite losses; a resumed
+# run logs the uninterrupted one's losses bit for bit, as in fp32), and is refused with exit 2
+# and the reason where it has neither.
+case_bf16() {
+  if ! grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo; then
+    echo "  (this CPU has no bf16: checking the refusal)"
+    expect_error "bf16 without the CPU flag" 2 "needs a CPU with AVX512-BF16 or AMX" bf16 \
+      --precision=bf16 --max_updates=2
+    return
+  fi
+  train_in bf16 --precision=bf16 --max_updates=8
+  expect_rc bf16 $? 0 "$tmp/bf16.err"
+  expect_in "$tmp/bf16/config.ini" "precision = bf16"
+  expect_updates_1_to_n "$tmp/bf16/metrics.jsonl" 8
+  grep -qiE '"loss":(nan|inf|-inf|null)' "$tmp/bf16/metrics.jsonl" && fail "a bf16 loss is not finite"
+  train_in bf16_cut --precision=bf16 --max_updates=4
+  expect_rc bf16_cut $? 0 "$tmp/bf16_cut.err"
+  train_in bf16_cut --precision=bf16 --max_updates=8
+  expect_rc "bf16 resume" $? 0 "$tmp/bf16_cut.err"
+  [ "$(train_losses "$tmp/bf16_cut/metrics.jsonl")" = "$(train_losses "$tmp/bf16/metrics.jsonl")" ] ||
+    fail "the resumed bf16 run's losses differ from the uninterrupted run's"
+}
+
 # 5. Bad input: a clear message and the documented exit code.
 case_unknown_flag() {
   expect_error "unknown flag" 2 "unknown flag --max_updatez; did you mean --max_updates?" \
@@ -597,7 +620,7 @@ for test_case in case_run_completes case_rerun_finished_run \
     case_rebuilt_dataset case_disk_full case_config_ini_repeats_run \
     case_epoch_end case_failure_recorded case_exact_resume case_sigterm case_sigint \
     case_sigterm_during_bleu \
-    case_divergence case_early_divergence case_unknown_flag case_bad_value \
+    case_divergence case_early_divergence case_bf16 case_unknown_flag case_bad_value \
     case_config_unknown_key \
     case_tfixup_with_admin_residuals case_missing_dataset case_cuda_without_cuda \
     case_locked_run_dir case_corrupt_checkpoint case_flipped_bit_checkpoint \

@@ -9,6 +9,7 @@
 #include "core/data/dataset_layout.h"
 #include "core/data/translation_direction.h"
 #include "core/util/sha256.h"
+#include "core/util/status_macros.h"
 #include "core/util/user_path.h"
 #include "plugins/initializer.h"
 
@@ -52,6 +53,8 @@ absl::StatusOr<Experiment> BuildExperiment(const TrainConfig& config, bool with_
   absl::StatusOr<c10::Device> device = ParseDevice(config.device);
   if (!device.ok()) return device.status();
   experiment.device = *device;
+  ASSIGN_OR_RETURN(experiment.precision, ParsePrecision(config.precision));
+  RETURN_IF_ERROR(CheckPrecision(experiment.precision, experiment.device));
 
   const std::string data_dir =
       config.data_dir.empty() ? WorkspacePath("data/ding-de-en") : ResolveUserPath(config.data_dir);

@@ -17,6 +17,7 @@
 #include "core/data/batcher.h"
 #include "core/data/parallel_dataset.h"
 #include "core/model/transformer.h"
+#include "core/train/precision.h"
 #include "core/train/train_config.h"
 #include "plugins/options.h"
 
@@ -24,6 +25,8 @@ namespace core {
 
 struct Experiment {
   c10::Device device = c10::Device(c10::kCPU);
+  // --precision, checked against the device.
+  Precision precision = Precision::kFp32;
   std::unique_ptr<ParallelDataset> train;
   // Null unless asked for.
   std::unique_ptr<ParallelDataset> valid;

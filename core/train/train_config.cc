@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/train/plugin_flags.h"
+#include "core/train/precision.h"
 #include "core/util/status_macros.h"
 #include "core/util/user_path.h"
 #include "plugins/closest_match.h"
@@ -92,6 +93,7 @@ const std::vector<Field>& Fields() {
       CONFIG_FIELD(data_dir, "prepared dataset directory; \"\": <workspace>/data/ding-de-en",
                    false),
       CONFIG_FIELD(direction, "translation direction: de-en or en-de", false),
+      CONFIG_FIELD(precision, "fp32, or bf16: matrix products in bf16, the rest fp32", false),
       CONFIG_FIELD(max_tokens, "token budget per batch (batch size x longest side)", false),
       CONFIG_FIELD(update_freq, "batches accumulated per update", false),
       MODEL_FIELD(embed_dim, "model width d"),
@@ -192,6 +194,7 @@ absl::Status ValidateConfig(const TrainConfig& config) {
     return absl::InvalidArgumentError("--label_smoothing must be in [0, 1)");
   }
   if (config.clip_norm < 0) return absl::InvalidArgumentError("--clip_norm must be >= 0");
+  RETURN_IF_ERROR(ParsePrecision(config.precision).status());
 
   ASSIGN_OR_RETURN(const ChosenPluginOptions chosen, SplitPluginOptions(config));
   ASSIGN_OR_RETURN(std::unique_ptr<plugins::Initializer> initializer,

@@ -35,6 +35,9 @@ struct TrainConfig {
   std::string data_dir;
   // "de-en" or "en-de".
   std::string direction = "de-en";
+  // "fp32", or "bf16": mixed precision, matrix products in bf16 (core/train/precision.h).
+  std::string precision = "fp32";
+
   // Token budget per batch: batch size × longest side, padding included.
   int64_t max_tokens = 2048;
   // Batches accumulated into one update.

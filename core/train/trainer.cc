@@ -166,6 +166,7 @@ struct Trainer::State {
   // --start_over: discard an earlier run's results in run_path.
   bool start_over = false;
   c10::Device device = c10::Device(c10::kCPU);
+  Precision precision = Precision::kFp32;
   std::unique_ptr<ParallelDataset> train;
   std::unique_ptr<ParallelDataset> valid;
   std::unique_ptr<ParallelDataset> test;
@@ -436,6 +437,7 @@ absl::StatusOr<bool> Trainer::State::OpenRunDirectory() {
 
 void Trainer::State::TakeExperiment(Experiment& experiment) {
   device = experiment.device;
+  precision = experiment.precision;
   train = std::move(experiment.train);
   valid = std::move(experiment.valid);
   test = std::move(experiment.test);
@@ -633,9 +635,13 @@ absl::StatusOr<UpdateRecord> Trainer::State::ComputeGradients() {
   update.epoch_ended = batches.epoch_ended;
   for (const Batch& next : batches.batches) {
     const BatchTensors batch = ToTensors(next, device);
-    const LossSums sums =
-        LabelSmoothedCrossEntropy(model->forward(batch.source, batch.decoder_input), batch.target,
-                                  config.label_smoothing, train->model().pad_id());
+    LossSums sums;
+    {
+      const MixedPrecisionScope mixed_precision(precision, device);
+      sums =
+          LabelSmoothedCrossEntropy(model->forward(batch.source, batch.decoder_input), batch.target,
+                                    config.label_smoothing, train->model().pad_id());
+    }
     sums.loss.backward();
     // One device-to-host copy for the three sums (each .item() would sync a GPU).
     const at::Tensor host = at::stack({sums.loss.detach().to(at::kDouble), sums.nll.to(at::kDouble),

@@ -38,6 +38,8 @@ po::options_description Flags() {
       "residual", po::value<std::string>()->default_value(model.encoder_residual),
       "residual arrangement of both stacks (the reference mirrors post, pre, admin, none)")(
       "dropout", po::value<double>()->default_value(model.dropout), "dropout")(
+      "precision", po::value<std::string>()->default_value("fp32"),
+      "the C++ update's --precision: fp32 or bf16 (the PyTorch reference stays fp32)")(
       "warmup", po::value<int64_t>()->default_value(3), "untimed updates per process")(
       "repeats", po::value<int64_t>()->default_value(10), "timed updates per process")(
       "rounds", po::value<int64_t>()->default_value(2),
@@ -109,6 +111,7 @@ int main(int argc, char** argv) {
       "--target_length=" + std::to_string(flag["target_length"].as<int64_t>()),
       "--residual=" + flag["residual"].as<std::string>(),
       "--dropout=" + std::to_string(flag["dropout"].as<double>()),
+      "--precision=" + flag["precision"].as<std::string>(),
       "--warmup=" + std::to_string(flag["warmup"].as<int64_t>()),
       "--repeats=" + std::to_string(flag["repeats"].as<int64_t>()),
       "--threads=" + std::to_string(flag["threads"].as<int64_t>())};

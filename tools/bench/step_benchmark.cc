@@ -86,6 +86,8 @@ std::vector<std::string> StepFlags(const StepBenchmarkOptions& options) {
     flags.push_back(absl::StrCat("--", name, "=", *value));
   }
   flags.push_back(absl::StrCat("--residual=", options.model.encoder_residual));
+  flags.push_back(
+      absl::StrCat("--precision=", options.precision == core::Precision::kBf16 ? "bf16" : "fp32"));
   return flags;
 }
 
@@ -110,6 +112,11 @@ absl::StatusOr<StepBenchmarkOptions> ParseStepFlags(const std::vector<std::strin
       if (name != field) continue;
       known = true;
       parsed = absl::SimpleAtod(value, target);
+    }
+    if (name == "precision") {
+      ASSIGN_OR_RETURN(options.precision, core::ParsePrecision(value));
+      RETURN_IF_ERROR(core::CheckPrecision(options.precision, at::Device(at::kCPU)));
+      known = parsed = true;
     }
     if (name == "residual") {
       RETURN_IF_ERROR(plugins::Residuals().Find(value).status());
@@ -159,8 +166,12 @@ absl::StatusOr<StepBenchmarkResult> RunStepBenchmark(const StepBenchmarkOptions&
   for (int64_t update = 0; update < options.warmup + options.repeats; ++update) {
     const Clock::time_point start = Clock::now();
     (*optimizer)->zero_grad();
-    const core::LossSums sums = core::LabelSmoothedCrossEntropy(
-        model->forward(source, previous), target, options.label_smoothing, kPad);
+    core::LossSums sums;
+    {
+      const core::MixedPrecisionScope mixed_precision(options.precision, at::Device(at::kCPU));
+      sums = core::LabelSmoothedCrossEntropy(model->forward(source, previous), target,
+                                             options.label_smoothing, kPad);
+    }
     const double forward = SecondsSince(start);
     (sums.loss / sums.tokens).backward();
     const double backward = SecondsSince(start) - forward;

@@ -20,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/model/model_options.h"
+#include "core/train/precision.h"
 #include "tools/bench/child_process.h"
 #include "tools/bench/flops.h"
 
@@ -36,6 +37,8 @@ struct StepBenchmarkOptions {
   double lr = 1e-4;
   // Intra-op threads; 0: LibTorch's default.
   int64_t threads = 0;
+  // The trainer's --precision: bf16 runs the forward pass and loss under autocast.
+  core::Precision precision = core::Precision::kFp32;
 };
 
 // Seconds of each timed update and of its phases.

@@ -1,0 +1,77 @@
+#include "core/train/precision.h"
+
+#include <ATen/autocast_mode.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace core {
+namespace {
+
+// The "flags" line of /proc/cpuinfo (the first processor's), or "" where there is none.
+std::string CpuFlags() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line)) {
+    if (absl::StartsWith(line, "flags")) return line;
+  }
+  return "";
+}
+
+}  // namespace
+
+absl::StatusOr<Precision> ParsePrecision(absl::string_view name) {
+  if (name == "fp32") return Precision::kFp32;
+  if (name == "bf16") return Precision::kBf16;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--precision = '", name, "' is not a precision (fp32, bf16)"));
+}
+
+absl::Status CheckPrecision(Precision precision, const c10::Device& device,
+                            const std::string& cpu_flags) {
+  if (precision == Precision::kFp32 || !device.is_cpu()) return absl::OkStatus();
+  for (absl::string_view flag : absl::StrSplit(cpu_flags, ' ')) {
+    if (flag == "avx512_bf16" || flag == "amx_bf16") return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      "--precision=bf16 needs a CPU with AVX512-BF16 or AMX (the avx512_bf16 or amx_bf16 flag "
+      "of /proc/cpuinfo), which this one lacks: bf16 would be emulated, slower than fp32. Use "
+      "--precision=fp32 here");
+}
+
+absl::Status CheckPrecision(Precision precision, const c10::Device& device) {
+  return CheckPrecision(precision, device, CpuFlags());
+}
+
+MixedPrecisionScope::MixedPrecisionScope(Precision precision, const c10::Device& device)
+    : active_(precision == Precision::kBf16), cuda_(device.is_cuda()) {
+  if (!active_) return;
+  // As torch.autocast's __enter__: the dtype, the switch, and a nesting count that lets the
+  // outermost scope clear the cache of casted weights.
+  if (cuda_) {
+    was_enabled_ = at::autocast::is_enabled();
+    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    at::autocast::set_enabled(true);
+  } else {
+    was_enabled_ = at::autocast::is_cpu_enabled();
+    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    at::autocast::set_cpu_enabled(true);
+  }
+  at::autocast::increment_nesting();
+}
+
+MixedPrecisionScope::~MixedPrecisionScope() {
+  if (!active_) return;
+  if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+  if (cuda_) {
+    at::autocast::set_enabled(was_enabled_);
+  } else {
+    at::autocast::set_cpu_enabled(was_enabled_);
+  }
+}
+
+}  // namespace core
