@@ -48,5 +48,9 @@ int main(int argc, char** argv) {
   std::cout << "run " << status.state << " (" << status.exit_reason << ") after " << status.updates
             << " updates; valid BLEU " << status.valid_bleu << ", test BLEU " << status.test_bleu
             << "; run directory: " << outcome->run_dir << "\n";
+  if (outcome->exit_code == core::kExitDone) {
+    std::cout << "translate with: bazel run //:translate -- --checkpoint=" << outcome->run_dir
+              << "/checkpoint_best.pt\n";
+  }
   return outcome->exit_code;
 }

@@ -49,23 +49,20 @@ absl::StatusOr<LossResult> EvaluateLoss(TransformerImpl& model, const ParallelDa
   return result;
 }
 
-absl::StatusOr<TranslationScores> TranslateAndScore(Transformer& model,
-                                                    const ParallelDataset& dataset,
-                                                    const EvaluationOptions& options) {
-  std::vector<Example> examples = dataset.examples();
-  if (options.max_sentences > 0 && static_cast<int64_t>(examples.size()) > options.max_sentences) {
-    examples.resize(options.max_sentences);
-  }
+absl::StatusOr<std::vector<std::string>> TranslateExamples(Transformer& model,
+                                                           const std::vector<Example>& examples,
+                                                           const SubwordModel& subwords,
+                                                           const EvaluationOptions& options) {
   BatcherOptions batching;
   // Beam search multiplies the batch by the beam: keep the decoder's working set similar.
   batching.max_tokens = std::max<int64_t>(options.max_tokens / options.generation.beam_size, 256);
   batching.shuffle = false;
-  ASSIGN_OR_RETURN(Batcher batcher, Batcher::Create(&examples, batching, SpecialIds(dataset)));
+  ASSIGN_OR_RETURN(Batcher batcher,
+                   Batcher::Create(&examples, batching, {subwords.pad_id(), subwords.bos_id()}));
   GenerationOptions generation = options.generation;
-  generation.bos_id = dataset.model().bos_id();
-  generation.eos_id = dataset.model().eos_id();
+  generation.bos_id = subwords.bos_id();
+  generation.eos_id = subwords.eos_id();
 
-  TranslationScores scores;
   std::vector<std::string> hypotheses(examples.size());
   for (const std::vector<int64_t>& indices : batcher.PlanEpoch(1)) {
     if (options.cancelled && options.cancelled()) {
@@ -75,22 +72,31 @@ absl::StatusOr<TranslationScores> TranslateAndScore(Transformer& model,
     const std::vector<std::vector<int64_t>> outputs =
         Generate(model, ToTensors(batch, options.device).source, generation);
     for (size_t i = 0; i < indices.size(); ++i) {
-      absl::StatusOr<std::string> text =
-          dataset.model().Decode(std::vector<int>(outputs[i].begin(), outputs[i].end()));
-      if (!text.ok()) return text.status();
-      hypotheses[indices[i]] = *std::move(text);
+      ASSIGN_OR_RETURN(hypotheses[indices[i]],
+                       subwords.Decode(std::vector<int>(outputs[i].begin(), outputs[i].end())));
     }
   }
+  return hypotheses;
+}
+
+absl::StatusOr<TranslationScores> TranslateAndScore(Transformer& model,
+                                                    const ParallelDataset& dataset,
+                                                    const EvaluationOptions& options) {
+  std::vector<Example> examples = dataset.examples();
+  if (options.max_sentences > 0 && static_cast<int64_t>(examples.size()) > options.max_sentences) {
+    examples.resize(options.max_sentences);
+  }
+  TranslationScores scores;
+  ASSIGN_OR_RETURN(scores.hypotheses, TranslateExamples(model, examples, dataset.model(), options));
   BleuStatistics bleu;
   ChrfStatistics chrf;
   for (size_t i = 0; i < examples.size(); ++i) {
     const std::vector<absl::string_view> references = {dataset.target_line(examples[i].line)};
-    RETURN_IF_ERROR(bleu.Add(hypotheses[i], references));
-    RETURN_IF_ERROR(chrf.Add(hypotheses[i], references));
+    RETURN_IF_ERROR(bleu.Add(scores.hypotheses[i], references));
+    RETURN_IF_ERROR(chrf.Add(scores.hypotheses[i], references));
   }
   scores.bleu = bleu.Score();
   scores.chrf = chrf.Score();
-  scores.hypotheses = std::move(hypotheses);
   return scores;
 }
 

@@ -32,7 +32,7 @@ struct EvaluationOptions {
   GenerationOptions generation;
   // Translate only the first N pairs; 0: all.
   int64_t max_sentences = 0;
-  // Asked between translation batches; true stops TranslateAndScore with a Cancelled error
+  // Asked between translation batches; true stops the translation with a Cancelled error
   // (a stop signal must not wait for a whole test set to be decoded). Null: never.
   std::function<bool()> cancelled;
 };
@@ -56,6 +56,14 @@ struct TranslationScores {
 // Loss over every pair of `dataset`, in eval mode (the model's mode is restored).
 absl::StatusOr<LossResult> EvaluateLoss(TransformerImpl& model, const ParallelDataset& dataset,
                                         const EvaluationOptions& options);
+
+// Translations of `examples` (their source ids, ending with EOS), detokenized by `subwords`,
+// in the order of `examples`; batched by options.max_tokens, decoded by options.generation.
+// Cancelled when options.cancelled says so.
+absl::StatusOr<std::vector<std::string>> TranslateExamples(Transformer& model,
+                                                           const std::vector<Example>& examples,
+                                                           const SubwordModel& subwords,
+                                                           const EvaluationOptions& options);
 
 // Translates `dataset` and scores the detokenized output against its reference lines;
 // Cancelled when options.cancelled says so.

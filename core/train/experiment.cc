@@ -16,22 +16,6 @@
 namespace core {
 namespace {
 
-absl::StatusOr<c10::Device> ParseDevice(const std::string& name) {
-  try {
-    c10::Device device(name);
-    if (device.is_cuda() && !at::hasCUDA()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--device=", name,
-          ": this LibTorch has no CUDA (or no GPU is visible); build against a CUDA LibTorch "
-          "with LIBTORCH_HOME (docs/building.md) or use --device=cpu"));
-    }
-    return device;
-  } catch (const c10::Error&) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--device=", name, " is not a device (cpu, cuda, cuda:N)"));
-  }
-}
-
 absl::StatusOr<std::unique_ptr<ParallelDataset>> LoadSplit(const std::string& dir,
                                                            const std::string& split,
                                                            TranslationDirection direction,
@@ -48,6 +32,40 @@ absl::StatusOr<std::unique_ptr<ParallelDataset>> LoadSplit(const std::string& di
 
 }  // namespace
 
+absl::StatusOr<c10::Device> ParseDevice(const std::string& name) {
+  try {
+    c10::Device device(name);
+    if (device.is_cuda() && !at::hasCUDA()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--device=", name,
+          ": this LibTorch has no CUDA (or no GPU is visible); build against a CUDA LibTorch "
+          "with LIBTORCH_HOME (docs/building.md) or use --device=cpu"));
+    }
+    return device;
+  } catch (const c10::Error&) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--device=", name, " is not a device (cpu, cuda, cuda:N)"));
+  }
+}
+
+std::string DatasetDirectory(const TrainConfig& config) {
+  return config.data_dir.empty() ? WorkspacePath("data/ding-de-en")
+                                 : ResolveUserPath(config.data_dir);
+}
+
+EvaluationOptions EvaluationOptionsFor(const TrainConfig& config, const c10::Device& device) {
+  EvaluationOptions options;
+  options.device = device;
+  options.max_tokens = config.max_tokens;
+  options.label_smoothing = config.label_smoothing;
+  options.generation.beam_size = config.beam_size;
+  options.generation.length_penalty = config.lenpen;
+  options.generation.max_len_a = config.max_len_a;
+  options.generation.max_len_b = config.max_len_b;
+  options.max_sentences = config.bleu_sentences;
+  return options;
+}
+
 absl::StatusOr<Experiment> BuildExperiment(const TrainConfig& config, bool with_eval_splits) {
   Experiment experiment;
   absl::StatusOr<c10::Device> device = ParseDevice(config.device);
@@ -56,8 +74,7 @@ absl::StatusOr<Experiment> BuildExperiment(const TrainConfig& config, bool with_
   ASSIGN_OR_RETURN(experiment.precision, ParsePrecision(config.precision));
   RETURN_IF_ERROR(CheckPrecision(experiment.precision, experiment.device));
 
-  const std::string data_dir =
-      config.data_dir.empty() ? WorkspacePath("data/ding-de-en") : ResolveUserPath(config.data_dir);
+  const std::string data_dir = DatasetDirectory(config);
   if (!std::filesystem::exists(data_dir)) {
     return absl::NotFoundError(
         absl::StrCat("dataset ", data_dir,

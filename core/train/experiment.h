@@ -17,6 +17,7 @@
 #include "core/data/batcher.h"
 #include "core/data/parallel_dataset.h"
 #include "core/model/transformer.h"
+#include "core/train/evaluation.h"
 #include "core/train/precision.h"
 #include "core/train/train_config.h"
 #include "plugins/options.h"
@@ -43,6 +44,18 @@ struct Experiment {
   plugins::OptionMap optimizer_options;
   plugins::OptionMap schedule_options;
 };
+
+// "cpu", "cuda" or "cuda:N" as a device; InvalidArgument for another name, or for CUDA where
+// this LibTorch has none.
+absl::StatusOr<c10::Device> ParseDevice(const std::string& name);
+
+// --data_dir resolved (relative: to where bazel run was called), or the workspace's default
+// dataset.
+std::string DatasetDirectory(const TrainConfig& config);
+
+// Loss evaluation and decoding as the configuration sets them (--max_tokens, --beam_size,
+// --lenpen, --max_len_a/b, --bleu_sentences) on `device`.
+EvaluationOptions EvaluationOptionsFor(const TrainConfig& config, const c10::Device& device);
 
 // Loads the data (errors say how to build a missing dataset), seeds LibTorch with --seed,
 // and builds the model on --device (an error when the device is not available).

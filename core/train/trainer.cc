@@ -248,15 +248,7 @@ Trainer::Trainer(std::unique_ptr<State> state) : state_(std::move(state)) {}
 Trainer::~Trainer() = default;
 
 EvaluationOptions Trainer::State::Evaluation() const {
-  EvaluationOptions options;
-  options.device = device;
-  options.max_tokens = config.max_tokens;
-  options.label_smoothing = config.label_smoothing;
-  options.generation.beam_size = config.beam_size;
-  options.generation.length_penalty = config.lenpen;
-  options.generation.max_len_a = config.max_len_a;
-  options.generation.max_len_b = config.max_len_b;
-  options.max_sentences = config.bleu_sentences;
+  EvaluationOptions options = EvaluationOptionsFor(config, device);
   options.cancelled = [] { return PendingStopSignal() != 0; };
   return options;
 }

@@ -1,0 +1,128 @@
+// `bazel run //:translate -- --checkpoint=runs/x/checkpoint_best.pt [--input=FILE]`: translates
+// raw sentences with a model `train` wrote, using that run's SentencePiece model, direction and
+// decoding settings (each overridable). With --input, the file is translated in token-budget
+// batches and printed in input order; without it, standard input is translated line by line
+// as each line arrives. --reference=FILE scores the output with BLEU and chrF2 (on stderr).
+#include <boost/program_options.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "core/metrics/bleu.h"
+#include "core/metrics/chrf.h"
+#include "core/train/runtime_env.h"
+#include "core/util/status_macros.h"
+#include "core/util/text_file.h"
+#include "core/util/user_path.h"
+#include "tools/translate/translator.h"
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr int kExitError = 1;
+constexpr int kExitUsage = 2;
+
+// Decoding and placement flags: given ones replace the run's settings.
+const char* const kOverridable[] = {"beam_size",  "lenpen", "max_len_a", "max_len_b",
+                                    "max_tokens", "device", "threads"};
+
+int Fail(const absl::Status& status) {
+  std::cerr << "translate: " << status.message() << "\n";
+  return absl::IsInvalidArgument(status) ? kExitUsage : kExitError;
+}
+
+// Translates standard input line by line, printing each translation as soon as it is done;
+// a line that cannot be translated is reported and gives an empty output line.
+std::vector<std::string> TranslateInteractively(tools::translate::TranslationModel& model) {
+  std::vector<std::string> output;
+  std::string line;
+  for (int64_t number = 1; std::getline(std::cin, line); ++number) {
+    absl::StatusOr<std::vector<std::string>> translated =
+        tools::translate::TranslateLines(model, {line}, "stdin", number);
+    if (!translated.ok()) std::cerr << "translate: " << translated.status().message() << "\n";
+    output.push_back(translated.ok() ? translated->front() : "");
+    std::cout << output.back() << std::endl;  // flushed: the user is waiting for it
+  }
+  return output;
+}
+
+absl::Status Score(const std::vector<std::string>& hypotheses, const std::string& reference_path) {
+  ASSIGN_OR_RETURN(const std::vector<std::string> references, core::ReadTextLines(reference_path));
+  RETURN_IF_ERROR(
+      core::CheckSameLineCount({{"the translations", &hypotheses}, {reference_path, &references}}));
+  core::BleuStatistics bleu;
+  core::ChrfStatistics chrf;
+  for (size_t i = 0; i < hypotheses.size(); ++i) {
+    RETURN_IF_ERROR(bleu.Add(hypotheses[i], {references[i]}));
+    RETURN_IF_ERROR(chrf.Add(hypotheses[i], {references[i]}));
+  }
+  std::cerr << bleu.Score().Format() << " | " << chrf.Score().Format() << " | "
+            << bleu.Score().Signature() << "\n";
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  core::ReexecWithRuntimeEnvironment(argv);
+  po::options_description flags("translate flags (decoding flags default to the run's)");
+  flags.add_options()("help", "print this help")("checkpoint", po::value<std::string>(),
+                                                 "a checkpoint written by train (required)")(
+      "input", po::value<std::string>(), "raw sentences, one per line; default: standard input")(
+      "reference", po::value<std::string>(), "reference translations to score against")(
+      "beam_size", po::value<std::string>(), "beam size (1: greedy)")(
+      "lenpen", po::value<std::string>(), "length penalty exponent")(
+      "max_len_a", po::value<std::string>(), "longest output: a * source length + b")(
+      "max_len_b", po::value<std::string>(), "longest output: a * source length + b")(
+      "max_tokens", po::value<std::string>(), "token budget of a batch of --input")(
+      "device", po::value<std::string>(), "cpu, cuda or cuda:N")(
+      "threads", po::value<std::string>(), "intra-op CPU threads; 0: LibTorch's default");
+  po::variables_map flag;
+  try {
+    po::store(po::parse_command_line(argc, argv, flags), flag);
+    po::notify(flag);
+  } catch (const po::error& error) {
+    std::cerr << "translate: " << error.what() << "\n" << flags;
+    return kExitUsage;
+  }
+  if (flag.count("help")) {
+    std::cout << flags;
+    return EXIT_SUCCESS;
+  }
+  if (!flag.count("checkpoint")) {
+    std::cerr << "translate: --checkpoint is required\n" << flags;
+    return kExitUsage;
+  }
+  std::vector<std::string> overrides;
+  for (const char* name : kOverridable) {
+    if (flag.count(name))
+      overrides.push_back(absl::StrCat("--", name, "=", flag[name].as<std::string>()));
+  }
+  absl::StatusOr<tools::translate::TranslationModel> model = tools::translate::LoadTranslationModel(
+      core::ResolveUserPath(flag["checkpoint"].as<std::string>()), overrides);
+  if (!model.ok()) return Fail(model.status());
+
+  std::vector<std::string> output;
+  if (flag.count("input")) {
+    const std::string path = core::ResolveUserPath(flag["input"].as<std::string>());
+    absl::StatusOr<std::vector<std::string>> lines = core::ReadTextLines(path);
+    if (!lines.ok()) return Fail(lines.status());
+    absl::StatusOr<std::vector<std::string>> translated =
+        tools::translate::TranslateLines(*model, *lines, path);
+    if (!translated.ok()) return Fail(translated.status());
+    output = *std::move(translated);
+    std::cout << core::JoinLines(output) << std::flush;
+  } else {
+    output = TranslateInteractively(*model);
+  }
+  if (flag.count("reference")) {
+    const absl::Status scored =
+        Score(output, core::ResolveUserPath(flag["reference"].as<std::string>()));
+    if (!scored.ok()) return Fail(scored);
+  }
+  return EXIT_SUCCESS;
+}
