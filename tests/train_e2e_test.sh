@@ -526,6 +526,19 @@ case_bf16() {
     fail "the resumed bf16 run's losses differ from the uninterrupted run's"
 }
 
+# 4d. --patience: a run whose validation loss stops improving (SGD at --lr=1e-30 leaves the
+# weights as they are) stops after that many validations without a new best, as "done" with
+# exit reason "patience", and scores its best checkpoint.
+case_patience() {
+  train_in patience --optimizer=sgd --lr_scheduler=constant --lr=1e-30 --validate_interval=2 \
+    --patience=2 --max_updates=100
+  expect_rc patience $? 0 "$tmp/patience.err"
+  expect_in "$tmp/patience/status.json" '"state":"done"'
+  expect_in "$tmp/patience/status.json" '"exit_reason":"patience"'
+  expect_in "$tmp/patience/status.json" '"updates":6,'
+  expect_in "$tmp/patience/metrics.jsonl" '"type":"bleu","split":"test","update":6,'
+}
+
 # 5. Bad input: a clear message and the documented exit code.
 case_unknown_flag() {
   expect_error "unknown flag" 2 "unknown flag --max_updatez; did you mean --max_updates?" \
@@ -620,7 +633,8 @@ for test_case in case_run_completes case_rerun_finished_run \
     case_rebuilt_dataset case_disk_full case_config_ini_repeats_run \
     case_epoch_end case_failure_recorded case_exact_resume case_sigterm case_sigint \
     case_sigterm_during_bleu \
-    case_divergence case_early_divergence case_bf16 case_unknown_flag case_bad_value \
+    case_divergence case_early_divergence case_bf16 case_patience case_unknown_flag \
+    case_bad_value \
     case_config_unknown_key \
     case_tfixup_with_admin_residuals case_missing_dataset case_cuda_without_cuda \
     case_locked_run_dir case_corrupt_checkpoint case_flipped_bit_checkpoint \

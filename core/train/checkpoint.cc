@@ -42,6 +42,7 @@ void WriteState(torch::serialize::OutputArchive& archive, const CheckpointState&
   archive.write("slow_loss", c10::IValue(state.slow_loss));
   archive.write("initial_loss", c10::IValue(state.initial_loss));
   archive.write("observed_updates", c10::IValue(state.observed_updates));
+  archive.write("stale_validations", c10::IValue(state.stale_validations));
   archive.write("interval_loss", c10::IValue(state.log_interval.loss));
   archive.write("interval_nll", c10::IValue(state.log_interval.nll));
   archive.write("interval_grad_norm", c10::IValue(state.log_interval.grad_norm));
@@ -77,6 +78,9 @@ CheckpointState ReadState(torch::serialize::InputArchive& archive) {
   state.initial_loss =
       archive.try_read("initial_loss", initial_loss) ? initial_loss.toDouble() : state.slow_loss;
   state.observed_updates = read("observed_updates").toInt();
+  if (c10::IValue stale; archive.try_read("stale_validations", stale)) {
+    state.stale_validations = stale.toInt();
+  }
   state.log_interval = {read("interval_loss").toDouble(), read("interval_nll").toDouble(),
                         read("interval_grad_norm").toDouble(), read("interval_tokens").toInt(),
                         read("interval_updates").toInt()};

@@ -42,6 +42,8 @@ struct CheckpointState {
   double slow_loss = 0;
   double initial_loss = 0;
   int64_t observed_updates = 0;
+  // Validations in a row without a new best validation loss (--patience).
+  int64_t stale_validations = 0;
   LogInterval log_interval;
   // The dataset's identity (Experiment::dataset_id); "" in checkpoints written before it.
   std::string dataset_id;

@@ -117,6 +117,7 @@ const std::vector<Field>& Fields() {
       CONFIG_FIELD(max_updates, "stop after this many updates; 0: no limit", true),
       CONFIG_FIELD(max_epochs, "stop after this many epochs; 0: no limit", true),
       CONFIG_FIELD(max_time, "stop after this many seconds of training; 0: no limit", true),
+      CONFIG_FIELD(patience, "stop after N validations without a new best loss; 0: never", true),
       CONFIG_FIELD(log_interval, "log training metrics every N updates", true),
       CONFIG_FIELD(validate_interval, "validate every N updates; 0: every epoch end", true),
       CONFIG_FIELD(save_interval, "write checkpoint_last every N updates; 0: epoch ends", true),
@@ -178,7 +179,8 @@ absl::Status ValidateConfig(const TrainConfig& config) {
                                     {"save_interval", config.save_interval},
                                     {"keep_interval", config.keep_interval},
                                     {"bleu_interval", config.bleu_interval},
-                                    {"bleu_sentences", config.bleu_sentences}}) {
+                                    {"bleu_sentences", config.bleu_sentences},
+                                    {"patience", config.patience}}) {
     if (value < 0) {
       return absl::InvalidArgumentError(absl::StrCat("--", name, " = ", value, " must be >= 0"));
     }

@@ -76,6 +76,8 @@ struct TrainConfig {
   int64_t max_updates = 250;
   int64_t max_epochs = 0;
   double max_time = 0;
+  // Also stop when this many validations in a row bring no new best loss; 0: never.
+  int64_t patience = 0;
 
   // Log training metrics every N updates.
   int64_t log_interval = 50;

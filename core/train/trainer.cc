@@ -141,7 +141,7 @@ absl::StatusOr<MetricsAtResume> PrepareMetricsForResume(const std::string& path,
 }
 
 // What StopReason() returns, by code: the ranks agree on rank 0's through one maximum.
-constexpr const char* kStopReasons[] = {"", "max_updates", "max_epochs", "max_time"};
+constexpr const char* kStopReasons[] = {"", "max_updates", "max_epochs", "max_time", "patience"};
 
 // A number that differs when the ranks were started with different training flags. The
 // device and threads may differ per rank.
@@ -183,6 +183,8 @@ struct Trainer::State {
   RunStatus status;
   int64_t updates = 0;
   double best_valid_loss = std::numeric_limits<double>::infinity();
+  // Validations in a row without a new best (--patience).
+  int64_t stale_validations = 0;
   // Training seconds before this session, and when this session started.
   double previous_train_time = 0;
   Clock::time_point session_start = Clock::now();
@@ -264,6 +266,7 @@ absl::Status Trainer::State::SaveCheckpoint(const std::string& name) {
   saved.slow_loss = detector->slow();
   saved.initial_loss = detector->initial();
   saved.observed_updates = detector->observed();
+  saved.stale_validations = stale_validations;
   saved.log_interval = log->interval();
   saved.config = resolved;
   saved.dataset_id = dataset_id;
@@ -295,7 +298,11 @@ absl::Status Trainer::State::Validate() {
                                                             {"loss", result.loss},
                                                             {"nll", result.nll},
                                                             {"ppl", result.perplexity}}));
-  if (!best) return absl::OkStatus();
+  if (!best) {
+    ++stale_validations;
+    return absl::OkStatus();
+  }
+  stale_validations = 0;
   best_valid_loss = result.loss;
   return SaveCheckpoint("checkpoint_best.pt");
 }
@@ -304,6 +311,7 @@ std::string Trainer::State::StopReason() const {
   if (config.max_updates > 0 && updates >= config.max_updates) return "max_updates";
   if (config.max_epochs > 0 && batcher->position().epoch > config.max_epochs) return "max_epochs";
   if (config.max_time > 0 && TrainTime() >= config.max_time) return "max_time";
+  if (config.patience > 0 && stale_validations >= config.patience) return "patience";
   return "";
 }
 
@@ -489,6 +497,7 @@ absl::Status Trainer::State::Resume() {
   updates = saved->updates;
   previous_train_time = saved->train_time;
   best_valid_loss = saved->best_valid_loss;
+  stale_validations = saved->stale_validations;
   detector->Restore(saved->fast_loss, saved->slow_loss, saved->initial_loss,
                     saved->observed_updates);
   log->Restore(saved->log_interval);
