@@ -539,6 +539,16 @@ case_patience() {
   expect_in "$tmp/patience/metrics.jsonl" '"type":"bleu","split":"test","update":6,'
 }
 
+# 4e. --keep_last_checkpoints: of the checkpoints --keep_interval keeps, only the latest N stay.
+case_keep_last_checkpoints() {
+  train_in keep_last --max_updates=10 --keep_interval=2 --keep_last_checkpoints=2
+  expect_rc keep_last $? 0 "$tmp/keep_last.err"
+  local kept
+  kept="$(cd "$tmp/keep_last" && ls checkpoint_[0-9]*.pt | sort -t_ -k2 -n | tr '\n' ' ')"
+  [ "$kept" = "checkpoint_8.pt checkpoint_10.pt " ] || fail "kept: '$kept'"
+  expect_files "$tmp/keep_last" checkpoint_last.pt checkpoint_best.pt
+}
+
 # 5. Bad input: a clear message and the documented exit code.
 case_unknown_flag() {
   expect_error "unknown flag" 2 "unknown flag --max_updatez; did you mean --max_updates?" \
@@ -633,7 +643,8 @@ for test_case in case_run_completes case_rerun_finished_run \
     case_rebuilt_dataset case_disk_full case_config_ini_repeats_run \
     case_epoch_end case_failure_recorded case_exact_resume case_sigterm case_sigint \
     case_sigterm_during_bleu \
-    case_divergence case_early_divergence case_bf16 case_patience case_unknown_flag \
+    case_divergence case_early_divergence case_bf16 case_patience case_keep_last_checkpoints \
+    case_unknown_flag \
     case_bad_value \
     case_config_unknown_key \
     case_tfixup_with_admin_residuals case_missing_dataset case_cuda_without_cuda \

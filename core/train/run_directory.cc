@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "core/util/json_io.h"
 #include "core/util/status_macros.h"
@@ -115,6 +116,26 @@ absl::Status RunDirectory::DiscardResults() const {
     ++removed;
   }
   LOG(INFO) << "--start_over: removed " << removed << " files of an earlier run in " << path_;
+  return absl::OkStatus();
+}
+
+absl::Status RunDirectory::KeepLastUpdateCheckpoints(int64_t keep) const {
+  std::vector<std::pair<int64_t, std::string>> kept;
+  for (const std::string& name : EntryNames()) {
+    int64_t update = 0;
+    if (absl::StartsWith(name, "checkpoint_") && absl::EndsWith(name, ".pt") &&
+        absl::SimpleAtoi(name.substr(11, name.size() - 14), &update)) {
+      kept.emplace_back(update, name);
+    }
+  }
+  std::sort(kept.begin(), kept.end());
+  for (size_t i = 0; i + keep < kept.size(); ++i) {
+    std::error_code error;
+    if (!std::filesystem::remove(File(kept[i].second), error) && error) {
+      return absl::InternalError(
+          absl::StrCat("cannot remove ", File(kept[i].second), ": ", error.message()));
+    }
+  }
   return absl::OkStatus();
 }
 

@@ -71,6 +71,9 @@ class RunDirectory {
   // Removes what a run writes but its log (train.log keeps the history) and config.ini
   // (rewritten): checkpoints, metrics, status, translations, the Admin profile.
   absl::Status DiscardResults() const;
+  // Removes the kept checkpoints (checkpoint_<update>.pt) but the `keep` of the latest updates;
+  // called after the newest is in place.
+  absl::Status KeepLastUpdateCheckpoints(int64_t keep) const;
   // Removes the temporaries that writes of a killed process left (checkpoints: NAME.tmp;
   // other files: NAME.tmp-PID); the lock guarantees no writer is alive.
   void RemoveStaleTemporaries() const;

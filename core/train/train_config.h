@@ -87,6 +87,8 @@ struct TrainConfig {
   int64_t save_interval = 0;
   // Also keep checkpoint_<update>.pt every N updates; 0: never.
   int64_t keep_interval = 0;
+  // Of those, keep only the latest N (older ones removed once the new one is in place); 0: all.
+  int64_t keep_last_checkpoints = 0;
 
   // Decoding for BLEU (valid at the end; test with the best checkpoint).
   int64_t beam_size = 4;

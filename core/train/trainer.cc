@@ -701,6 +701,9 @@ absl::Status Trainer::State::RunCadence(bool epoch_ended, bool resuming) {
   if (every(config.keep_interval) &&
       !(run && resuming && std::filesystem::exists(run->File(kept)))) {
     RETURN_IF_ERROR(SaveCheckpoint(kept));
+    if (run && config.keep_last_checkpoints > 0) {
+      RETURN_IF_ERROR(run->KeepLastUpdateCheckpoints(config.keep_last_checkpoints));
+    }
   }
   if (every(config.bleu_interval) && periodic_bleu_at != updates) {
     RETURN_IF_ERROR(ScorePeriodicBleu());
