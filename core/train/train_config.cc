@@ -310,6 +310,29 @@ absl::StatusOr<ChosenPluginOptions> SplitPluginOptions(const TrainConfig& config
   return chosen;
 }
 
+std::vector<std::string> IncompatibleKeys(const std::map<std::string, std::string>& saved,
+                                          const std::map<std::string, std::string>& current) {
+  std::map<std::string, bool> changeable;
+  for (const TrainFlagInfo& info : TrainFlagInfos()) {
+    changeable[info.name] = info.changeable_on_resume;
+  }
+  std::set<std::string> keys;
+  for (const auto& [key, unused] : saved) keys.insert(key);
+  for (const auto& [key, unused] : current) keys.insert(key);
+  std::vector<std::string> differing;
+  for (const std::string& key : keys) {
+    if (changeable[key]) continue;
+    const auto a = saved.find(key);
+    const auto b = current.find(key);
+    const std::string before = a == saved.end() ? "(unset)" : a->second;
+    const std::string now = b == current.end() ? "(unset)" : b->second;
+    if (before != now) {
+      differing.push_back(absl::StrCat(key, " = ", before, " there, ", now, " here"));
+    }
+  }
+  return differing;
+}
+
 void UpgradeSavedConfig(std::map<std::string, std::string>& resolved) {
   if (resolved["encoder_residual"] != "scaled" && resolved["decoder_residual"] != "scaled") {
     resolved.erase("residual_alpha");

@@ -152,6 +152,12 @@ struct ParsedTrainConfig {
 // Errors say which flag or which file:line is wrong, and why.
 absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string>& args);
 
+// "key = A there, B here" for each key whose values differ between two resolved configs
+// (`saved`: a checkpoint's, `current`: this command's), among those a resumed run may not
+// change (model, data, optimisation).
+std::vector<std::string> IncompatibleKeys(const std::map<std::string, std::string>& saved,
+                                          const std::map<std::string, std::string>& current);
+
 // Brings a resolved config saved by an earlier version up to date: before residual
 // arrangements were plugins, every config held residual_alpha, which only the `scaled`
 // arrangement takes.

@@ -1,15 +1,11 @@
 #include "tools/translate/translator.h"
 
-#include <map>
 #include <utility>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "core/data/dataset_layout.h"
 #include "core/data/text_normalizer.h"
-#include "core/train/checkpoint.h"
 #include "core/train/experiment.h"
-#include "core/train/intra_op_threads.h"
+#include "core/train/trained_model.h"
 #include "core/util/status_macros.h"
 #include "core/util/utf8.h"
 
@@ -17,41 +13,12 @@ namespace tools::translate {
 
 absl::StatusOr<TranslationModel> LoadTranslationModel(const std::string& checkpoint,
                                                       const std::vector<std::string>& overrides) {
-  absl::StatusOr<core::CheckpointState> state = core::ReadCheckpointState(checkpoint);
-  if (!state.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        checkpoint, " is not a checkpoint written by train: ", state.status().message()));
-  }
-  core::UpgradeSavedConfig(state->config);
-  // The overrides replace the run's values (the trainer's parser refuses a repeated flag).
-  std::map<std::string, std::string> settings = state->config;
-  for (const std::string& flag : overrides) {
-    const size_t equals = flag.find('=');
-    if (!absl::StartsWith(flag, "--") || equals == std::string::npos) {
-      return absl::InvalidArgumentError(absl::StrCat("'", flag, "' is not --name=value"));
-    }
-    settings[flag.substr(2, equals - 2)] = flag.substr(equals + 1);
-  }
-  std::vector<std::string> args;
-  for (const auto& [key, value] : settings) args.push_back(absl::StrCat("--", key, "=", value));
-  ASSIGN_OR_RETURN(const core::ParsedTrainConfig parsed, core::ParseTrainConfig(args));
-
+  ASSIGN_OR_RETURN(core::TrainedModel trained, core::LoadTrainedModel(checkpoint, overrides));
   TranslationModel result;
-  result.config = parsed.config;
-  ASSIGN_OR_RETURN(const c10::Device device, core::ParseDevice(result.config.device));
-  core::SetIntraOpThreads(result.config.threads);
-  ASSIGN_OR_RETURN(result.subwords,
-                   core::SubwordModel::Load(core::JoinPath(core::DatasetDirectory(result.config),
-                                                           core::kSubwordModelFileName)));
-  core::ModelOptions options = result.config.model;
-  options.source_vocab_size = options.target_vocab_size = result.subwords->vocab_size();
-  options.pad_id = result.subwords->pad_id();
-  RETURN_IF_ERROR(core::ValidateModelOptions(options));
-  result.model = core::Transformer(options);
-  RETURN_IF_ERROR(core::LoadCheckpointModel(checkpoint, *result.model));
-  result.model->to(device);
-  result.model->eval();
-  result.decoding = core::EvaluationOptionsFor(result.config, device);
+  result.decoding = core::EvaluationOptionsFor(trained.config, trained.device);
+  result.config = std::move(trained.config);
+  result.subwords = std::move(trained.subwords);
+  result.model = trained.model;
   return result;
 }
 
