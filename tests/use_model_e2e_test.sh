@@ -5,7 +5,8 @@
 # standard input is translated line by line, an empty line stays empty and a bad line is
 # reported with its number; a line longer than the model's max_positions and a file that is
 # not a checkpoint are clear errors. average_checkpoints: the output is the mean of its inputs,
-# translate reads it, and runs with other settings or an existing output are refused.
+# translate reads it, runs with other settings or an existing output are refused, and
+# train --restore fine-tunes from it.
 #
 # Usage: use_model_e2e_test.sh TRANSLATE AVERAGE_CHECKPOINTS COMPARE_CHECKPOINTS TRAIN PREPARE_DATA
 set -u
@@ -110,6 +111,30 @@ case_average_refusals() {
   [ -e "$tmp/mixed.pt" ] && fail "a refused average wrote its output"
 }
 
+# 6. train --restore fine-tunes from the average: the new run starts from its weights (its
+# first loss is below the fresh model's), and other model settings are refused.
+case_restore_from_average() {
+  local flags=(--data_dir="$data" --ffn_dim=64 --attention_heads=2 --encoder_layers=1
+               --decoder_layers=1 --max_tokens=512 --threads=1 --bleu_sentences=2
+               --max_updates=2 --log_interval=1)
+  timeout 300 "$train" "${flags[@]}" --embed_dim=32 --run_dir="$tmp/tuned" --restore="$tmp/mean.pt" \
+    --optimizer=adam --lr=1e-4 >"$tmp/tuned.out" 2>"$tmp/tuned.err"
+  expect_rc "restore" $? 0 "$tmp/tuned.err"
+  expect_in "$tmp/tuned.err" "from the weights of $tmp/mean.pt"
+  timeout 300 "$train" "${flags[@]}" --embed_dim=32 --run_dir="$tmp/fresh" --optimizer=adam \
+    --lr=1e-4 >"$tmp/fresh.out" 2>"$tmp/fresh.err"
+  expect_rc "fresh" $? 0 "$tmp/fresh.err"
+  local fresh tuned
+  fresh="$(sed -n 's/^{"type":"train","update":1,.*"loss":\([^,]*\),.*/\1/p' "$tmp/fresh/metrics.jsonl")"
+  tuned="$(sed -n 's/^{"type":"train","update":1,.*"loss":\([^,]*\),.*/\1/p' "$tmp/tuned/metrics.jsonl")"
+  awk -v fresh="$fresh" -v tuned="$tuned" 'BEGIN { exit !(tuned < fresh - 0.05) }' ||
+    fail "the restored run's first loss $tuned is not below the fresh model's $fresh"
+  timeout 300 "$train" "${flags[@]}" --run_dir="$tmp/tuned_wide" --restore="$tmp/mean.pt" \
+    --embed_dim=48 >"$tmp/tuned_wide.out" 2>"$tmp/tuned_wide.err"
+  expect_rc "restore into another shape" $? 2 "$tmp/tuned_wide.err"
+  expect_in "$tmp/tuned_wide.err" "must be the checkpoint's"
+}
+
 build_tiny_dataset "$prepare_data" "$data"
 run_case train_model
 run_case case_matches_test_hyp
@@ -117,4 +142,5 @@ run_case case_standard_input
 run_case case_errors
 run_case case_average_is_the_mean
 run_case case_average_refusals
+run_case case_restore_from_average
 finish_cases

@@ -115,6 +115,27 @@ void ReadVerifiedContent(torch::serialize::InputArchive& outer,
   content.load_from(bytes.data(), bytes.size());
 }
 
+// Loads the checkpoint's "model" into `model`. LibTorch's loader would silently give a
+// parameter the checkpoint's shape (Tensor::set_): a model of another shape is an error instead.
+void LoadModel(torch::serialize::InputArchive& archive, torch::nn::Module& model) {
+  std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
+  for (const auto& item : model.named_parameters()) {
+    shapes.emplace_back(item.key(), item.value().sizes().vec());
+  }
+  for (const auto& item : model.named_buffers()) {
+    shapes.emplace_back(item.key(), item.value().sizes().vec());
+  }
+  torch::serialize::InputArchive model_archive;
+  archive.read("model", model_archive);
+  model.load(model_archive);
+  auto loaded = model.named_parameters();
+  for (const auto& item : model.named_buffers()) loaded.insert(item.key(), item.value());
+  for (const auto& [name, shape] : shapes) {
+    TORCH_CHECK(loaded[name].sizes().vec() == shape, name, " has shape ", loaded[name].sizes(),
+                " there, ", c10::IntArrayRef(shape), " in this model");
+  }
+}
+
 // Runs `load` on the content of the checkpoint at `path`, turning LibTorch's exceptions into a
 // clear error.
 template <typename Load>
@@ -178,9 +199,7 @@ absl::StatusOr<CheckpointState> LoadCheckpoint(const std::string& path, torch::n
                                                torch::optim::Optimizer& optimizer) {
   CheckpointState state;
   absl::Status status = WithArchive(path, [&](torch::serialize::InputArchive& archive) {
-    torch::serialize::InputArchive model_archive;
-    archive.read("model", model_archive);
-    model.load(model_archive);
+    LoadModel(archive, model);
     torch::serialize::InputArchive optimizer_archive;
     archive.read("optimizer", optimizer_archive);
     optimizer.load(optimizer_archive);
@@ -211,11 +230,8 @@ absl::Status OpenCheckpoint(const std::string& path, torch::serialize::InputArch
 }
 
 absl::Status LoadCheckpointModel(const std::string& path, torch::nn::Module& model) {
-  return WithArchive(path, [&](torch::serialize::InputArchive& archive) {
-    torch::serialize::InputArchive model_archive;
-    archive.read("model", model_archive);
-    model.load(model_archive);
-  });
+  return WithArchive(path,
+                     [&](torch::serialize::InputArchive& archive) { LoadModel(archive, model); });
 }
 
 }  // namespace core

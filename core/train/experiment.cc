@@ -8,6 +8,7 @@
 #include "core/data/batch_tensors.h"
 #include "core/data/dataset_layout.h"
 #include "core/data/translation_direction.h"
+#include "core/train/checkpoint.h"
 #include "core/util/sha256.h"
 #include "core/util/status_macros.h"
 #include "core/util/user_path.h"
@@ -145,6 +146,26 @@ absl::Status InitializeModel(Experiment& experiment, const TrainConfig& config,
     return absl::OkStatus();
   };
   return (*initializer)->Initialize(*experiment.model, context);
+}
+
+absl::Status RestoreModel(Experiment& experiment, const std::string& checkpoint) {
+  absl::StatusOr<CheckpointState> saved = ReadCheckpointState(checkpoint);
+  if (!saved.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--restore=", checkpoint, ": ", saved.status().message()));
+  }
+  if (!saved->dataset_id.empty() && saved->dataset_id != experiment.dataset_id) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--restore=", checkpoint, " was trained on another dataset (its manifest.json differs)"));
+  }
+  const absl::Status loaded = LoadCheckpointModel(checkpoint, *experiment.model);
+  if (!loaded.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--restore=", checkpoint, ": ", loaded.message(),
+        " (the model settings, e.g. --embed_dim or the residual arrangement, must be the "
+        "checkpoint's)"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace core

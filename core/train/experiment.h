@@ -67,6 +67,10 @@ absl::StatusOr<Experiment> BuildExperiment(const TrainConfig& config, bool with_
 absl::Status InitializeModel(Experiment& experiment, const TrainConfig& config,
                              const std::string& output_dir);
 
+// Sets the model's weights from `checkpoint` (--restore), which must come from a run on the same
+// dataset with the same model settings; InvalidArgument otherwise, saying which.
+absl::Status RestoreModel(Experiment& experiment, const std::string& checkpoint);
+
 }  // namespace core
 
 #endif  // CORE_TRAIN_EXPERIMENT_H_

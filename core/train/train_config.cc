@@ -109,6 +109,8 @@ const std::vector<Field>& Fields() {
       MODEL_FIELD(share_all_embeddings, "one embedding for source, target and output"),
       MODEL_FIELD(max_positions, "longest sentence in tokens (longer pairs are dropped)"),
       CONFIG_FIELD(init, "initializer plugin (see --list_plugins)", false),
+      CONFIG_FIELD(restore, "start a new run from this checkpoint's weights instead of --init",
+                   false),
       CONFIG_FIELD(optimizer, "optimizer plugin (see --list_plugins)", false),
       CONFIG_FIELD(lr_scheduler, "learning-rate schedule plugin (see --list_plugins)", false),
       CONFIG_FIELD(lr, "peak learning rate", false),

@@ -57,6 +57,10 @@ struct TrainConfig {
     return options;
   }();
 
+  // A checkpoint whose weights a new run starts from instead of --init (fine-tuning, e.g. from
+  // an average); the optimizer and schedule start fresh. "": none.
+  std::string restore;
+
   // Plugins by name, and the options the user gave them.
   // RAdam needs no warmup (docs/formulas.md §7.5), which suits a short run: the default schedule
   // decays gently from the first update.

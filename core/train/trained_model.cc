@@ -30,8 +30,16 @@ absl::StatusOr<TrainedModel> LoadTrainedModel(const std::string& checkpoint,
     }
     settings[flag.substr(2, equals - 2)] = flag.substr(equals + 1);
   }
+  // Defaults need no flag (and an empty value, e.g. the default --data_dir, could not be one).
+  std::map<std::string, std::string> defaults;
+  for (const TrainFlagInfo& info : TrainFlagInfos()) defaults[info.name] = info.default_value;
   std::vector<std::string> args;
-  for (const auto& [key, value] : settings) args.push_back(absl::StrCat("--", key, "=", value));
+  for (const auto& [key, value] : settings) {
+    const auto it = defaults.find(key);
+    if (it == defaults.end() || it->second != value) {
+      args.push_back(absl::StrCat("--", key, "=", value));
+    }
+  }
   ASSIGN_OR_RETURN(ParsedTrainConfig parsed, ParseTrainConfig(args));
   result.config = std::move(parsed.config);
   result.resolved = std::move(parsed.resolved);

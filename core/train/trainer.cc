@@ -359,7 +359,10 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const ParsedTrainConfig
   ASSIGN_OR_RETURN(const bool resuming, s->OpenRunDirectory());
   // Only rank 0 initializes (Admin profiles a batch and writes its profile); the weights
   // reach the other ranks in SynchronizeRanks().
-  if (!resuming && s->run) {
+  if (!resuming && s->run && !s->config.restore.empty()) {
+    RETURN_IF_ERROR(RestoreModel(experiment, ResolveUserPath(s->config.restore)));
+    LOG(INFO) << "new run in " << s->run_path << " from the weights of " << s->config.restore;
+  } else if (!resuming && s->run) {
     RETURN_IF_ERROR(InitializeModel(experiment, s->config, s->run_path));
     LOG(INFO) << "new run in " << s->run_path << " (--init=" << s->config.init << ")";
   }
