@@ -8,7 +8,6 @@
 // file is never overwritten.
 #include <ATen/ATen.h>
 
-#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -17,12 +16,11 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/train/checkpoint.h"
+#include "core/train/run_directory.h"
 #include "core/train/trained_model.h"
 #include "core/util/status_macros.h"
 #include "core/util/user_path.h"
@@ -34,24 +32,15 @@ namespace {
 
 // The latest `count` checkpoint_<update>.pt of `run_dir`, oldest first.
 absl::StatusOr<std::vector<std::string>> LatestKept(const std::string& run_dir, int64_t count) {
-  std::vector<std::pair<int64_t, std::string>> kept;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(run_dir, error)) {
-    const std::string name = entry.path().filename().string();
-    int64_t update = 0;
-    if (absl::StartsWith(name, "checkpoint_") && absl::EndsWith(name, ".pt") &&
-        absl::SimpleAtoi(name.substr(11, name.size() - 14), &update)) {
-      kept.emplace_back(update, entry.path().string());
-    }
+  if (!std::filesystem::is_directory(run_dir)) {
+    return absl::NotFoundError(absl::StrCat(run_dir, " is not a directory"));
   }
-  if (error)
-    return absl::NotFoundError(absl::StrCat("cannot read ", run_dir, ": ", error.message()));
+  const std::vector<std::pair<int64_t, std::string>> kept = core::KeptCheckpoints(run_dir);
   if (static_cast<int64_t>(kept.size()) < count) {
     return absl::InvalidArgumentError(absl::StrCat(
         run_dir, " keeps ", kept.size(), " checkpoint_<update>.pt, fewer than --last=", count,
         " (train with --keep_interval)"));
   }
-  std::sort(kept.begin(), kept.end());
   std::vector<std::string> paths;
   for (size_t i = kept.size() - count; i < kept.size(); ++i) paths.push_back(kept[i].second);
   return paths;

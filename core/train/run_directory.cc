@@ -119,21 +119,28 @@ absl::Status RunDirectory::DiscardResults() const {
   return absl::OkStatus();
 }
 
-absl::Status RunDirectory::KeepLastUpdateCheckpoints(int64_t keep) const {
+std::vector<std::pair<int64_t, std::string>> KeptCheckpoints(const std::string& dir) {
   std::vector<std::pair<int64_t, std::string>> kept;
-  for (const std::string& name : EntryNames()) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
     int64_t update = 0;
     if (absl::StartsWith(name, "checkpoint_") && absl::EndsWith(name, ".pt") &&
         absl::SimpleAtoi(name.substr(11, name.size() - 14), &update)) {
-      kept.emplace_back(update, name);
+      kept.emplace_back(update, entry.path().string());
     }
   }
   std::sort(kept.begin(), kept.end());
+  return kept;
+}
+
+absl::Status RunDirectory::KeepLastUpdateCheckpoints(int64_t keep) const {
+  const std::vector<std::pair<int64_t, std::string>> kept = KeptCheckpoints(path_);
   for (size_t i = 0; i + keep < kept.size(); ++i) {
     std::error_code error;
-    if (!std::filesystem::remove(File(kept[i].second), error) && error) {
+    if (!std::filesystem::remove(kept[i].second, error) && error) {
       return absl::InternalError(
-          absl::StrCat("cannot remove ", File(kept[i].second), ": ", error.message()));
+          absl::StrCat("cannot remove ", kept[i].second, ": ", error.message()));
     }
   }
   return absl::OkStatus();

@@ -17,6 +17,7 @@
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -87,6 +88,9 @@ class RunDirectory {
   std::string path_;
   DirectoryLock lock_;
 };
+
+// The kept checkpoints (checkpoint_<update>.pt) in `dir`: (update, path), oldest first.
+std::vector<std::pair<int64_t, std::string>> KeptCheckpoints(const std::string& dir);
 
 }  // namespace core
 
