@@ -10,7 +10,9 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "core/util/sha256.h"
+#include "core/util/status_macros.h"
 #include "core/util/text_file.h"
 
 namespace core {
@@ -115,25 +117,39 @@ void ReadVerifiedContent(torch::serialize::InputArchive& outer,
   content.load_from(bytes.data(), bytes.size());
 }
 
-// Loads the checkpoint's "model" into `model`. LibTorch's loader would silently give a
-// parameter the checkpoint's shape (Tensor::set_): a model of another shape is an error instead.
-void LoadModel(torch::serialize::InputArchive& archive, torch::nn::Module& model) {
-  std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
+using TensorShapes = std::vector<std::pair<std::string, std::vector<int64_t>>>;
+
+// The shapes of `model`'s parameters and buffers, by name.
+TensorShapes ShapesOf(torch::nn::Module& model) {
+  TensorShapes shapes;
   for (const auto& item : model.named_parameters()) {
     shapes.emplace_back(item.key(), item.value().sizes().vec());
   }
   for (const auto& item : model.named_buffers()) {
     shapes.emplace_back(item.key(), item.value().sizes().vec());
   }
+  return shapes;
+}
+
+// LibTorch's loader gives a tensor the checkpoint's shape (Tensor::set_), so a checkpoint of
+// another model would load and fail later: refused here, naming the first changed tensor.
+absl::Status CheckShapesKept(const std::string& path, const TensorShapes& before,
+                             torch::nn::Module& model) {
+  const TensorShapes after = ShapesOf(model);
+  for (size_t i = 0; i < before.size() && i < after.size(); ++i) {
+    if (after[i].second == before[i].second) continue;
+    return absl::InvalidArgumentError(
+        absl::StrCat("checkpoint ", path, ": ", before[i].first, " has shape [",
+                     absl::StrJoin(after[i].second, ","), "] there but [",
+                     absl::StrJoin(before[i].second, ","), "] in this model"));
+  }
+  return absl::OkStatus();
+}
+
+void LoadModel(torch::serialize::InputArchive& archive, torch::nn::Module& model) {
   torch::serialize::InputArchive model_archive;
   archive.read("model", model_archive);
   model.load(model_archive);
-  auto loaded = model.named_parameters();
-  for (const auto& item : model.named_buffers()) loaded.insert(item.key(), item.value());
-  for (const auto& [name, shape] : shapes) {
-    TORCH_CHECK(loaded[name].sizes().vec() == shape, name, " has shape ", loaded[name].sizes(),
-                " there, ", c10::IntArrayRef(shape), " in this model");
-  }
 }
 
 // Runs `load` on the content of the checkpoint at `path`, turning LibTorch's exceptions into a
@@ -198,6 +214,7 @@ absl::Status SaveCheckpoint(const std::string& path, torch::nn::Module& model,
 absl::StatusOr<CheckpointState> LoadCheckpoint(const std::string& path, torch::nn::Module& model,
                                                torch::optim::Optimizer& optimizer) {
   CheckpointState state;
+  const TensorShapes shapes = ShapesOf(model);
   absl::Status status = WithArchive(path, [&](torch::serialize::InputArchive& archive) {
     LoadModel(archive, model);
     torch::serialize::InputArchive optimizer_archive;
@@ -213,6 +230,7 @@ absl::StatusOr<CheckpointState> LoadCheckpoint(const std::string& path, torch::n
     }
   });
   if (!status.ok()) return status;
+  RETURN_IF_ERROR(CheckShapesKept(path, shapes, model));
   return state;
 }
 
@@ -230,8 +248,10 @@ absl::Status OpenCheckpoint(const std::string& path, torch::serialize::InputArch
 }
 
 absl::Status LoadCheckpointModel(const std::string& path, torch::nn::Module& model) {
-  return WithArchive(path,
-                     [&](torch::serialize::InputArchive& archive) { LoadModel(archive, model); });
+  const TensorShapes shapes = ShapesOf(model);
+  RETURN_IF_ERROR(WithArchive(
+      path, [&](torch::serialize::InputArchive& archive) { LoadModel(archive, model); }));
+  return CheckShapesKept(path, shapes, model);
 }
 
 }  // namespace core

@@ -57,7 +57,8 @@ absl::Status SaveCheckpoint(const std::string& path, torch::nn::Module& model,
                             torch::optim::Optimizer& optimizer, const CheckpointState& state);
 
 // Restores `model`, `optimizer` (state by position; its options come from the config) and the
-// random generators from `path`. A missing, truncated or corrupt file is an error naming it.
+// random generators from `path`. A missing, truncated or corrupt file is an error naming it;
+// tensors of other shapes than `model`'s are InvalidArgument naming the first.
 absl::StatusOr<CheckpointState> LoadCheckpoint(const std::string& path, torch::nn::Module& model,
                                                torch::optim::Optimizer& optimizer);
 
@@ -68,7 +69,8 @@ absl::StatusOr<CheckpointState> ReadCheckpointState(const std::string& path);
 // checksum verified: for tools that read a checkpoint's parts themselves.
 absl::Status OpenCheckpoint(const std::string& path, torch::serialize::InputArchive& content);
 
-// Only the model's parameters and buffers (e.g. the best checkpoint, for the final BLEU).
+// Only the model's parameters and buffers (e.g. the best checkpoint, for the final BLEU);
+// tensors of other shapes than `model`'s are InvalidArgument naming the first.
 absl::Status LoadCheckpointModel(const std::string& path, torch::nn::Module& model);
 
 }  // namespace core

@@ -3,11 +3,8 @@
 #include <ATen/ATen.h>
 
 #include <cstdio>
-#include <map>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "core/train/checkpoint.h"
 #include "core/util/json_io.h"
 #include "core/util/status_macros.h"
@@ -17,20 +14,11 @@
 namespace tools::analyze {
 
 absl::Status LoadCheckpointWeights(const std::string& flag_value, core::TransformerImpl& model) {
-  // Loading replaces tensors whole, shapes included: compare them to the model's afterwards.
-  std::map<std::string, std::vector<int64_t>> shapes;
-  for (const auto& item : model.named_parameters()) shapes[item.key()] = item.value().sizes().vec();
-  RETURN_IF_ERROR(core::LoadCheckpointModel(core::ResolveUserPath(flag_value), model));
-  for (const auto& item : model.named_parameters()) {
-    if (item.value().sizes().vec() != shapes[item.key()]) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--checkpoint=", flag_value, ": ", item.key(), " has shape [",
-          absl::StrJoin(item.value().sizes(), ","), "] there but [",
-          absl::StrJoin(shapes[item.key()], ","),
-          "] in the model the flags describe; leave out the flags that change the model"));
-    }
-  }
-  return absl::OkStatus();
+  const absl::Status loaded = core::LoadCheckpointModel(core::ResolveUserPath(flag_value), model);
+  if (!absl::IsInvalidArgument(loaded)) return loaded;
+  return absl::InvalidArgumentError(absl::StrCat("--checkpoint=", flag_value, ": ",
+                                                 loaded.message(),
+                                                 "; leave out the flags that change the model"));
 }
 
 absl::StatusOr<core::Experiment> LoadAnalysedModel(const ReportContext& context) {
