@@ -549,6 +549,16 @@ case_keep_last_checkpoints() {
   expect_files "$tmp/keep_last" checkpoint_last.pt checkpoint_best.pt
 }
 
+# 4f. --keep_best_checkpoints: the weights of the N best validations stay as
+# checkpoint_best_<update>.pt (the validation loss falls here, so the latest N).
+case_keep_best_checkpoints() {
+  train_in keep_best --max_updates=10 --validate_interval=2 --keep_best_checkpoints=2
+  expect_rc keep_best $? 0 "$tmp/keep_best.err"
+  local kept
+  kept="$(cd "$tmp/keep_best" && ls checkpoint_best_*.pt | sort -t_ -k3 -n | tr '\n' ' ')"
+  [ "$kept" = "checkpoint_best_8.pt checkpoint_best_10.pt " ] || fail "kept: '$kept'"
+}
+
 # 5. Bad input: a clear message and the documented exit code.
 case_unknown_flag() {
   expect_error "unknown flag" 2 "unknown flag --max_updatez; did you mean --max_updates?" \
@@ -644,6 +654,7 @@ for test_case in case_run_completes case_rerun_finished_run \
     case_epoch_end case_failure_recorded case_exact_resume case_sigterm case_sigint \
     case_sigterm_during_bleu \
     case_divergence case_early_divergence case_bf16 case_patience case_keep_last_checkpoints \
+    case_keep_best_checkpoints \
     case_unknown_flag \
     case_bad_value \
     case_config_unknown_key \

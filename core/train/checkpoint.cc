@@ -45,6 +45,14 @@ void WriteState(torch::serialize::OutputArchive& archive, const CheckpointState&
   archive.write("initial_loss", c10::IValue(state.initial_loss));
   archive.write("observed_updates", c10::IValue(state.observed_updates));
   archive.write("stale_validations", c10::IValue(state.stale_validations));
+  std::vector<double> best_losses;
+  std::vector<int64_t> best_updates;
+  for (const auto& [loss, update] : state.best_kept) {
+    best_losses.push_back(loss);
+    best_updates.push_back(update);
+  }
+  archive.write("best_kept_losses", c10::IValue(best_losses));
+  archive.write("best_kept_updates", c10::IValue(best_updates));
   archive.write("interval_loss", c10::IValue(state.log_interval.loss));
   archive.write("interval_nll", c10::IValue(state.log_interval.nll));
   archive.write("interval_grad_norm", c10::IValue(state.log_interval.grad_norm));
@@ -82,6 +90,14 @@ CheckpointState ReadState(torch::serialize::InputArchive& archive) {
   state.observed_updates = read("observed_updates").toInt();
   if (c10::IValue stale; archive.try_read("stale_validations", stale)) {
     state.stale_validations = stale.toInt();
+  }
+  if (c10::IValue losses, updates; archive.try_read("best_kept_losses", losses) &&
+                                   archive.try_read("best_kept_updates", updates)) {
+    const std::vector<double> loss_list = losses.toDoubleVector();
+    const std::vector<int64_t> update_list = updates.toIntVector();
+    for (size_t i = 0; i < loss_list.size() && i < update_list.size(); ++i) {
+      state.best_kept.emplace_back(loss_list[i], update_list[i]);
+    }
   }
   state.log_interval = {read("interval_loss").toDouble(), read("interval_nll").toDouble(),
                         read("interval_grad_norm").toDouble(), read("interval_tokens").toInt(),

@@ -19,6 +19,8 @@
 #include <limits>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -44,6 +46,8 @@ struct CheckpointState {
   int64_t observed_updates = 0;
   // Validations in a row without a new best validation loss (--patience).
   int64_t stale_validations = 0;
+  // (validation loss, update) of the checkpoints --keep_best_checkpoints keeps, best first.
+  std::vector<std::pair<double, int64_t>> best_kept;
   LogInterval log_interval;
   // The dataset's identity (Experiment::dataset_id); "" in checkpoints written before it.
   std::string dataset_id;

@@ -125,6 +125,8 @@ const std::vector<Field>& Fields() {
       CONFIG_FIELD(save_interval, "write checkpoint_last every N updates; 0: epoch ends", true),
       CONFIG_FIELD(keep_interval, "keep checkpoint_<update>.pt every N updates; 0: never", true),
       CONFIG_FIELD(keep_last_checkpoints, "of those, keep only the latest N; 0: all", true),
+      CONFIG_FIELD(keep_best_checkpoints,
+                   "keep the N best validations as checkpoint_best_<update>.pt; 0: none", true),
       CONFIG_FIELD(beam_size, "beam size for BLEU (1: greedy)", true),
       CONFIG_FIELD(lenpen, "length penalty exponent of beam search", true),
       CONFIG_FIELD(max_len_a, "longest output: a * source length + b", true),
@@ -184,7 +186,8 @@ absl::Status ValidateConfig(const TrainConfig& config) {
                                     {"bleu_interval", config.bleu_interval},
                                     {"bleu_sentences", config.bleu_sentences},
                                     {"patience", config.patience},
-                                    {"keep_last_checkpoints", config.keep_last_checkpoints}}) {
+                                    {"keep_last_checkpoints", config.keep_last_checkpoints},
+                                    {"keep_best_checkpoints", config.keep_best_checkpoints}}) {
     if (value < 0) {
       return absl::InvalidArgumentError(absl::StrCat("--", name, " = ", value, " must be >= 0"));
     }

@@ -93,6 +93,8 @@ struct TrainConfig {
   int64_t keep_interval = 0;
   // Of those, keep only the latest N (older ones removed once the new one is in place); 0: all.
   int64_t keep_last_checkpoints = 0;
+  // Also keep the weights of the N best validations as checkpoint_best_<update>.pt; 0: none.
+  int64_t keep_best_checkpoints = 0;
 
   // Decoding for BLEU (valid at the end; test with the best checkpoint).
   int64_t beam_size = 4;

@@ -160,6 +160,8 @@ struct Trainer::State {
   double best_valid_loss = std::numeric_limits<double>::infinity();
   // Validations in a row without a new best (--patience).
   int64_t stale_validations = 0;
+  // (loss, update) of the checkpoints --keep_best_checkpoints keeps, best first.
+  std::vector<std::pair<double, int64_t>> best_kept;
   // Training seconds before this session, and when this session started.
   double previous_train_time = 0;
   Clock::time_point session_start = Clock::now();
@@ -203,6 +205,9 @@ struct Trainer::State {
   // Validation, checkpoints and periodic BLEU that fall on this update; `resuming`: only
   // what a process killed after this update's checkpoint_last may have left undone.
   absl::Status RunCadence(bool epoch_ended, bool resuming);
+  // --keep_best_checkpoints: this update's weights as checkpoint_best_<update>.pt when `loss`
+  // is among the N best validations; the one it displaces is removed.
+  absl::Status KeepIfAmongBest(double loss);
   // A stop signal: checkpoint_last at this update, then Interrupted.
   absl::StatusOr<TrainOutcome> Interrupt(int signal);
   // Status "interrupted" and exit 128 + signal, the checkpoint already written.
@@ -242,6 +247,7 @@ absl::Status Trainer::State::SaveCheckpoint(const std::string& name) {
   saved.initial_loss = detector->initial();
   saved.observed_updates = detector->observed();
   saved.stale_validations = stale_validations;
+  saved.best_kept = best_kept;
   saved.log_interval = log->interval();
   saved.config = resolved;
   saved.dataset_id = dataset_id;
@@ -259,6 +265,26 @@ absl::Status Trainer::State::WriteStatus(const std::string& state, const std::st
   return run ? run->WriteStatus(status) : absl::OkStatus();
 }
 
+absl::Status Trainer::State::KeepIfAmongBest(double loss) {
+  const size_t keep = static_cast<size_t>(config.keep_best_checkpoints);
+  if (keep == 0 || (best_kept.size() >= keep && loss >= best_kept.back().first)) {
+    return absl::OkStatus();
+  }
+  const auto name = [this](int64_t update) {
+    return absl::StrCat("checkpoint_best_", update, ".pt");
+  };
+  best_kept.insert(std::upper_bound(best_kept.begin(), best_kept.end(), std::pair(loss, updates)),
+                   {loss, updates});
+  RETURN_IF_ERROR(SaveCheckpoint(name(updates)));
+  // Removed only once the new file is in place; a missing one (a kill between) is fine.
+  while (best_kept.size() > keep) {
+    std::error_code error;
+    std::filesystem::remove(run->File(name(best_kept.back().second)), error);
+    best_kept.pop_back();
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Trainer::State::Validate() {
   // Only rank 0 validates and scores; the others wait at the next collective.
   if (!run) return absl::OkStatus();
@@ -273,6 +299,7 @@ absl::Status Trainer::State::Validate() {
                                                             {"loss", result.loss},
                                                             {"nll", result.nll},
                                                             {"ppl", result.perplexity}}));
+  RETURN_IF_ERROR(KeepIfAmongBest(result.loss));
   if (!best) {
     ++stale_validations;
     return absl::OkStatus();
@@ -476,6 +503,7 @@ absl::Status Trainer::State::Resume() {
   previous_train_time = saved->train_time;
   best_valid_loss = saved->best_valid_loss;
   stale_validations = saved->stale_validations;
+  best_kept = saved->best_kept;
   detector->Restore(saved->fast_loss, saved->slow_loss, saved->initial_loss,
                     saved->observed_updates);
   log->Restore(saved->log_interval);
