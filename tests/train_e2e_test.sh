@@ -539,24 +539,20 @@ case_patience() {
   expect_in "$tmp/patience/metrics.jsonl" '"type":"bleu","split":"test","update":6,'
 }
 
-# 4e. --keep_last_checkpoints: of the checkpoints --keep_interval keeps, only the latest N stay.
-case_keep_last_checkpoints() {
-  train_in keep_last --max_updates=10 --keep_interval=2 --keep_last_checkpoints=2
-  expect_rc keep_last $? 0 "$tmp/keep_last.err"
-  local kept
-  kept="$(cd "$tmp/keep_last" && ls checkpoint_[0-9]*.pt | sort -t_ -k2 -n | tr '\n' ' ')"
-  [ "$kept" = "checkpoint_8.pt checkpoint_10.pt " ] || fail "kept: '$kept'"
-  expect_files "$tmp/keep_last" checkpoint_last.pt checkpoint_best.pt
-}
-
-# 4f. --keep_best_checkpoints: the weights of the N best validations stay as
-# checkpoint_best_<update>.pt (the validation loss falls here, so the latest N).
-case_keep_best_checkpoints() {
-  train_in keep_best --max_updates=10 --validate_interval=2 --keep_best_checkpoints=2
-  expect_rc keep_best $? 0 "$tmp/keep_best.err"
-  local kept
-  kept="$(cd "$tmp/keep_best" && ls checkpoint_best_*.pt | sort -t_ -k3 -n | tr '\n' ' ')"
-  [ "$kept" = "checkpoint_best_8.pt checkpoint_best_10.pt " ] || fail "kept: '$kept'"
+# 4e. --keep_last_checkpoints: of the checkpoints --keep_interval keeps, only the latest N stay;
+# --keep_best_checkpoints: the weights of the N best validations stay as
+# checkpoint_best_<update>.pt (the validation loss falls here, so those are the latest N too).
+case_kept_checkpoints() {
+  train_in kept --max_updates=10 --keep_interval=2 --keep_last_checkpoints=2 \
+    --validate_interval=2 --keep_best_checkpoints=2
+  expect_rc kept $? 0 "$tmp/kept.err"
+  local prefix
+  for prefix in checkpoint_ checkpoint_best_; do
+    [ "$(cd "$tmp/kept" && ls "$prefix"[0-9]*.pt | sort -V | tr '\n' ' ')" = \
+      "${prefix}8.pt ${prefix}10.pt " ] ||
+      fail "kept ${prefix}<update>.pt: $(cd "$tmp/kept" && ls "$prefix"[0-9]*.pt | tr '\n' ' ')"
+  done
+  expect_files "$tmp/kept" checkpoint_last.pt checkpoint_best.pt
 }
 
 # 5. Bad input: a clear message and the documented exit code.
@@ -653,8 +649,7 @@ for test_case in case_run_completes case_rerun_finished_run \
     case_rebuilt_dataset case_disk_full case_config_ini_repeats_run \
     case_epoch_end case_failure_recorded case_exact_resume case_sigterm case_sigint \
     case_sigterm_during_bleu \
-    case_divergence case_early_divergence case_bf16 case_patience case_keep_last_checkpoints \
-    case_keep_best_checkpoints \
+    case_divergence case_early_divergence case_bf16 case_patience case_kept_checkpoints \
     case_unknown_flag \
     case_bad_value \
     case_config_unknown_key \

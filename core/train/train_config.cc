@@ -163,9 +163,10 @@ std::vector<ChosenPlugin> ChosenPlugins(const TrainConfig& config) {
           {"decoder_residual", {&plugins::Residuals(), config.model.decoder_residual}}};
 }
 
-// Checks what one flag cannot: plugin names and options, the initializer against the
+// Checks what one flag cannot (`chosen`: the plugin options split among the chosen plugins):
+// plugin names and options, the initializer against the
 // model, the schedule against the run length.
-absl::Status ValidateConfig(const TrainConfig& config) {
+absl::Status ValidateConfig(const TrainConfig& config, const ChosenPluginOptions& chosen) {
   ModelOptions model = config.model;  // vocabulary sizes come later, from the dataset
   RETURN_IF_ERROR(ValidateModelOptions(model));
   if (config.max_updates <= 0 && config.max_epochs <= 0 && config.max_time <= 0) {
@@ -205,7 +206,6 @@ absl::Status ValidateConfig(const TrainConfig& config) {
   if (config.clip_norm < 0) return absl::InvalidArgumentError("--clip_norm must be >= 0");
   RETURN_IF_ERROR(ParsePrecision(config.precision).status());
 
-  ASSIGN_OR_RETURN(const ChosenPluginOptions chosen, SplitPluginOptions(config));
   ASSIGN_OR_RETURN(std::unique_ptr<plugins::Initializer> initializer,
                    plugins::Initializers().Create(config.init, chosen.initializer));
   RETURN_IF_ERROR(initializer->CheckModelOptions(model));
@@ -288,7 +288,7 @@ absl::StatusOr<ParsedTrainConfig> Resolve(const std::map<std::string, GivenValue
   ApplyTrainerPluginDefaults(config);
   ASSIGN_OR_RETURN(const ChosenPluginOptions chosen, SplitPluginOptions(config));
   config.model.residual_options = chosen.residual;
-  RETURN_IF_ERROR(ValidateConfig(config));
+  RETURN_IF_ERROR(ValidateConfig(config, chosen));
   for (const Field& field : Fields()) parsed.resolved[field.info.name] = field.get(config);
   for (const auto& [key, value] : config.plugin_options) parsed.resolved[key] = value;
   return parsed;

@@ -91,11 +91,35 @@ absl::StatusOr<pid_t> Spawn(const std::string& binary, const std::vector<std::st
   return pid;
 }
 
-// Whether a live process (a trainer of a stopped sweep finishing its update, or one started
-// elsewhere) holds `run_dir`; a free lock taken here is released at once.
-bool HeldByALiveProcess(const std::string& run_dir) {
-  return absl::IsFailedPrecondition(core::DirectoryLock::Acquire(run_dir).status());
-}
+// Cells whose run directory a live process holds (a trainer of a stopped sweep finishing its
+// update, or one started elsewhere): a trainer started there would exit "in use" and use up
+// its retries, so the cell waits, up to `wait_s` seconds, then is left to that process.
+class HeldCells {
+ public:
+  enum class Verdict { kFree, kWait, kLeft };
+
+  HeldCells(double wait_s, std::ostream& log) : wait_(wait_s), log_(log) {}
+
+  Verdict Check(size_t index, const CellRun& run) {
+    // A free lock taken here is released at once.
+    if (!absl::IsFailedPrecondition(core::DirectoryLock::Acquire(run.run_dir).status())) {
+      return Verdict::kFree;
+    }
+    const auto [since, first] = since_.emplace(index, Clock::now());
+    if (first) {
+      log_ << "sweep: " << run.name << "'s run directory is held by a live process (a stopped "
+           << "sweep's trainer finishing its update?); waiting up to " << wait_.count() << " s\n";
+    }
+    if (Clock::now() - since->second < wait_) return Verdict::kWait;
+    log_ << "sweep: " << run.name << " is still held: left to that process, not run\n";
+    return Verdict::kLeft;
+  }
+
+ private:
+  std::chrono::duration<double> wait_;
+  std::ostream& log_;
+  std::map<size_t, Clock::time_point> since_;
+};
 
 int ExitCode(int wait_status) {
   return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
@@ -120,7 +144,7 @@ absl::StatusOr<ExecutionSummary> LocalExecutor::Execute(const std::vector<CellRu
   std::map<pid_t, RunningCell> running;
   std::vector<bool> slot_busy(jobs, false);
   std::map<size_t, int> attempts;
-  std::map<size_t, Clock::time_point> held_since;
+  HeldCells held_cells(options_.held_wait_s, log);
   Clock::time_point last_overview = Clock::now();
   while (!running.empty() || (!queue.empty() && summary.stop_signal == 0)) {
     if (const int signal = core::PendingStopSignal(); signal != 0 && summary.stop_signal == 0) {
@@ -135,20 +159,10 @@ absl::StatusOr<ExecutionSummary> LocalExecutor::Execute(const std::vector<CellRu
       const size_t run_index = queue.front();
       queue.pop_front();
       const CellRun& run = runs[run_index];
-      // A trainer started on a held directory would exit "in use" and use up its retries.
-      if (HeldByALiveProcess(run.run_dir)) {
-        const auto [since, first] = held_since.emplace(run_index, Clock::now());
-        if (first) {
-          log << "sweep: " << run.name << "'s run directory is held by a live process (a "
-              << "stopped sweep's trainer finishing its update?); waiting up to "
-              << options_.held_wait_s << " s\n";
-        }
-        if (Clock::now() - since->second < std::chrono::duration<double>(options_.held_wait_s)) {
-          held.push_back(run_index);
-        } else {
-          ++summary.held;
-          log << "sweep: " << run.name << " is still held: left to that process, not run\n";
-        }
+      if (const HeldCells::Verdict verdict = held_cells.Check(run_index, run);
+          verdict != HeldCells::Verdict::kFree) {
+        if (verdict == HeldCells::Verdict::kWait) held.push_back(run_index);
+        if (verdict == HeldCells::Verdict::kLeft) ++summary.held;
         continue;
       }
       const int slot = static_cast<int>(std::find(slot_busy.begin(), slot_busy.end(), false) -
