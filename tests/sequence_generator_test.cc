@@ -4,6 +4,7 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <set>
 #include <vector>
 
@@ -117,6 +118,57 @@ TEST(SequenceGeneratorTest, BatchedBeamEqualsEachSentenceAlone) {
       EXPECT_GT(lengths.size(), 1u) << "seed " << seed << ": every translation has one length";
     }
   }
+}
+
+// sum(log p) / (length + 1)^length_penalty of `tokens` followed by EOS, by teacher forcing.
+double ForcedScore(Transformer& model, const at::Tensor& source, const std::vector<int64_t>& tokens,
+                   double length_penalty) {
+  at::NoGradGuard no_grad;
+  model->eval();
+  std::vector<int64_t> input = {kEos};
+  input.insert(input.end(), tokens.begin(), tokens.end());
+  std::vector<int64_t> output = tokens;
+  output.push_back(kEos);
+  const at::Tensor log_probs = at::log_softmax(
+      model->Decode(at::tensor(input, at::kLong).view({1, -1}), model->Encode(source))[0], -1,
+      at::kFloat);
+  const double sum = log_probs.gather(1, at::tensor(output, at::kLong).view({-1, 1}))
+                         .sum()
+                         .item<double>();
+  return sum / std::pow(static_cast<double>(output.size()), length_penalty);
+}
+
+// The n-best lists: at most n distinct hypotheses, best first, the first being Generate's, each
+// scored as teacher forcing scores it.
+TEST(SequenceGeneratorTest, NBestListsAreRankedAndScoredByTheirLogProbabilities) {
+  for (const double length_penalty : {1.0, 0.0}) {
+    Transformer model = SmallModel(2);
+    at::manual_seed(102);
+    const at::Tensor sources = at::randint(3, 30, {3, 5}, at::kLong);
+    GenerationOptions options = Options(4);
+    options.length_penalty = length_penalty;
+    const auto lists = GenerateNBest(model, sources, options, /*nbest=*/3);
+    const auto best = Generate(model, sources, options);
+    ASSERT_EQ(lists.size(), 3u);
+    for (int64_t b = 0; b < 3; ++b) {
+      const std::vector<ScoredHypothesis>& list = lists[b];
+      ASSERT_EQ(list.size(), 3u) << "sentence " << b;
+      EXPECT_EQ(list.front().tokens, best[b]);
+      std::set<std::vector<int64_t>> distinct;
+      for (size_t k = 0; k < list.size(); ++k) {
+        distinct.insert(list[k].tokens);
+        if (k > 0) EXPECT_GE(list[k - 1].score, list[k].score);
+        EXPECT_NEAR(list[k].score,
+                    ForcedScore(model, sources.narrow(0, b, 1), list[k].tokens, length_penalty),
+                    1e-4)
+            << "sentence " << b << " hypothesis " << k;
+      }
+      EXPECT_EQ(distinct.size(), list.size());
+    }
+  }
+  Transformer model = SmallModel(2);
+  EXPECT_THROW(GenerateNBest(model, at::randint(3, 30, {1, 5}, at::kLong), Options(2), 3),
+               c10::Error);
 }
 
 TEST(SequenceGeneratorTest, MaxLengthIsRespectedAndTrainingModeRestored) {

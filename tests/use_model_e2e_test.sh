@@ -3,7 +3,7 @@
 # (tiny dataset from the first 30,000 lines of the Debian Ding dictionary). translate: its
 # translations of the test set are the trainer's test.hyp byte for byte and score the same;
 # standard input is translated line by line, an empty line stays empty and a bad line is
-# reported with its number; a line longer than the model's max_positions and a file that is
+# reported with its number; --nbest lists are ranked and start with test.hyp's line; a line longer than the model's max_positions and a file that is
 # not a checkpoint are clear errors. average_checkpoints: the output is the mean of its inputs,
 # translate reads it, runs with other settings or an existing output are refused, and
 # train --restore fine-tunes from it.
@@ -56,7 +56,30 @@ case_standard_input() {
   expect_in "$tmp/stdin.err" "stdin:3: invalid UTF-8 at byte 1"
 }
 
-# 3. Clear errors: a line longer than max_positions (file:line), a file that is no checkpoint.
+# 3. --nbest=2 (the run's beam is 2): two "LINE<tab>SCORE<tab>TEXT" records per line, best
+# first, the first being test.hyp's line; an empty line gives one empty record; --nbest above
+# the beam is refused.
+case_nbest() {
+  { sed -n 1,3p "$data/test.de"; echo; } >"$tmp/nbest.de"
+  "$translate" --checkpoint="$run/checkpoint_best.pt" --input="$tmp/nbest.de" --nbest=2 \
+    >"$tmp/nbest.out" 2>"$tmp/nbest.err"
+  expect_rc "nbest" $? 0 "$tmp/nbest.err"
+  [ "$(wc -l <"$tmp/nbest.out")" = 7 ] || fail "not 2 + 2 + 2 + 1 records: $(cat "$tmp/nbest.out")"
+  local line
+  for line in 1 2 3; do
+    [ "$(awk -F'\t' -v n="$line" '$1 == n' "$tmp/nbest.out" | head -1 | cut -f3-)" = \
+      "$(sed -n "${line}p" "$run/test.hyp")" ] || fail "line $line's best differs from test.hyp's"
+    awk -F'\t' -v n="$line" '$1 == n { if (seen && $2 > last) bad = 1; last = $2; seen = 1 }
+      END { exit bad }' "$tmp/nbest.out" || fail "line $line's scores are not descending"
+  done
+  [ "$(sed -n 7p "$tmp/nbest.out")" = "$(printf '4\t\t')" ] || fail "the empty line's record"
+  "$translate" --checkpoint="$run/checkpoint_best.pt" --input="$tmp/nbest.de" --nbest=3 \
+    >/dev/null 2>"$tmp/nbest3.err"
+  expect_rc "nbest above the beam" $? 2 "$tmp/nbest3.err"
+  expect_in "$tmp/nbest3.err" "--nbest=3 must be between 1 and the beam size (2"
+}
+
+# 4. Clear errors: a line longer than max_positions (file:line), a file that is no checkpoint.
 case_errors() {
   { sed -n 1p "$data/test.de"; printf 'Wort %.0s' $(seq 300); echo; } >"$tmp/long.de"
   "$translate" --checkpoint="$run/checkpoint_best.pt" --input="$tmp/long.de" \
@@ -76,7 +99,7 @@ relative() {
   sed -n 's/^relative difference \([^ ]*\) .*/\1/p' "$1"
 }
 
-# 4. The average of updates 10 and 20 lies halfway: its distance to update 10 is half of
+# 5. The average of updates 10 and 20 lies halfway: its distance to update 10 is half of
 # update 20's (compare_checkpoints: ||a - b|| / ||b||); translate reads it.
 case_average_is_the_mean() {
   "$average" --run_dir="$run" --last=2 --output="$tmp/mean.pt" >"$tmp/average.out" \
@@ -94,7 +117,7 @@ case_average_is_the_mean() {
   [ "$(wc -l <"$tmp/mean.hyp")" = "$(wc -l <"$data/test.de")" ] || fail "not one line per input"
 }
 
-# 5. Refusals: an existing output, and a checkpoint of a run with other settings.
+# 6. Refusals: an existing output, and a checkpoint of a run with other settings.
 case_average_refusals() {
   "$average" --inputs="$run/checkpoint_10.pt,$run/checkpoint_20.pt" --output="$tmp/mean.pt" \
     >/dev/null 2>"$tmp/exists.err"
@@ -111,7 +134,7 @@ case_average_refusals() {
   [ -e "$tmp/mixed.pt" ] && fail "a refused average wrote its output"
 }
 
-# 6. train --restore fine-tunes from the average: the new run starts from its weights (its
+# 7. train --restore fine-tunes from the average: the new run starts from its weights (its
 # first loss is below the fresh model's), and other model settings are refused.
 case_restore_from_average() {
   local flags=(--data_dir="$data" --ffn_dim=64 --attention_heads=2 --encoder_layers=1
@@ -139,6 +162,7 @@ build_tiny_dataset "$prepare_data" "$data"
 run_case train_model
 run_case case_matches_test_hyp
 run_case case_standard_input
+run_case case_nbest
 run_case case_errors
 run_case case_average_is_the_mean
 run_case case_average_refusals

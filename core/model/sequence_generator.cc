@@ -14,11 +14,6 @@ namespace {
 
 constexpr double kMinusInfinity = -std::numeric_limits<double>::infinity();
 
-struct Hypothesis {
-  double score;  // length-normalised
-  std::vector<int64_t> tokens;
-};
-
 // A hypothesis kept for the next step: row `row` of this step followed by `token`.
 struct Continuation {
   int64_t row;
@@ -28,9 +23,13 @@ struct Continuation {
 
 }  // namespace
 
-std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tensor& source_tokens,
-                                           const GenerationOptions& options) {
+std::vector<std::vector<ScoredHypothesis>> GenerateNBest(Transformer& model,
+                                                         const torch::Tensor& source_tokens,
+                                                         const GenerationOptions& options,
+                                                         int64_t nbest) {
   TORCH_CHECK(options.beam_size >= 1, "beam size ", options.beam_size, " must be >= 1");
+  TORCH_CHECK(nbest >= 1 && nbest <= options.beam_size, "nbest ", nbest,
+              " must be between 1 and the beam size ", options.beam_size);
   EvalModeScope eval_mode(*model);
   at::NoGradGuard no_grad;
   const ModelOptions& model_options = model->options();
@@ -66,7 +65,7 @@ std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tens
   std::vector<double> scores(batch * beam, kMinusInfinity);
   for (int64_t b = 0; b < batch; ++b) scores[b * beam] = 0;
   at::Tensor last = at::full({batch * beam}, options.bos_id, source_tokens.options());
-  std::vector<std::vector<Hypothesis>> finished(batch);
+  std::vector<std::vector<ScoredHypothesis>> finished(batch);
 
   for (int64_t step = 0; step <= longest; ++step) {
     const int64_t searched = static_cast<int64_t>(active.size());
@@ -100,7 +99,7 @@ std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tens
     std::vector<Continuation> kept;
     for (int64_t p = 0; p < searched; ++p) {
       const int64_t b = active[p];
-      std::vector<Hypothesis>& ended = finished[b];
+      std::vector<ScoredHypothesis>& ended = finished[b];
       kept.clear();
       for (int64_t j = 0; j < top_scores.size(1); ++j) {
         const double score = score_at[p][j];
@@ -111,7 +110,7 @@ std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tens
           // As fairseq: only an EOS among the best `beam` candidates ends a hypothesis.
           if (j < beam && static_cast<int64_t>(ended.size()) < beam) {
             const double length = static_cast<double>(history[row].size() + 1);
-            ended.push_back({score / std::pow(length, options.length_penalty), history[row]});
+            ended.push_back({history[row], score / std::pow(length, options.length_penalty)});
           }
         } else if (static_cast<int64_t>(kept.size()) < beam) {
           kept.push_back({row, token, score});
@@ -153,12 +152,24 @@ std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tens
     last = at::tensor(tokens, at::kLong).to(source_tokens.device());
   }
 
-  std::vector<std::vector<int64_t>> translations(batch);
-  for (int64_t b = 0; b < batch; ++b) {
-    const auto best = std::max_element(
-        finished[b].begin(), finished[b].end(),
-        [](const Hypothesis& x, const Hypothesis& y) { return x.score < y.score; });
-    if (best != finished[b].end()) translations[b] = best->tokens;
+  for (std::vector<ScoredHypothesis>& ended : finished) {
+    // Stable: among equal scores the earlier-finished (shorter) hypothesis stays first.
+    std::stable_sort(ended.begin(), ended.end(),
+                     [](const ScoredHypothesis& x, const ScoredHypothesis& y) {
+                       return x.score > y.score;
+                     });
+    if (static_cast<int64_t>(ended.size()) > nbest) ended.resize(nbest);
+  }
+  return finished;
+}
+
+std::vector<std::vector<int64_t>> Generate(Transformer& model, const torch::Tensor& source_tokens,
+                                           const GenerationOptions& options) {
+  std::vector<std::vector<ScoredHypothesis>> best =
+      GenerateNBest(model, source_tokens, options, /*nbest=*/1);
+  std::vector<std::vector<int64_t>> translations(best.size());
+  for (size_t b = 0; b < best.size(); ++b) {
+    if (!best[b].empty()) translations[b] = std::move(best[b].front().tokens);
   }
   return translations;
 }

@@ -10,6 +10,8 @@
 //   options.beam_size = 5;
 //   std::vector<std::vector<int64_t>> translations =
 //       Generate(model, source_tokens, options);   // ids without BOS/EOS
+//   std::vector<std::vector<ScoredHypothesis>> lists =
+//       GenerateNBest(model, source_tokens, options, /*nbest=*/3);   // best first
 #ifndef CORE_MODEL_SEQUENCE_GENERATOR_H_
 #define CORE_MODEL_SEQUENCE_GENERATOR_H_
 
@@ -33,6 +35,20 @@ struct GenerationOptions {
   int64_t bos_id = 2;
   int64_t eos_id = 2;
 };
+
+// A finished hypothesis: its ids without BOS and EOS, and its length-normalised score
+// sum(log p) / length^length_penalty (natural log; length counts EOS).
+struct ScoredHypothesis {
+  std::vector<int64_t> tokens;
+  double score = 0;
+};
+
+// The `nbest` best finished hypotheses of every row of `source_tokens`, best first;
+// 1 <= nbest <= options.beam_size (a beam holds no more). Same search as Generate.
+std::vector<std::vector<ScoredHypothesis>> GenerateNBest(Transformer& model,
+                                                         const torch::Tensor& source_tokens,
+                                                         const GenerationOptions& options,
+                                                         int64_t nbest);
 
 // Translations of every row of `source_tokens` ([B, S], on the model's device), each
 // without the BOS and EOS symbols. Runs in eval mode without gradients, restoring the

@@ -49,10 +49,14 @@ absl::StatusOr<LossResult> EvaluateLoss(TransformerImpl& model, const ParallelDa
   return result;
 }
 
-absl::StatusOr<std::vector<std::string>> TranslateExamples(Transformer& model,
-                                                           const std::vector<Example>& examples,
-                                                           const SubwordModel& subwords,
-                                                           const EvaluationOptions& options) {
+absl::StatusOr<std::vector<std::vector<ScoredTranslation>>> TranslateExamplesNBest(
+    Transformer& model, const std::vector<Example>& examples, const SubwordModel& subwords,
+    const EvaluationOptions& options, int64_t nbest) {
+  if (nbest < 1 || nbest > options.generation.beam_size) {
+    return absl::InvalidArgumentError(absl::StrCat("--nbest=", nbest, " must be between 1 and ",
+                                                   "--beam_size (", options.generation.beam_size,
+                                                   "): a beam holds no more hypotheses"));
+  }
   BatcherOptions batching;
   // Beam search multiplies the batch by the beam: keep the decoder's working set similar.
   batching.max_tokens = std::max<int64_t>(options.max_tokens / options.generation.beam_size, 256);
@@ -63,18 +67,36 @@ absl::StatusOr<std::vector<std::string>> TranslateExamples(Transformer& model,
   generation.bos_id = subwords.bos_id();
   generation.eos_id = subwords.eos_id();
 
-  std::vector<std::string> hypotheses(examples.size());
+  std::vector<std::vector<ScoredTranslation>> translations(examples.size());
   for (const std::vector<int64_t>& indices : batcher.PlanEpoch(1)) {
     if (options.cancelled && options.cancelled()) {
       return absl::CancelledError("translation stopped by a stop request");
     }
     const Batch batch = batcher.MakeBatch(indices);
-    const std::vector<std::vector<int64_t>> outputs =
-        Generate(model, ToTensors(batch, options.device).source, generation);
+    const std::vector<std::vector<ScoredHypothesis>> outputs =
+        GenerateNBest(model, ToTensors(batch, options.device).source, generation, nbest);
     for (size_t i = 0; i < indices.size(); ++i) {
-      ASSIGN_OR_RETURN(hypotheses[indices[i]],
-                       subwords.Decode(std::vector<int>(outputs[i].begin(), outputs[i].end())));
+      for (const ScoredHypothesis& hypothesis : outputs[i]) {
+        ScoredTranslation translation;
+        translation.score = hypothesis.score;
+        ASSIGN_OR_RETURN(translation.text, subwords.Decode(std::vector<int>(
+                                               hypothesis.tokens.begin(), hypothesis.tokens.end())));
+        translations[indices[i]].push_back(std::move(translation));
+      }
     }
+  }
+  return translations;
+}
+
+absl::StatusOr<std::vector<std::string>> TranslateExamples(Transformer& model,
+                                                           const std::vector<Example>& examples,
+                                                           const SubwordModel& subwords,
+                                                           const EvaluationOptions& options) {
+  ASSIGN_OR_RETURN(std::vector<std::vector<ScoredTranslation>> best,
+                   TranslateExamplesNBest(model, examples, subwords, options, /*nbest=*/1));
+  std::vector<std::string> hypotheses(best.size());
+  for (size_t i = 0; i < best.size(); ++i) {
+    if (!best[i].empty()) hypotheses[i] = std::move(best[i].front().text);
   }
   return hypotheses;
 }

@@ -57,9 +57,21 @@ struct TranslationScores {
 absl::StatusOr<LossResult> EvaluateLoss(TransformerImpl& model, const ParallelDataset& dataset,
                                         const EvaluationOptions& options);
 
-// Translations of `examples` (their source ids, ending with EOS), detokenized by `subwords`,
-// in the order of `examples`; batched by options.max_tokens, decoded by options.generation.
-// Cancelled when options.cancelled says so.
+// A detokenized hypothesis and its length-normalised log-probability (see ScoredHypothesis).
+struct ScoredTranslation {
+  std::string text;
+  double score = 0;
+};
+
+// The `nbest` best translations of each of `examples` (their source ids, ending with EOS),
+// best first, detokenized by `subwords`, in the order of `examples`; batched by
+// options.max_tokens, decoded by options.generation (nbest <= its beam size). Cancelled when
+// options.cancelled says so.
+absl::StatusOr<std::vector<std::vector<ScoredTranslation>>> TranslateExamplesNBest(
+    Transformer& model, const std::vector<Example>& examples, const SubwordModel& subwords,
+    const EvaluationOptions& options, int64_t nbest);
+
+// The best translation of each of `examples`, as TranslateExamplesNBest.
 absl::StatusOr<std::vector<std::string>> TranslateExamples(Transformer& model,
                                                            const std::vector<Example>& examples,
                                                            const SubwordModel& subwords,

@@ -22,10 +22,9 @@ absl::StatusOr<TranslationModel> LoadTranslationModel(const std::string& checkpo
   return result;
 }
 
-absl::StatusOr<std::vector<std::string>> TranslateLines(TranslationModel& model,
-                                                        const std::vector<std::string>& lines,
-                                                        const std::string& where,
-                                                        int64_t first_line) {
+absl::StatusOr<std::vector<std::vector<core::ScoredTranslation>>> TranslateLines(
+    TranslationModel& model, const std::vector<std::string>& lines, const std::string& where,
+    int64_t nbest, int64_t first_line) {
   const core::SubwordModel& subwords = *model.subwords;
   const int64_t max_positions = model.config.model.max_positions;
   std::vector<core::Example> examples;
@@ -35,7 +34,7 @@ absl::StatusOr<std::vector<std::string>> TranslateLines(TranslationModel& model,
       return absl::InvalidArgumentError(absl::StrCat(at, ": invalid UTF-8 at byte ", bad + 1));
     }
     const std::string text = core::NormalizeTypography(lines[i]);
-    if (text.empty()) continue;  // stays an empty line
+    if (text.empty()) continue;  // nothing to translate
     ASSIGN_OR_RETURN(const std::vector<int> ids, subwords.Encode(text));
     core::Example example;
     example.source.assign(ids.begin(), ids.end());
@@ -49,10 +48,11 @@ absl::StatusOr<std::vector<std::string>> TranslateLines(TranslationModel& model,
     }
     examples.push_back(std::move(example));
   }
-  std::vector<std::string> output(lines.size());
+  std::vector<std::vector<core::ScoredTranslation>> output(lines.size());
   if (examples.empty()) return output;  // only empty lines
-  ASSIGN_OR_RETURN(std::vector<std::string> translated,
-                   core::TranslateExamples(model.model, examples, subwords, model.decoding));
+  ASSIGN_OR_RETURN(
+      std::vector<std::vector<core::ScoredTranslation>> translated,
+      core::TranslateExamplesNBest(model.model, examples, subwords, model.decoding, nbest));
   for (size_t k = 0; k < examples.size(); ++k) {
     output[examples[k].line] = std::move(translated[k]);
   }

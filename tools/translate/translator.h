@@ -3,9 +3,10 @@
 //
 //   absl::StatusOr<TranslationModel> model =
 //       LoadTranslationModel("runs/x/checkpoint_best.pt", {"--beam_size=5"});
-//   absl::StatusOr<std::vector<std::string>> english =
-//       TranslateLines(*model, {"Der Hund sieht den Ball.", ""}, "input");
-//   // {"The dog sees the ball.", ""}: an empty line stays an empty line
+//   absl::StatusOr<std::vector<std::vector<core::ScoredTranslation>>> english =
+//       TranslateLines(*model, {"Der Hund sieht den Ball.", ""}, "input", /*nbest=*/2);
+//   // {{{"The dog sees the ball.", -0.31}, {"The dog sees a ball.", -0.52}}, {}}:
+//   // an empty line has no translations
 #ifndef TOOLS_TRANSLATE_TRANSLATOR_H_
 #define TOOLS_TRANSLATE_TRANSLATOR_H_
 
@@ -38,13 +39,13 @@ struct TranslationModel {
 absl::StatusOr<TranslationModel> LoadTranslationModel(const std::string& checkpoint,
                                                       const std::vector<std::string>& overrides);
 
-// Translations of `lines` (raw text: typography normalised as the datasets are), in order. An
-// empty line translates to an empty line; invalid UTF-8 or a line longer than the model's
-// max_positions is InvalidArgument naming `where` and the 1-based line (first_line + index).
-absl::StatusOr<std::vector<std::string>> TranslateLines(TranslationModel& model,
-                                                        const std::vector<std::string>& lines,
-                                                        const std::string& where,
-                                                        int64_t first_line = 1);
+// The `nbest` best translations (best first, with scores) of each of `lines` (raw text:
+// typography normalised as the datasets are), in order; nbest <= the beam size. An empty line
+// has none; invalid UTF-8 or a line longer than the model's max_positions is InvalidArgument
+// naming `where` and the 1-based line (first_line + index).
+absl::StatusOr<std::vector<std::vector<core::ScoredTranslation>>> TranslateLines(
+    TranslationModel& model, const std::vector<std::string>& lines, const std::string& where,
+    int64_t nbest = 1, int64_t first_line = 1);
 
 }  // namespace tools::translate
 
