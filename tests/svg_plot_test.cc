@@ -7,6 +7,9 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 
 namespace tools::plot {
 namespace {
@@ -53,8 +56,10 @@ TEST(LinePlotTest, DrawsEverySeriesWithItsLegend) {
   EXPECT_THAT(svg, HasSubstr("</svg>"));
   EXPECT_THAT(svg, HasSubstr("a &lt; b &amp; c"));
   EXPECT_EQ(Count(svg, "<polyline"), 2);
-  // Markers for the data only, not for the dashed fit.
-  EXPECT_EQ(Count(svg, "<circle"), 3);
+  // Markers for the data only, not for the dashed fit (and one in the data's legend entry),
+  // each with its values on hover.
+  EXPECT_EQ(Count(svg, "<circle"), 4);
+  EXPECT_THAT(svg, HasSubstr("<title>post: 4, 41</title>"));
   EXPECT_EQ(Count(svg, "stroke-dasharray"), 2);  // The fit's line and its legend entry.
   EXPECT_THAT(svg, HasSubstr("stroke=\"red\""));
   EXPECT_THAT(svg, HasSubstr(SeriesColor(0)));
@@ -71,10 +76,88 @@ TEST(LinePlotTest, LogAxesLeaveOutNonPositiveValuesAndTickDecades) {
   data.y = {5, 1, 2, 3};
   plot.series = {data};
   const std::string svg = RenderLinePlot(plot);
-  EXPECT_EQ(Count(svg, "<circle"), 3);
+  EXPECT_EQ(Count(svg, "<circle"), 3 + 1);  // the legend's
   EXPECT_THAT(svg, HasSubstr(">100</text>"));
   EXPECT_THAT(svg, HasSubstr(">10</text>"));
   EXPECT_THAT(svg, Not(HasSubstr("nan")));
+}
+
+// The y value of the SVG's tick labels (text anchored at the end, left of the y axis).
+std::vector<std::string> YTickLabels(const std::string& svg) {
+  std::vector<std::string> labels;
+  const std::string marker = "text-anchor=\"end\">";
+  for (size_t at = svg.find(marker); at != std::string::npos; at = svg.find(marker, at + 1)) {
+    const size_t start = at + marker.size();
+    labels.push_back(svg.substr(start, svg.find('<', start) - start));
+  }
+  return labels;
+}
+
+TEST(LinePlotTest, AReadableNumberOfTicksWithinADecadeOnALogAxis) {
+  LinePlot plot;
+  plot.log_y = true;
+  LineSeries loss;
+  loss.label = "loss";
+  loss.x = {1, 2, 3};
+  loss.y = {7.2, 5.1, 4.3};
+  plot.series = {loss};
+  EXPECT_GE(YTickLabels(RenderLinePlot(plot)).size(), 4u);
+}
+
+TEST(LinePlotTest, LongLegendsWrapBelowWithoutSqueezingThePlot) {
+  LinePlot plot;
+  plot.width = 400;
+  for (int i = 0; i < 16; ++i) {
+    LineSeries s;
+    s.label = absl::StrCat("setting=postln-radam-nowarmup, seed=", i);
+    s.x = {1, 2};
+    s.y = {1, 2};
+    plot.series.push_back(s);
+  }
+  const std::string svg = RenderLinePlot(plot);
+  // The frame of the plot spans the width less its margins, whatever the legend.
+  EXPECT_THAT(svg, HasSubstr("width=\"314.0\" height="));
+  // Sixteen rows of 18 px below the 480 px plot.
+  EXPECT_THAT(svg, HasSubstr("viewBox=\"0 0 400 "));
+  const size_t height_at = svg.find("height=\"") + 8;
+  EXPECT_GE(std::stoi(svg.substr(height_at)), 480 + 16 * 18);
+}
+
+TEST(PanelFigureTest, PanelsShareTheirYAxisAndOneLegendWithBands) {
+  PanelFigure figure;
+  figure.title = "final loss vs lr";
+  for (const double scale : {1.0, 10.0}) {
+    LinePlot panel;
+    panel.title = absl::StrCat("depth ", scale);
+    LineSeries mean;
+    mean.label = "postln";
+    mean.x = {1e-3, 1e-2};
+    mean.y = {scale, 2 * scale};
+    mean.band_low = {0.5 * scale, 1.5 * scale};
+    mean.band_high = {1.5 * scale, 2.5 * scale};
+    LineSeries seeds;
+    seeds.label = "postln seeds";
+    seeds.in_legend = false;
+    seeds.style = SeriesStyle::kMarkers;
+    seeds.x = {1e-3, 1e-3};
+    seeds.y = {0.5 * scale, 1.5 * scale};
+    panel.series = {mean, seeds};
+    figure.panels.push_back(panel);
+  }
+  const std::string svg = RenderPanelFigure(figure);
+  EXPECT_THAT(svg, HasSubstr(">depth 1</text>"));
+  EXPECT_THAT(svg, HasSubstr(">depth 10</text>"));
+  EXPECT_EQ(Count(svg, "<polygon"), 2);
+  EXPECT_EQ(Count(svg, ">postln</text>"), 1);  // one legend entry for both panels
+  EXPECT_EQ(Count(svg, "seeds</text>"), 0);
+  EXPECT_THAT(svg, HasSubstr("<title>postln: 0.001, 10 [5, 15]</title>"));
+  // Both panels tick the same y values, up to the larger panel's 25.
+  const std::vector<std::string> ticks = YTickLabels(svg);
+  ASSERT_EQ(ticks.size() % 2, 0u);
+  const std::vector<std::string> first(ticks.begin(), ticks.begin() + ticks.size() / 2);
+  const std::vector<std::string> second(ticks.begin() + ticks.size() / 2, ticks.end());
+  EXPECT_EQ(first, second);
+  EXPECT_THAT(first, ::testing::Contains("25"));
 }
 
 TEST(HeatmapTest, OneCellPerFiniteValue) {

@@ -97,10 +97,11 @@ class Axis {
       }
       if (ticks.size() <= 10) break;
     }
-    // A range within one decade holds at most one of 1, 2, 5 × 10^k: linear ticks instead.
-    if (ticks.size() < 2) {
+    // A range of about a decade or less holds too few of 1, 2, 5 × 10^k to read values
+    // from: linear ticks instead.
+    if (ticks.size() < 4) {
       ticks.clear();
-      for (const double value : NiceTicks(std::pow(10.0, low_), std::pow(10.0, high_), 4)) {
+      for (const double value : NiceTicks(std::pow(10.0, low_), std::pow(10.0, high_), 6)) {
         if (value > 0) ticks.push_back(value);
       }
     }
@@ -130,6 +131,182 @@ std::pair<double, double> Range(const std::vector<const std::vector<double>*>& v
   }
   if (low > high) return {log ? 1.0 : 0.0, log ? 10.0 : 1.0};
   return {low, high};
+}
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+bool Usable(double x, double y, const LinePlot& plot) {
+  return std::isfinite(x) && std::isfinite(y) && (!plot.log_x || x > 0) && (!plot.log_y || y > 0);
+}
+
+// The plot's y range: its y_min/y_max where set, else the data's (bands included); a linear
+// axis of positive data starts at zero and ends on a tick.
+std::pair<double, double> YRange(const LinePlot& plot) {
+  std::vector<const std::vector<double>*> ys;
+  for (const LineSeries& s : plot.series) {
+    for (const std::vector<double>* values : {&s.y, &s.band_low, &s.band_high}) {
+      ys.push_back(values);
+    }
+  }
+  auto [low, high] = Range(ys, plot.log_y);
+  if (!plot.log_y) {
+    if (low > 0) low = 0;
+    const std::vector<double> ticks = NiceTicks(low, high, 6);
+    if (ticks.size() > 1) high = std::max(high, ticks.back());
+  }
+  return {std::isnan(plot.y_min) ? low : plot.y_min, std::isnan(plot.y_max) ? high : plot.y_max};
+}
+
+std::string DashAttribute(SeriesStyle style) {
+  return style == SeriesStyle::kDashedLine ? " stroke-dasharray=\"6,4\"" : "";
+}
+
+// What hovering a marker shows.
+std::string HoverText(const LineSeries& s, size_t k) {
+  std::string text = absl::StrCat(s.label, ": ", TickLabel(s.x[k]), ", ",
+                                   absl::StrFormat("%.4g", s.y[k]));
+  if (k < s.band_low.size() && k < s.band_high.size()) {
+    absl::StrAppend(&text, absl::StrFormat(" [%.4g, %.4g]", s.band_low[k], s.band_high[k]));
+  }
+  return Escape(text);
+}
+
+// The axes, grid lines, labels, bands, lines and markers of `plot` in a plot.width ×
+// plot.height box at the origin, with y spanning `y_range`.
+std::string PlotArea(const LinePlot& plot, std::pair<double, double> y_range) {
+  constexpr double kLeft = 70, kRight = 16, kBottom = 50;
+  const double top = plot.title.empty() ? 12 : 30;
+  const double right = plot.width - kRight;
+  const double bottom = plot.height - kBottom;
+  std::vector<const std::vector<double>*> xs;
+  for (const LineSeries& s : plot.series) xs.push_back(&s.x);
+  const auto [x_low, x_high] = Range(xs, plot.log_x);
+  const Axis x_axis(x_low, x_high, plot.log_x, kLeft, right);
+  const Axis y_axis(y_range.first, y_range.second, plot.log_y, bottom, top);
+
+  std::string svg = Text(plot.width / 2.0, 20, plot.title, "font-size=\"13\" text-anchor=\"middle\"");
+  for (const double t : x_axis.Ticks()) {
+    const double px = x_axis.Pixel(t);
+    absl::StrAppend(&svg, Line(px, top, px, bottom, "stroke=\"#e5e5e5\""),
+                    Text(px, bottom + 16, TickLabel(t), "font-size=\"11\" text-anchor=\"middle\""));
+  }
+  for (const double t : y_axis.Ticks()) {
+    const double py = y_axis.Pixel(t);
+    absl::StrAppend(&svg, Line(kLeft, py, right, py, "stroke=\"#e5e5e5\""),
+                    Text(kLeft - 6, py + 4, TickLabel(t), "font-size=\"11\" text-anchor=\"end\""));
+  }
+  absl::StrAppend(
+      &svg,
+      absl::StrFormat("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
+                      "stroke=\"black\"/>\n",
+                      kLeft, top, right - kLeft, bottom - top),
+      Text((kLeft + right) / 2, plot.height - 14, plot.x_label,
+           "font-size=\"13\" text-anchor=\"middle\""),
+      Text(16, (top + bottom) / 2, plot.y_label,
+           absl::StrFormat("font-size=\"13\" text-anchor=\"middle\" transform=\"rotate(-90 16 "
+                           "%.1f)\"",
+                           (top + bottom) / 2)));
+  // A value outside a fixed y range is drawn at the frame's edge.
+  const auto y_pixel = [&](double value) {
+    return std::clamp(y_axis.Pixel(value), top, bottom);
+  };
+  for (size_t i = 0; i < plot.series.size(); ++i) {
+    const LineSeries& s = plot.series[i];
+    const std::string color = s.color.empty() ? SeriesColor(static_cast<int>(i)) : s.color;
+    const size_t n = std::min(s.x.size(), s.y.size());
+    if (s.band_low.size() >= n && s.band_high.size() >= n && n > 0) {
+      std::vector<std::string> upper, lower;
+      for (size_t k = 0; k < n; ++k) {
+        if (!Usable(s.x[k], s.band_low[k], plot) || !Usable(s.x[k], s.band_high[k], plot)) continue;
+        upper.push_back(absl::StrFormat("%.1f,%.1f", x_axis.Pixel(s.x[k]),
+                                        y_pixel(s.band_high[k])));
+        lower.insert(lower.begin(), absl::StrFormat("%.1f,%.1f", x_axis.Pixel(s.x[k]),
+                                                    y_pixel(s.band_low[k])));
+      }
+      upper.insert(upper.end(), lower.begin(), lower.end());
+      absl::StrAppend(&svg, absl::StrFormat("<polygon points=\"%s\" fill=\"%s\" "
+                                            "fill-opacity=\"0.18\" stroke=\"none\"/>\n",
+                                            absl::StrJoin(upper, " "), color));
+    }
+    std::vector<std::pair<double, double>> points;
+    std::vector<size_t> indices;
+    for (size_t k = 0; k < n; ++k) {
+      if (!Usable(s.x[k], s.y[k], plot)) continue;
+      points.emplace_back(x_axis.Pixel(s.x[k]), y_pixel(s.y[k]));
+      indices.push_back(k);
+    }
+    if (s.style != SeriesStyle::kMarkers && points.size() > 1) {
+      std::vector<std::string> text;
+      for (const auto& [px, py] : points) text.push_back(absl::StrFormat("%.1f,%.1f", px, py));
+      absl::StrAppend(&svg, absl::StrFormat("<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" "
+                                            "stroke-width=\"2\"%s><title>%s</title></polyline>\n",
+                                            absl::StrJoin(text, " "), color,
+                                            DashAttribute(s.style), Escape(s.label)));
+    }
+    if (s.style != SeriesStyle::kDashedLine) {
+      // Long curves get small markers: they are there to hover, not to hide the line.
+      const double radius = points.size() > 30 ? 2.0 : 3.5;
+      for (size_t p = 0; p < points.size(); ++p) {
+        absl::StrAppend(&svg, absl::StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" "
+                                              "fill=\"%s\"><title>%s</title></circle>\n",
+                                              points[p].first, points[p].second, radius, color,
+                                              HoverText(s, indices[p])));
+      }
+    }
+  }
+  return svg;
+}
+
+struct LegendEntry {
+  std::string label;
+  std::string color;
+  SeriesStyle style;
+};
+
+// One entry per label, in order of first appearance.
+std::vector<LegendEntry> LegendEntries(const std::vector<LinePlot>& plots) {
+  std::vector<LegendEntry> entries;
+  for (const LinePlot& plot : plots) {
+    for (size_t i = 0; i < plot.series.size(); ++i) {
+      const LineSeries& s = plot.series[i];
+      if (!s.in_legend || s.label.empty()) continue;
+      if (std::any_of(entries.begin(), entries.end(),
+                      [&](const LegendEntry& e) { return e.label == s.label; })) {
+        continue;
+      }
+      entries.push_back(
+          {s.label, s.color.empty() ? SeriesColor(static_cast<int>(i)) : s.color, s.style});
+    }
+  }
+  return entries;
+}
+
+// The legend below the plots, from y = `top`, wrapped into rows of `width`; its height.
+std::pair<std::string, double> Legend(const std::vector<LegendEntry>& entries, double width,
+                                      double top) {
+  constexpr double kRow = 18, kMargin = 70;
+  std::string svg;
+  double x = kMargin, y = top + 4;
+  for (const LegendEntry& entry : entries) {
+    // About 7 px a character at 12 px.
+    const double entry_width = 40 + 7.0 * static_cast<double>(entry.label.size()) + 16;
+    if (x > kMargin && x + entry_width > width) {
+      x = kMargin;
+      y += kRow;
+    }
+    absl::StrAppend(
+        &svg,
+        Line(x, y + 8, x + 28, y + 8,
+             absl::StrFormat("stroke=\"%s\" stroke-width=\"2\"%s", entry.color,
+                             DashAttribute(entry.style))),
+        entry.style == SeriesStyle::kDashedLine
+            ? ""
+            : absl::StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", x + 14,
+                              y + 8, entry.color),
+        Text(x + 34, y + 12, entry.label, "font-size=\"12\""));
+    x += entry_width;
+  }
+  return {svg, entries.empty() ? 0.0 : y + kRow + 6 - top};
 }
 
 // White (0) to dark red (1).
@@ -168,88 +345,46 @@ std::vector<double> NiceTicks(double low, double high, int count) {
 }
 
 std::string RenderLinePlot(const LinePlot& plot) {
-  constexpr double kLeft = 80, kTop = 40, kBottom = 55;
-  // The legend's width follows its longest label (at most about 7.5 px a character at 12 px).
-  size_t longest_label = 0;
-  for (const LineSeries& s : plot.series) longest_label = std::max(longest_label, s.label.size());
-  const double right = plot.width - (60 + 7.5 * static_cast<double>(longest_label));
-  const double bottom = plot.height - kBottom;
-  std::vector<const std::vector<double>*> xs, ys;
-  for (const LineSeries& s : plot.series) {
-    xs.push_back(&s.x);
-    ys.push_back(&s.y);
-  }
-  const auto [x_low, x_high] = Range(xs, plot.log_x);
-  auto [y_low, y_high] = Range(ys, plot.log_y);
-  if (!plot.log_y) {
-    // Linear y axes start at zero when the data are all positive, and end on a tick.
-    if (y_low > 0) y_low = 0;
-    const std::vector<double> ticks = NiceTicks(y_low, y_high, 6);
-    if (ticks.size() > 1) y_high = std::max(y_high, ticks.back());
-  }
-  const Axis x_axis(x_low, x_high, plot.log_x, kLeft, right);
-  const Axis y_axis(y_low, y_high, plot.log_y, bottom, kTop);
+  PanelFigure figure;
+  figure.title = plot.title;
+  figure.panels = {plot};
+  figure.panels[0].title.clear();  // the figure's title, once
+  figure.columns = 1;
+  return RenderPanelFigure(figure);
+}
 
-  std::string svg = Header(plot.width, plot.height, plot.title);
-  for (const double t : x_axis.Ticks()) {
-    const double px = x_axis.Pixel(t);
-    absl::StrAppend(&svg, Line(px, kTop, px, bottom, "stroke=\"#e5e5e5\""),
-                    Text(px, bottom + 16, TickLabel(t), "font-size=\"11\" text-anchor=\"middle\""));
+std::string RenderPanelFigure(const PanelFigure& figure) {
+  const int columns = std::max(1, std::min<int>(figure.columns, figure.panels.size()));
+  const int rows = static_cast<int>((figure.panels.size() + columns - 1) / columns);
+  int panel_width = 0, panel_height = 0;
+  for (const LinePlot& panel : figure.panels) {
+    panel_width = std::max(panel_width, panel.width);
+    panel_height = std::max(panel_height, panel.height);
   }
-  for (const double t : y_axis.Ticks()) {
-    const double py = y_axis.Pixel(t);
-    absl::StrAppend(&svg, Line(kLeft, py, right, py, "stroke=\"#e5e5e5\""),
-                    Text(kLeft - 6, py + 4, TickLabel(t), "font-size=\"11\" text-anchor=\"end\""));
+  const double top = figure.title.empty() ? 8 : 30;
+  const double width = static_cast<double>(panel_width) * columns;
+  const double panels_bottom = top + static_cast<double>(panel_height) * rows;
+  const auto [legend, legend_height] = Legend(LegendEntries(figure.panels), width, panels_bottom);
+  std::string svg = Header(static_cast<int>(width),
+                           static_cast<int>(std::ceil(panels_bottom + legend_height)),
+                           figure.title);
+  std::pair<double, double> shared_y = {kNaN, kNaN};
+  if (figure.share_y) {
+    for (const LinePlot& panel : figure.panels) {
+      const auto [low, high] = YRange(panel);
+      shared_y = {std::isnan(shared_y.first) ? low : std::min(shared_y.first, low),
+                  std::isnan(shared_y.second) ? high : std::max(shared_y.second, high)};
+    }
   }
-  absl::StrAppend(
-      &svg,
-      absl::StrFormat("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
-                      "stroke=\"black\"/>\n",
-                      kLeft, kTop, right - kLeft, bottom - kTop),
-      Text((kLeft + right) / 2, plot.height - 14, plot.x_label,
-           "font-size=\"13\" text-anchor=\"middle\""),
-      Text(18, (kTop + bottom) / 2, plot.y_label,
-           absl::StrFormat("font-size=\"13\" text-anchor=\"middle\" transform=\"rotate(-90 18 "
-                           "%.1f)\"",
-                           (kTop + bottom) / 2)));
-
-  for (size_t i = 0; i < plot.series.size(); ++i) {
-    const LineSeries& s = plot.series[i];
-    const std::string color = s.color.empty() ? SeriesColor(static_cast<int>(i)) : s.color;
-    std::vector<std::string> points;
-    for (size_t k = 0; k < std::min(s.x.size(), s.y.size()); ++k) {
-      const bool usable = std::isfinite(s.x[k]) && std::isfinite(s.y[k]) &&
-                          (!plot.log_x || s.x[k] > 0) && (!plot.log_y || s.y[k] > 0);
-      if (usable) {
-        points.push_back(absl::StrFormat("%.1f,%.1f", x_axis.Pixel(s.x[k]), y_axis.Pixel(s.y[k])));
-      }
-    }
-    if (s.style != SeriesStyle::kMarkers && points.size() > 1) {
-      absl::StrAppend(
-          &svg,
-          absl::StrFormat("<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" "
-                          "stroke-width=\"2\"%s/>\n",
-                          absl::StrJoin(points, " "), color,
-                          s.style == SeriesStyle::kDashedLine ? " stroke-dasharray=\"6,4\"" : ""));
-    }
-    if (s.style != SeriesStyle::kDashedLine) {
-      for (const std::string& point : points) {
-        const size_t comma = point.find(',');
-        absl::StrAppend(&svg,
-                        absl::StrFormat("<circle cx=\"%s\" cy=\"%s\" r=\"3.5\" fill=\"%s\"/>\n",
-                                        point.substr(0, comma), point.substr(comma + 1), color));
-      }
-    }
-    const double legend_y = kTop + 10 + 20 * static_cast<double>(i);
-    absl::StrAppend(
-        &svg,
-        Line(right + 12, legend_y, right + 36, legend_y,
-             absl::StrFormat(
-                 "stroke=\"%s\" stroke-width=\"2\"%s", color,
-                 s.style == SeriesStyle::kDashedLine ? " stroke-dasharray=\"6,4\"" : "")),
-        Text(right + 42, legend_y + 4, s.label, "font-size=\"12\""));
+  for (size_t i = 0; i < figure.panels.size(); ++i) {
+    const double x = static_cast<double>(panel_width) * static_cast<double>(i % columns);
+    const double y = top + static_cast<double>(panel_height) * static_cast<double>(i / columns);
+    absl::StrAppend(&svg, absl::StrFormat("<g transform=\"translate(%.1f,%.1f)\">\n", x, y),
+                    PlotArea(figure.panels[i],
+                             figure.share_y ? shared_y : YRange(figure.panels[i])),
+                    "</g>\n");
   }
-  absl::StrAppend(&svg, "</svg>\n");
+  absl::StrAppend(&svg, legend, "</svg>\n");
   return svg;
 }
 

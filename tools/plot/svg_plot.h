@@ -14,10 +14,14 @@
 //   absl::Status written = WriteFileAtomically("out.svg", RenderLinePlot(plot));
 //
 // A series without a colour takes the next colour of the palette (SeriesColor); a fit drawn
-// as a dashed line usually reuses its data series' colour.
+// as a dashed line usually reuses its data series' colour. The legend sits below the plot,
+// wrapped into rows, so long labels never squeeze the plot; hovering a marker shows its values
+// (an SVG <title>, no script). Several plots side by side with one legend and a shared y axis:
+// RenderPanelFigure.
 #ifndef TOOLS_PLOT_SVG_PLOT_H_
 #define TOOLS_PLOT_SVG_PLOT_H_
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -39,6 +43,12 @@ struct LineSeries {
   SeriesStyle style = SeriesStyle::kLineWithMarkers;
   // Any SVG colour ("#1f77b4", "red"); empty: the palette's colour for the series' index.
   std::string color;
+  // A shaded band from band_low[k] to band_high[k] at x[k] (e.g. the min-max over seeds
+  // around their mean); empty: none.
+  std::vector<double> band_low;
+  std::vector<double> band_high;
+  // false: left out of the legend (e.g. individual seeds drawn beside their mean).
+  bool in_legend = true;
 };
 
 struct LinePlot {
@@ -49,8 +59,22 @@ struct LinePlot {
   bool log_x = false;
   bool log_y = false;
   std::vector<LineSeries> series;
+  // The plot's size without its legend, which adds rows below as it needs.
   int width = 720;
   int height = 480;
+  // The y axis's range; NaN: the data's (panels of a figure share theirs).
+  double y_min = std::numeric_limits<double>::quiet_NaN();
+  double y_max = std::numeric_limits<double>::quiet_NaN();
+};
+
+// Plots side by side, `columns` to a row, each with its own title and axes, above one legend
+// (series of the same label share an entry).
+struct PanelFigure {
+  std::string title;
+  std::vector<LinePlot> panels;
+  int columns = 3;
+  // One y range for every panel, so that values compare across panels at a glance.
+  bool share_y = true;
 };
 
 // A matrix of values as coloured cells (white = smallest, dark red = largest), with a
@@ -83,6 +107,7 @@ std::string SeriesColor(int index);
 std::vector<double> NiceTicks(double low, double high, int count);
 
 std::string RenderLinePlot(const LinePlot& plot);
+std::string RenderPanelFigure(const PanelFigure& figure);
 std::string RenderHeatmap(const Heatmap& heatmap);
 std::string RenderBarChart(const BarChart& chart);
 
