@@ -35,7 +35,7 @@ case_grid_2x2() {
   expect_rc grid $? 0 "$tmp/grid.err"
   local file
   for file in results.csv results.jsonl results.md report.html grid.ini \
-    figures/loss_train.svg figures/loss_valid.svg; do
+    figures/loss.svg figures/loss.png figures/loss.pdf figures/optimization.svg; do
     [ -s "$tmp/s1/$file" ] || fail "$file missing"
   done
   [ "$(find "$tmp/s1" -name cell.json | wc -l)" = 4 ] || fail "not 4 cell directories"
@@ -44,10 +44,10 @@ case_grid_2x2() {
     fail "results.csv: not 2 done cells: $(cat "$tmp/s1/results.csv")"
   [ "$(grep -c ',1000,diverged,' "$tmp/s1/results.csv")" = 2 ] ||
     fail "results.csv: the lr=1000 cells are not diverged: $(cat "$tmp/s1/results.csv")"
-  grep -q '| postln | [0-9.]* | diverged |' "$tmp/s1/results.md" ||
+  grep -q '| postln | [0-9.]* (n=1) | diverged |' "$tmp/s1/results.md" ||
     fail "results.md pivot: $(head -8 "$tmp/s1/results.md")"
-  [ "$(grep -c '<svg' "$tmp/s1/report.html")" = 2 ] || fail "report.html: not 2 charts"
-  grep -q '(diverged)' "$tmp/s1/report.html" || fail "report.html: diverged runs not marked"
+  [ "$(grep -c '<svg' "$tmp/s1/report.html")" = 2 ] || fail "report.html: not 2 figures"
+  grep -q '(1/1 diverged)' "$tmp/s1/report.html" || fail "report.html: diverged runs not marked"
   grep -q 'sweep: 4/4 finished (2 done, 2 diverged), 0 running, 0 pending, 0 failed' \
     "$tmp/grid.err" || fail "no final overview line: $(tail -3 "$tmp/grid.err")"
   # Each run got its share of the cores, not LibTorch's default of all of them (0).
@@ -76,6 +76,26 @@ case_collect() {
   expect_rc collect $? 0 "$tmp/collect.err"
   cmp -s "$tmp/s1/results.csv" "$tmp/results.before" || fail "results.csv differs after --collect"
   [ -s "$tmp/s1/report.html" ] || fail "no report.html after --collect"
+}
+
+# 3b. The final loss against the learning rate, one panel per arrangement, and the
+# learning-rate sensitivity table; a misspelt metric is refused before anything is written.
+case_plot_and_sensitivity() {
+  run_sweep plot --collect --sweep_dir="$tmp/s1" --sensitivity=lr \
+    --plot=x:lr,y:capped_final_loss,panel:arch,seeds:show
+  expect_rc plot $? 0 "$tmp/plot.err"
+  local figure="$tmp/s1/figures/capped_final_loss_vs_lr.svg"
+  [ -s "$figure" ] || fail "no $figure"
+  expect_in "$figure" ">arch = postln</text>"
+  expect_in "$figure" ">lr (log scale)</text>"
+  expect_in "$tmp/s1/results.md" "## Learning-rate sensitivity over lr"
+  expect_in "$tmp/s1/results.md" "| arch | LR sensitivity | best final loss | best lr | lr values | runs |"
+  grep -q '^| postln | [0-9.]* | [0-9.]* | 0.1 | 2/2 | 2/2 |$' "$tmp/s1/results.md" ||
+    fail "no postln sensitivity row: $(grep -A4 'sensitivity over' "$tmp/s1/results.md")"
+  expect_in "$tmp/s1/report.html" "capped_final_loss against lr"
+  run_sweep badplot --grid="$tmp/grid.ini" --sweep_dir="$tmp/s1" --plot=x:lr,y:final_loss
+  expect_rc "misspelt metric" $? 2 "$tmp/badplot.err"
+  expect_in "$tmp/badplot.err" "--plot y: 'final_loss' is not a metric"
 }
 
 # 4. A sweep killed (kill -9) mid-way: its trainer checkpoints (it gets SIGTERM when the
@@ -186,6 +206,7 @@ build_tiny_dataset "$prepare_data" "$tmp/data"
 run_case case_grid_2x2
 run_case case_print
 run_case case_collect
+run_case case_plot_and_sensitivity
 run_case case_kill_and_rerun
 run_case case_lock_and_sigint
 run_case case_bad_grid

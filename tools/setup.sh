@@ -34,6 +34,7 @@ PACKAGES=(
   libgloo-dev                   # c10d's Gloo headers: data-parallel training on CPU
   slurm-wlm                     # Slurm (slurmctld, slurmd, sbatch): the sweep's Slurm executor test
   munge                         # Slurm's authentication
+  librsvg2-bin                  # rsvg-convert: the PNG and PDF copies of every SVG figure
 )
 
 if [ -r /etc/os-release ]; then

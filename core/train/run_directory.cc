@@ -36,6 +36,7 @@ absl::Status RunDirectory::WriteStatus(const RunStatus& status) const {
   const nlohmann::ordered_json json = {
       {"state", status.state},           {"updates", status.updates},
       {"epoch", status.epoch},           {"best_valid_loss", status.best_valid_loss},
+      {"initial_loss", status.initial_loss},
       {"valid_bleu", status.valid_bleu}, {"test_bleu", status.test_bleu},
       {"wall_time", status.train_time},  {"exit_reason", status.exit_reason}};
   return WriteFileAtomically(File("status.json"), DumpJson(json) + "\n");

@@ -35,6 +35,9 @@ struct RunStatus {
   int64_t epoch = 1;
   // NaN until known.
   double best_valid_loss = std::numeric_limits<double>::quiet_NaN();
+  // The loss of the first training batch, before any update: where the model starts (sweeps
+  // cap a diverged run's loss at it when they compare learning rates).
+  double initial_loss = std::numeric_limits<double>::quiet_NaN();
   double valid_bleu = std::numeric_limits<double>::quiet_NaN();
   double test_bleu = std::numeric_limits<double>::quiet_NaN();
   // Seconds the run has taken over all its sessions (training, validation, scoring);

@@ -261,6 +261,7 @@ absl::Status Trainer::State::WriteStatus(const std::string& state, const std::st
   status.epoch = UpdateEpoch();
   status.best_valid_loss =
       std::isfinite(best_valid_loss) ? best_valid_loss : std::numeric_limits<double>::quiet_NaN();
+  if (detector && detector->observed() > 0) status.initial_loss = detector->initial();
   status.train_time = TrainTime();
   return run ? run->WriteStatus(status) : absl::OkStatus();
 }

@@ -4,12 +4,14 @@
 
 #include <cstdio>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/train/checkpoint.h"
 #include "core/util/json_io.h"
 #include "core/util/status_macros.h"
 #include "core/util/text_file.h"
 #include "core/util/user_path.h"
+#include "tools/plot/figure_file.h"
 
 namespace tools::analyze {
 
@@ -40,7 +42,11 @@ core::BatchTensors FirstTrainingBatch(const core::Experiment& experiment) {
 absl::Status WriteReportFile(const ReportContext& context, const std::string& name,
                              absl::string_view contents) {
   const std::string path = context.output_dir + "/" + name;
-  RETURN_IF_ERROR(core::WriteFileAtomically(path, contents));
+  if (absl::EndsWith(name, ".svg")) {
+    RETURN_IF_ERROR(tools::plot::WriteFigure(path, std::string(contents)));
+  } else {
+    RETURN_IF_ERROR(core::WriteFileAtomically(path, contents));
+  }
   std::printf("wrote %s\n", path.c_str());
   return absl::OkStatus();
 }

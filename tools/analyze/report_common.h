@@ -31,7 +31,8 @@ absl::Status LoadCheckpointWeights(const std::string& flag_value, core::Transfor
 // The first training batch of --seed: the batch Admin profiles on, the paper's fixed batch.
 core::BatchTensors FirstTrainingBatch(const core::Experiment& experiment);
 
-// Writes <output_dir>/<name> atomically and prints its path.
+// Writes <output_dir>/<name> atomically and prints its path; a figure (name.svg) also gets
+// its PNG and PDF copies (tools/plot/figure_file.h).
 absl::Status WriteReportFile(const ReportContext& context, const std::string& name,
                              absl::string_view contents);
 

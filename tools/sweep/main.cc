@@ -21,6 +21,7 @@
 #include "core/train/plugin_flags.h"
 #include "core/util/status_macros.h"
 #include "core/util/user_path.h"
+#include "tools/sweep/axis_plot.h"
 #include "tools/sweep/local_executor.h"
 #include "tools/sweep/print_executor.h"
 #include "tools/sweep/results_table.h"
@@ -79,9 +80,17 @@ po::options_description Flags() {
       "value", po::value<std::string>()->default_value("test_bleu"),
       absl::StrCat("pivot value: ", absl::StrJoin(sweep::MetricNames(), ", ")).c_str())(
       "group_by", po::value<std::string>()->default_value(""),
-      "report.html: one pair of loss charts per value of this axis")(
+      "report.html: one pair of curve figures per value of this axis")(
       "color_by", po::value<std::string>()->default_value(""),
-      "report.html: one colour per value of this axis; \"\": the first other axis");
+      "report.html: one line per value of this axis (the mean over the others); \"\": one "
+      "line per setting (every axis but group_by and seed)")(
+      "curves_per_run", "report.html: also draw every run's own curve beside its setting's mean")(
+      "plot", po::value<std::vector<std::string>>()->composing(),
+      "a metric against a numeric axis, e.g. x:lr,y:capped_final_loss,color:arch,panel:depth "
+      "(also seeds:show, logx:yes|no); repeatable; figures/<y>_vs_<x>.svg and report.html")(
+      "sensitivity", po::value<std::string>()->default_value(""),
+      "an axis of learning rates: adds the learning-rate sensitivity of every setting to "
+      "results.md and report.html");
   return flags;
 }
 
@@ -185,6 +194,15 @@ int main(int argc, char** argv) {
   tables.pivot.value = flag["value"].as<std::string>();
   tables.report.group_by = flag["group_by"].as<std::string>();
   tables.report.color_by = flag["color_by"].as<std::string>();
+  tables.report.curves_per_run = flag.count("curves_per_run") > 0;
+  tables.report.sensitivity_axis = flag["sensitivity"].as<std::string>();
+  if (flag.count("plot")) {
+    for (const std::string& text : flag["plot"].as<std::vector<std::string>>()) {
+      absl::StatusOr<sweep::AxisPlotSpec> spec = sweep::ParseAxisPlotSpec(text);
+      if (!spec.ok()) return ExitCodeOf(spec.status());
+      tables.report.plots.push_back(*std::move(spec));
+    }
+  }
 
   if (flag.count("collect") && !flag["sweep_dir"].as<std::string>().empty()) {
     const std::string dir = core::ResolveUserPath(flag["sweep_dir"].as<std::string>());
@@ -219,6 +237,9 @@ int main(int argc, char** argv) {
   }
   absl::StatusOr<sweep::SweepPlan> plan = sweep::PlanSweep(options);
   if (!plan.ok()) return ExitCodeOf(plan.status());
+  if (const absl::Status checked = sweep::CheckTableOptions(tables, plan->grid); !checked.ok()) {
+    return ExitCodeOf(checked);
+  }
   if (flag.count("collect")) {
     if (const absl::Status status = WriteResults(plan->sweep_dir, tables); !status.ok()) {
       return ExitCodeOf(status);

@@ -1,14 +1,16 @@
-// report.html: one self-contained page (no script, no external file) with a sweep's pivot
-// table, the training and validation loss curves of every cell as inline SVG, and the
-// per-cell results. Curves are grouped into one pair of charts per value of `group_by`
-// and coloured by the value of `color_by`; diverged runs are dashed and marked in the
-// legend. The same charts are also available alone (RenderLossCharts), for the SVG files
-// the sweep writes beside the page.
+// report.html: one self-contained page (no script, no external file; values show on hover)
+// with a sweep's pivot table, its metric-against-axis figures and learning-rate sensitivity
+// when asked for, the curves of every setting as inline SVG, and the per-cell results.
+// Curves come in two figures per value of `group_by`: training and validation loss (sharing
+// their y axis), and learning rate and gradient norm. Each setting (its values of every axis
+// but group_by and seed, or of `color_by` alone) is one line, the mean over its runs with the
+// min-max band; a setting whose runs all diverged is dashed, and the legend counts diverged
+// runs. The same figures are also available alone (RenderCurveFigures), for the SVG files the
+// sweep writes beside the page.
 //
 //   ReportOptions options;
 //   options.title = "paper_matrix_cpu";
-//   options.group_by = "encoder_layers";
-//   options.color_by = "arch";
+//   options.group_by = "depth";
 //   absl::StatusOr<std::string> html = RenderReportHtml(records, pivot, options);
 #ifndef TOOLS_SWEEP_REPORT_HTML_H_
 #define TOOLS_SWEEP_REPORT_HTML_H_
@@ -17,34 +19,44 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "tools/sweep/axis_plot.h"
 #include "tools/sweep/results_table.h"
 #include "tools/sweep/run_record.h"
 
 namespace tools::sweep {
 
 struct ReportOptions {
-  // The page's title; "": the sweep directory's name.
+  // The page's title and the grid named in figure titles; "": the sweep directory's name.
   std::string title;
-  // An axis: one pair of charts per value. Empty: one pair for all cells.
+  // An axis: one pair of figures per value. Empty: one pair for all cells.
   std::string group_by;
-  // An axis: a colour per value. Empty: the first axis other than group_by.
+  // An axis: a line per value (the mean over every other axis but group_by). Empty: a line
+  // per setting (every axis but group_by and seed).
   std::string color_by;
+  // Also draw each run's own curve, thin, beside its setting's mean.
+  bool curves_per_run = false;
+  // Metric-against-axis figures (tools/sweep/axis_plot.h).
+  std::vector<AxisPlotSpec> plots;
+  // An axis of learning rates: adds the learning-rate sensitivity table; "": none.
+  std::string sensitivity_axis;
 };
 
-// One group's training and validation loss charts, as standalone SVG documents.
-struct LossCharts {
+// One group's curve figures, as standalone SVG documents.
+struct CurveFigures {
   // The value of group_by these cells share; "" without group_by.
   std::string group;
-  std::string train_svg;
-  std::string valid_svg;
+  // Training and validation loss, side by side on one y axis.
+  std::string loss_svg;
+  // Learning rate and gradient norm.
+  std::string optimization_svg;
 };
 
-// One LossCharts per value of group_by, in order of first appearance. InvalidArgument
+// One CurveFigures per value of group_by, in order of first appearance. InvalidArgument
 // names an unknown axis.
-absl::StatusOr<std::vector<LossCharts>> RenderLossCharts(const std::vector<RunRecord>& records,
-                                                         const ReportOptions& options);
+absl::StatusOr<std::vector<CurveFigures>> RenderCurveFigures(const std::vector<RunRecord>& records,
+                                                             const ReportOptions& options);
 
-// InvalidArgument names an unknown axis.
+// InvalidArgument names an unknown axis or metric.
 absl::StatusOr<std::string> RenderReportHtml(const std::vector<RunRecord>& records,
                                              const PivotTable& pivot, const ReportOptions& options);
 

@@ -21,12 +21,17 @@ namespace {
 struct MetricColumn {
   const char* name;
   double (*value)(const RunRecord&);
+  // Whether a diverged run has a value (it counts in means) or only a state.
+  bool defined_when_diverged = false;
 };
 
 const std::vector<MetricColumn>& MetricColumns() {
   static const auto* columns = new std::vector<MetricColumn>{
       {"updates", [](const RunRecord& r) { return static_cast<double>(r.updates); }},
+      {"initial_loss", [](const RunRecord& r) { return r.initial_loss; }},
       {"best_valid_loss", [](const RunRecord& r) { return r.best_valid_loss; }},
+      {"last_valid_loss", [](const RunRecord& r) { return r.last_valid_loss; }},
+      {"capped_final_loss", CappedFinalLoss, /*defined_when_diverged=*/true},
       {"best_valid_ppl", [](const RunRecord& r) { return r.best_valid_ppl; }},
       {"last_valid_ppl", [](const RunRecord& r) { return r.last_valid_ppl; }},
       {"valid_bleu", [](const RunRecord& r) { return r.valid_bleu; }},
@@ -38,11 +43,15 @@ const std::vector<MetricColumn>& MetricColumns() {
 }
 
 // `name` is one of MetricNames(): the callers check --value before they get here.
-double Metric(const RunRecord& record, const std::string& name) {
+const MetricColumn& Column(const std::string& name) {
   for (const MetricColumn& column : MetricColumns()) {
-    if (name == column.name) return column.value(record);
+    if (name == column.name) return column;
   }
   throw std::out_of_range("unknown metric " + name);
+}
+
+double Metric(const RunRecord& record, const std::string& name) {
+  return Column(name).value(record);
 }
 
 std::string FormatNumber(double value) {
@@ -103,8 +112,8 @@ std::string Aggregate(const std::vector<const RunRecord*>& runs, const std::stri
   int diverged = 0;
   std::map<std::string, int> states;
   for (const RunRecord* run : runs) {
-    if (run->state == "done" && !std::isnan(Metric(*run, value))) {
-      values.push_back(Metric(*run, value));
+    if (const double counted = CountedMetric(*run, value); !std::isnan(counted)) {
+      values.push_back(counted);
     } else if (run->state == "diverged") {
       ++diverged;
     } else {
@@ -127,17 +136,42 @@ std::string Aggregate(const std::vector<const RunRecord*>& runs, const std::stri
     for (const double v : values) variance += (v - mean) * (v - mean);
     absl::StrAppend(&text, absl::StrFormat(" ± %.2f", std::sqrt(variance / (values.size() - 1))));
   }
+  // The number of runs behind the mean, then those left out of it.
+  std::vector<std::string> notes = {absl::StrCat("n=", values.size())};
   const int unfinished = static_cast<int>(runs.size() - values.size()) - diverged;
-  if (diverged > 0)
-    absl::StrAppend(&text, absl::StrFormat(" (%d/%d diverged)", diverged, runs.size()));
-  if (unfinished > 0) {
-    absl::StrAppend(&text, absl::StrFormat(" (%d/%d unfinished)", unfinished, runs.size()));
-  }
+  if (diverged > 0) notes.push_back(absl::StrFormat("%d/%d diverged", diverged, runs.size()));
+  if (unfinished > 0) notes.push_back(absl::StrFormat("%d/%d unfinished", unfinished, runs.size()));
+  absl::StrAppend(&text, " (", absl::StrJoin(notes, "; "), ")");
   return text;
 }
 
-absl::Status CheckAxes(const std::vector<std::string>& chosen, const std::vector<std::string>& axes,
-                       const char* flag) {
+std::string Key(const RunRecord& record, const std::vector<std::string>& axes) {
+  std::vector<std::string> labels;
+  for (const std::string& axis : axes) labels.push_back(AxisValue(record, axis));
+  return absl::StrJoin(labels, " / ");
+}
+
+}  // namespace
+
+double CountedMetric(const RunRecord& record, const std::string& metric) {
+  const MetricColumn& column = Column(metric);
+  const bool counted =
+      record.state == "done" || (record.state == "diverged" && column.defined_when_diverged);
+  return counted ? column.value(record) : kUnknown;
+}
+
+absl::Status CheckMetricName(const std::string& metric, const std::string& flag) {
+  const std::vector<std::string>& metrics = MetricNames();
+  if (std::find(metrics.begin(), metrics.end(), metric) != metrics.end()) return absl::OkStatus();
+  const std::string hint = plugins::ClosestMatch(metric, metrics);
+  return absl::InvalidArgumentError(
+      absl::StrCat("--", flag, ": '", metric, "' is not a metric",
+                   hint.empty() ? "" : absl::StrCat("; did you mean '", hint, "'?"), " (",
+                   absl::StrJoin(metrics, ", "), ")"));
+}
+
+absl::Status CheckAxisNames(const std::vector<std::string>& chosen,
+                            const std::vector<std::string>& axes, const std::string& flag) {
   for (const std::string& axis : chosen) {
     if (std::find(axes.begin(), axes.end(), axis) == axes.end()) {
       const std::string hint = plugins::ClosestMatch(axis, axes);
@@ -149,14 +183,6 @@ absl::Status CheckAxes(const std::vector<std::string>& chosen, const std::vector
   }
   return absl::OkStatus();
 }
-
-std::string Key(const RunRecord& record, const std::vector<std::string>& axes) {
-  std::vector<std::string> labels;
-  for (const std::string& axis : axes) labels.push_back(AxisValue(record, axis));
-  return absl::StrJoin(labels, " / ");
-}
-
-}  // namespace
 
 const std::vector<std::string>& MetricNames() {
   static const auto* names = [] {
@@ -223,14 +249,10 @@ std::string FormatResultsMarkdown(const std::vector<RunRecord>& records) {
 
 absl::StatusOr<PivotTable> BuildPivotTable(const std::vector<RunRecord>& records,
                                            const PivotOptions& options) {
-  const std::vector<std::string>& metrics = MetricNames();
-  if (std::find(metrics.begin(), metrics.end(), options.value) == metrics.end()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--value: '", options.value, "' is not a metric (", absl::StrJoin(metrics, ", "), ")"));
-  }
+  RETURN_IF_ERROR(CheckMetricName(options.value, "value"));
   const std::vector<std::string> axes = AxisNames(records);
-  RETURN_IF_ERROR(CheckAxes(options.rows, axes, "rows"));
-  RETURN_IF_ERROR(CheckAxes(options.columns, axes, "columns"));
+  RETURN_IF_ERROR(CheckAxisNames(options.rows, axes, "rows"));
+  RETURN_IF_ERROR(CheckAxisNames(options.columns, axes, "columns"));
   PivotTable table;
   table.value = options.value;
   table.column_axes = options.columns;
@@ -289,10 +311,13 @@ std::vector<std::vector<std::string>> PivotRows(const PivotTable& table) {
 }
 
 std::string FormatPivotMarkdown(const PivotTable& table) {
-  std::vector<std::vector<std::string>> rows = PivotRows(table);
-  const std::vector<std::string> header = rows.front();
-  rows.erase(rows.begin());
-  return MarkdownTable(header, rows);
+  return FormatMarkdownTable(PivotRows(table));
+}
+
+std::string FormatMarkdownTable(const std::vector<std::vector<std::string>>& rows) {
+  if (rows.empty()) return "";
+  return MarkdownTable(rows.front(),
+                       std::vector<std::vector<std::string>>(rows.begin() + 1, rows.end()));
 }
 
 }  // namespace tools::sweep

@@ -9,8 +9,9 @@
 //   std::string markdown = FormatPivotMarkdown(*table);
 //
 // A pivot cell aggregates every run with its row and column values (the seeds, and any
-// axis in neither list): the mean ± standard deviation of the finished runs, "diverged"
-// when all of them diverged, or the runs' state when none has finished.
+// axis in neither list): the mean ± standard deviation of the finished runs with their number
+// ("21.00 ± 1.41 (n=2)"), "diverged" when all of them diverged, or the runs' state when none
+// has finished. capped_final_loss counts diverged runs in its mean (at their initial loss).
 #ifndef TOOLS_SWEEP_RESULTS_TABLE_H_
 #define TOOLS_SWEEP_RESULTS_TABLE_H_
 
@@ -22,9 +23,23 @@
 
 namespace tools::sweep {
 
-// The per-cell metrics a table can show, in column order: updates, best_valid_loss,
-// best_valid_ppl, last_valid_ppl, valid_bleu, test_bleu, wall_time, tokens_per_s.
+// The per-cell metrics a table can show, in column order: updates, initial_loss,
+// best_valid_loss, last_valid_loss, capped_final_loss (CappedFinalLoss), best_valid_ppl,
+// last_valid_ppl, valid_bleu, test_bleu, wall_time, tokens_per_s.
 const std::vector<std::string>& MetricNames();
+
+// `metric`'s value for a run as tables and figures count it: NaN for a run that has not
+// finished, for a diverged run (unless the metric defines its value, as capped_final_loss
+// does) and for an unknown number. `metric` must be one of MetricNames().
+double CountedMetric(const RunRecord& record, const std::string& metric);
+
+// InvalidArgument "--FLAG: 'x' is not a metric (...)" unless `metric` is one of MetricNames().
+absl::Status CheckMetricName(const std::string& metric, const std::string& flag);
+
+// InvalidArgument "--FLAG: 'x' is not an axis of the sweep; did you mean 'y'?" for the first
+// of `chosen` that is not one of `axes`.
+absl::Status CheckAxisNames(const std::vector<std::string>& chosen,
+                            const std::vector<std::string>& axes, const std::string& flag);
 
 // The record's label on `axis` ("" when the record has no such axis).
 std::string AxisValue(const RunRecord& record, const std::string& axis);
@@ -55,7 +70,8 @@ struct PivotTable {
   // Labels: the axis values joined by " / ", in order of first appearance.
   std::vector<std::string> row_labels;
   std::vector<std::string> column_labels;
-  // cells[row][column]: "27.31 ± 0.12", "diverged", "26.90 (1/2 diverged)", "pending", "".
+  // cells[row][column]: "27.31 ± 0.12 (n=3)", "diverged", "26.90 (n=1; 1/2 diverged)",
+  // "pending", "".
   std::vector<std::vector<std::string>> cells;
 };
 
@@ -66,6 +82,9 @@ absl::StatusOr<PivotTable> BuildPivotTable(const std::vector<RunRecord>& records
 // one row per row label.
 std::vector<std::vector<std::string>> PivotRows(const PivotTable& table);
 std::string FormatPivotMarkdown(const PivotTable& table);
+
+// Text rows as a Markdown table, the first row its header.
+std::string FormatMarkdownTable(const std::vector<std::vector<std::string>>& rows);
 
 }  // namespace tools::sweep
 

@@ -31,6 +31,7 @@ void ReadStatus(const ordered_json& status, RunRecord& record) {
   record.updates = JsonInteger(status, "updates").value_or(0);
   // The trainer writes an unknown number (and NaN, infinities) as null.
   record.best_valid_loss = JsonNumber(status, "best_valid_loss").value_or(kUnknown);
+  record.initial_loss = JsonNumber(status, "initial_loss").value_or(kUnknown);
   record.valid_bleu = JsonNumber(status, "valid_bleu").value_or(kUnknown);
   record.test_bleu = JsonNumber(status, "test_bleu").value_or(kUnknown);
   record.wall_time = JsonNumber(status, "wall_time").value_or(kUnknown);
@@ -50,8 +51,12 @@ absl::Status ReadMetrics(const std::string& path, RunRecord& record) {
     const std::string type = JsonString(metrics, "type").value_or("");
     const std::optional<int64_t> update = JsonInteger(metrics, "update");
     if (!update) continue;
-    const CurvePoint point{*update, JsonNumber(metrics, "loss").value_or(kUnknown)};
+    CurvePoint point;
+    point.update = *update;
+    point.loss = JsonNumber(metrics, "loss").value_or(kUnknown);
     if (type == "train") {
+      point.lr = JsonNumber(metrics, "lr").value_or(kUnknown);
+      point.grad_norm = JsonNumber(metrics, "grad_norm").value_or(kUnknown);
       record.train_curve.push_back(point);
       if (const std::optional<double> tokens_per_s = JsonNumber(metrics, "tokens_per_s")) {
         tokens_per_s_sum += *tokens_per_s;
@@ -64,6 +69,7 @@ absl::Status ReadMetrics(const std::string& path, RunRecord& record) {
         record.best_valid_ppl = ppl;
       }
       record.last_valid_ppl = ppl;
+      record.last_valid_loss = point.loss;
     }
   }
   if (tokens_per_s_count > 0) record.tokens_per_s = tokens_per_s_sum / tokens_per_s_count;
@@ -96,6 +102,14 @@ absl::Status ReadStatusAndMetrics(const std::string& run_dir, RunRecord& record)
 }
 
 }  // namespace
+
+double CappedFinalLoss(const RunRecord& record) {
+  if (record.state == "diverged") return record.initial_loss;
+  if (record.state != "done") return kUnknown;
+  // A run without initial_loss (written before the trainer recorded it) is not capped.
+  return std::isnan(record.initial_loss) ? record.last_valid_loss
+                                         : std::min(record.last_valid_loss, record.initial_loss);
+}
 
 absl::Status WriteCellFile(const std::string& run_dir, const Cell& cell) {
   ordered_json json;

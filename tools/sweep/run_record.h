@@ -20,10 +20,14 @@ namespace tools::sweep {
 
 inline constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
 
-// One point of a loss curve.
+// One point of a training or validation curve.
 struct CurvePoint {
   int64_t update = 0;
   double loss = 0;
+  // Training points only (NaN on validation points): the learning rate and the gradient norm
+  // before clipping.
+  double lr = kUnknown;
+  double grad_norm = kUnknown;
 };
 
 struct RunRecord {
@@ -39,6 +43,10 @@ struct RunRecord {
   std::string exit_reason;
   int64_t updates = 0;
   double best_valid_loss = kUnknown;
+  // The last validation's loss: where the run ended.
+  double last_valid_loss = kUnknown;
+  // The loss of the first training batch, before any update (status.json).
+  double initial_loss = kUnknown;
   // exp of the lowest validation nll.
   double best_valid_ppl = kUnknown;
   // exp of the last validation's nll: far above best_valid_ppl when a run fell apart after
@@ -53,6 +61,11 @@ struct RunRecord {
   std::vector<CurvePoint> train_curve;
   std::vector<CurvePoint> valid_curve;
 };
+
+// The final loss as learning-rate sweeps compare it (Wortsman et al. 2023): the last
+// validation loss, capped at the initial loss; a diverged run counts as its initial loss.
+// Unknown for a run that has not finished, or without the numbers it needs.
+double CappedFinalLoss(const RunRecord& record);
 
 // <run_dir>/cell.json: the cell's name, index, hash, axes and flags.
 absl::Status WriteCellFile(const std::string& run_dir, const Cell& cell);

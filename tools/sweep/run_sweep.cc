@@ -15,6 +15,9 @@
 #include "core/util/status_macros.h"
 #include "core/util/text_file.h"
 #include "core/util/user_path.h"
+#include "tools/plot/figure_file.h"
+#include "tools/sweep/axis_plot.h"
+#include "tools/sweep/lr_sensitivity.h"
 #include "tools/sweep/run_record.h"
 
 namespace tools::sweep {
@@ -39,26 +42,34 @@ std::string GridRecord(const std::vector<std::string>& overrides, const std::str
   return text;
 }
 
-// figures/loss_train.svg and loss_valid.svg, or with --group_by one pair per group:
-// figures/loss_<axis>-<value>_train.svg (characters unsafe in a file name become '_').
-absl::Status WriteLossFigures(const std::string& figures_dir, const std::string& group_by,
-                              const std::vector<LossCharts>& charts) {
+// A file name made of `text`: characters unsafe in a name become '_'.
+std::string FileStem(std::string text) {
+  for (char& c : text) {
+    if (!absl::ascii_isalnum(c) && c != '.' && c != '-' && c != '_') c = '_';
+  }
+  return text;
+}
+
+// figures/loss.svg and optimization.svg, or with --group_by one pair per group
+// (figures/loss_<axis>-<value>.svg), then figures/<y>_vs_<x>.svg per --plot; each with its
+// PNG and PDF copies.
+absl::Status WriteFigures(const std::string& figures_dir, const ReportOptions& report,
+                          const std::vector<CurveFigures>& curves,
+                          const std::vector<std::pair<std::string, std::string>>& plots) {
   std::error_code error;
   std::filesystem::create_directories(figures_dir, error);
   if (error)
     return absl::InternalError(absl::StrCat("cannot create ", figures_dir, ": ", error.message()));
-  for (const LossCharts& chart : charts) {
-    std::string stem = "loss";
-    if (!group_by.empty()) absl::StrAppend(&stem, "_", group_by, "-", chart.group);
-    for (char& c : stem) {
-      if (!absl::ascii_isalnum(c) && c != '.' && c != '-' && c != '_') c = '_';
-    }
-    for (const auto& [suffix, svg] :
-         {std::pair<const char*, const std::string*>{"_train.svg", &chart.train_svg},
-          {"_valid.svg", &chart.valid_svg}}) {
-      RETURN_IF_ERROR(
-          core::WriteFileAtomically(absl::StrCat(figures_dir, "/", stem, suffix), *svg));
-    }
+  std::vector<std::pair<std::string, const std::string*>> files;
+  for (const CurveFigures& figure : curves) {
+    const std::string group =
+        report.group_by.empty() ? "" : absl::StrCat("_", report.group_by, "-", figure.group);
+    files.emplace_back(FileStem("loss" + group), &figure.loss_svg);
+    files.emplace_back(FileStem("optimization" + group), &figure.optimization_svg);
+  }
+  for (const auto& [name, svg] : plots) files.emplace_back(FileStem(name), &svg);
+  for (const auto& [stem, svg] : files) {
+    RETURN_IF_ERROR(tools::plot::WriteFigure(absl::StrCat(figures_dir, "/", stem, ".svg"), *svg));
   }
   return absl::OkStatus();
 }
@@ -150,6 +161,22 @@ absl::StatusOr<ExecutionSummary> RunSweep(const SweepPlan& plan, Executor& execu
   return executor.Execute(plan.runs);
 }
 
+absl::Status CheckTableOptions(const TableOptions& options, const Grid& grid) {
+  std::vector<std::string> axes;
+  for (const Axis& axis : grid.axes) axes.push_back(axis.name);
+  const ReportOptions& report = options.report;
+  RETURN_IF_ERROR(CheckMetricName(options.pivot.value, "value"));
+  RETURN_IF_ERROR(CheckAxisNames(options.pivot.rows, axes, "rows"));
+  RETURN_IF_ERROR(CheckAxisNames(options.pivot.columns, axes, "columns"));
+  for (const auto& [axis, flag] : {std::pair{report.group_by, "group_by"},
+                                   {report.color_by, "color_by"},
+                                   {report.sensitivity_axis, "sensitivity"}}) {
+    if (!axis.empty()) RETURN_IF_ERROR(CheckAxisNames({axis}, axes, flag));
+  }
+  for (const AxisPlotSpec& plot : report.plots) RETURN_IF_ERROR(CheckAxisPlotSpec(plot, axes));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int> WriteSweepResults(const std::string& sweep_dir, const TableOptions& options) {
   ASSIGN_OR_RETURN(std::vector<RunRecord> records, CollectRunRecords(sweep_dir));
   if (records.empty()) {
@@ -164,24 +191,37 @@ absl::StatusOr<int> WriteSweepResults(const std::string& sweep_dir, const TableO
   ASSIGN_OR_RETURN(PivotTable pivot, BuildPivotTable(records, options.pivot));
   ReportOptions report = options.report;
   if (report.title.empty()) report.title = std::filesystem::path(sweep_dir).filename().string();
-  absl::StatusOr<std::string> html = RenderReportHtml(records, pivot, report);
-  if (!html.ok()) return html.status();
-  ASSIGN_OR_RETURN(std::vector<LossCharts> charts, RenderLossCharts(records, report));
-  const std::string markdown =
-      absl::StrCat("# ", report.title, "\n\n## ", pivot.value, "\n\n", FormatPivotMarkdown(pivot),
-                   "\n## Cells\n\n", FormatResultsMarkdown(records),
-                   earlier.empty() ? ""
-                                   : absl::StrCat("\n## Cells of earlier versions of the grid "
-                                                  "(left out of the tables and figures)\n\n",
-                                                  FormatResultsMarkdown(earlier)));
+  ASSIGN_OR_RETURN(const std::string html, RenderReportHtml(records, pivot, report));
+  ASSIGN_OR_RETURN(const std::vector<CurveFigures> curves, RenderCurveFigures(records, report));
+  std::string markdown =
+      absl::StrCat("# ", report.title, "\n\n## ", pivot.value, "\n\n", FormatPivotMarkdown(pivot));
+  if (!report.sensitivity_axis.empty()) {
+    ASSIGN_OR_RETURN(const SensitivityTable sensitivity,
+                     ComputeLrSensitivity(records, report.sensitivity_axis));
+    absl::StrAppend(&markdown, "\n## Learning-rate sensitivity over ", sensitivity.rate_axis,
+                    "\n\n", kSensitivityExplanation, "\n\n",
+                    FormatMarkdownTable(SensitivityRows(sensitivity)));
+  }
+  std::vector<std::pair<std::string, std::string>> plots;
+  for (const AxisPlotSpec& spec : report.plots) {
+    ASSIGN_OR_RETURN(std::string svg, RenderAxisPlot(records, spec, report.title));
+    plots.emplace_back(spec.Name(), std::move(svg));
+    absl::StrAppend(&markdown, "\n![", spec.y, " against ", spec.x, "](figures/",
+                    FileStem(spec.Name()), ".svg)\n");
+  }
+  absl::StrAppend(&markdown, "\n## Cells\n\n", FormatResultsMarkdown(records),
+                  earlier.empty() ? ""
+                                  : absl::StrCat("\n## Cells of earlier versions of the grid "
+                                                 "(left out of the tables and figures)\n\n",
+                                                 FormatResultsMarkdown(earlier)));
   for (const auto& [name, contents] :
        {std::pair<const char*, std::string>{"results.csv", FormatResultsCsv(records)},
         {"results.jsonl", FormatResultsJsonl(records)},
         {"results.md", markdown},
-        {"report.html", *html}}) {
+        {"report.html", html}}) {
     RETURN_IF_ERROR(core::WriteFileAtomically(absl::StrCat(sweep_dir, "/", name), contents));
   }
-  RETURN_IF_ERROR(WriteLossFigures(absl::StrCat(sweep_dir, "/figures"), report.group_by, charts));
+  RETURN_IF_ERROR(WriteFigures(absl::StrCat(sweep_dir, "/figures"), report, curves, plots));
   return static_cast<int>(earlier.size());
 }
 

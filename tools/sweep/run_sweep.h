@@ -6,6 +6,7 @@
 //   <sweep_dir>/<cell name>/cell.json        the cell's axes and flags; then the trainer's
 //   <sweep_dir>/<cell name>/console.log      files (status.json, metrics.jsonl, ...)
 //   <sweep_dir>/results.{csv,jsonl,md}, report.html
+//   <sweep_dir>/figures/*.svg                the report's figures, one file each
 //
 //   absl::StatusOr<SweepPlan> plan = PlanSweep(options);
 //   absl::StatusOr<ExecutionSummary> summary = RunSweep(*plan, executor);
@@ -56,6 +57,10 @@ struct SweepPlan {
   // One per cell, in cell order, with the state its run directory is in now.
   std::vector<CellRun> runs;
 };
+
+// Checks that the tables and figures asked for name axes of `grid` and known metrics, so that a
+// typo stops the sweep before it runs rather than after. InvalidArgument names the flag.
+absl::Status CheckTableOptions(const TableOptions& options, const Grid& grid);
 
 // Reads the grid, applies the overrides and resolves the cells; writes nothing.
 // InvalidArgument names the grid line or flag at fault.
