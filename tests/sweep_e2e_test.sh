@@ -55,7 +55,7 @@ case_grid_2x2() {
     fail "runs without --threads: $(grep -h '^threads' "$tmp/s1"/*/config.ini)"
 }
 
-# 2. The dry run lists every cell, its state and command, and runs nothing.
+# 2. The dry run lists every cell, its state and command, and runs nothing; --only slices.
 case_print() {
   run_sweep print --grid="$tmp/grid.ini" --sweep_dir="$tmp/s1" --executor=print --set lr=0.1,0.2
   expect_rc print $? 0 "$tmp/print.err"
@@ -66,6 +66,11 @@ case_print() {
     fail "print: no command"
   grep -q '^4 cells: 2 finished, 2 to run$' "$tmp/print.out" || fail "print: no summary"
   [ -z "$(find "$tmp/s1" -maxdepth 1 -name 'arch-postln.lr-0.2.*')" ] || fail "print created a run"
+  # --only: a slice of the grid.
+  run_sweep only --grid="$tmp/grid.ini" --sweep_dir="$tmp/s1" --executor=print --only arch=admin
+  expect_rc only $? 0 "$tmp/only.err"
+  grep -q '^2 cells: 2 finished, 0 to run$' "$tmp/only.out" || fail "--only: $(tail -1 "$tmp/only.out")"
+  grep -q 'arch-postln' "$tmp/only.out" && fail "--only ran a postln cell"
 }
 
 # 3. --collect rebuilds the result files from the run directories alone.

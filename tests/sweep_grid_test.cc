@@ -183,6 +183,28 @@ TEST(CellTest, HashDependsOnTheResolvedConfigurationNotOnHowItIsWritten) {
   EXPECT_EQ((*a)[0].hash, (*d)[0].hash);
 }
 
+TEST(CellTest, OnlySelectsASliceByAxisLabels) {
+  const Grid grid = ReadOrDie("matrix.ini", kMatrix);
+  absl::StatusOr<std::vector<Cell>> cells = ResolveCells(grid);
+  ASSERT_TRUE(cells.ok()) << cells.status();
+  ASSERT_EQ(cells->size(), 12u);
+  absl::StatusOr<std::vector<bool>> selected =
+      SelectCells(grid, *cells, {"arch=admin", "seed=1,3"});
+  ASSERT_TRUE(selected.ok()) << selected.status();
+  std::vector<std::string> names;
+  for (size_t i = 0; i < cells->size(); ++i) {
+    if ((*selected)[i]) names.push_back((*cells)[i].name.substr(0, (*cells)[i].name.rfind('.')));
+  }
+  EXPECT_THAT(names, ElementsAre("encoder_layers-6.arch-admin.seed-1",
+                                 "encoder_layers-6.arch-admin.seed-3",
+                                 "encoder_layers-18.arch-admin.seed-1",
+                                 "encoder_layers-18.arch-admin.seed-3"));
+  EXPECT_THAT(SelectCells(grid, *cells, {"archh=admin"}).status().message(),
+              HasSubstr("(did you mean 'arch'?)"));
+  EXPECT_THAT(SelectCells(grid, *cells, {"arch=preln"}).status().message(),
+              HasSubstr("'preln' is not a value of axis arch (postln, admin)"));
+}
+
 TEST(CellTest, SanitizesNamesForDirectories) {
   EXPECT_EQ(SanitizeForPath("betas-0.9,0.98/x y"), "betas-0.9_0.98_x_y");
 }

@@ -1,5 +1,6 @@
 #include "tools/sweep/cell.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -7,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "core/train/train_config.h"
 #include "core/util/sha256.h"
 #include "core/util/status_macros.h"
@@ -85,6 +87,45 @@ std::string AxesText(const Cell& cell) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::vector<bool>> SelectCells(const Grid& grid, const std::vector<Cell>& cells,
+                                              const std::vector<std::string>& filters) {
+  std::vector<bool> selected(cells.size(), true);
+  for (const std::string& filter : filters) {
+    const size_t equals = filter.find('=');
+    const std::string name = filter.substr(0, equals);
+    const auto axis = std::find_if(grid.axes.begin(), grid.axes.end(),
+                                   [&](const Axis& a) { return a.name == name; });
+    if (equals == std::string::npos || axis == grid.axes.end()) {
+      std::vector<std::string> names;
+      for (const Axis& a : grid.axes) names.push_back(a.name);
+      const std::string hint = plugins::ClosestMatch(name, names);
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--only=", filter, ": expected AXIS=LABEL[,LABEL...] with an axis of the grid",
+          hint.empty() ? "" : absl::StrCat(" (did you mean '", hint, "'?)"), "; axes: ",
+          absl::StrJoin(names, ", ")));
+    }
+    std::vector<std::string> labels;
+    for (size_t i = 0; i < axis->size(); ++i) labels.push_back(axis->label(i));
+    const std::vector<std::string> wanted = absl::StrSplit(filter.substr(equals + 1), ',');
+    for (const std::string& label : wanted) {
+      if (std::find(labels.begin(), labels.end(), label) == labels.end()) {
+        return absl::InvalidArgumentError(absl::StrCat("--only=", filter, ": '", label,
+                                                       "' is not a value of axis ", name, " (",
+                                                       absl::StrJoin(labels, ", "), ")"));
+      }
+    }
+    for (size_t c = 0; c < cells.size(); ++c) {
+      for (const auto& [axis_name, label] : cells[c].axes) {
+        if (axis_name == name &&
+            std::find(wanted.begin(), wanted.end(), label) == wanted.end()) {
+          selected[c] = false;
+        }
+      }
+    }
+  }
+  return selected;
+}
 
 std::string SanitizeForPath(const std::string& text) {
   std::string safe = text;

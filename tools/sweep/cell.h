@@ -41,6 +41,13 @@ std::vector<Cell> ExpandGrid(const Grid& grid);
 // InvalidArgument names the grid line (or --set) at fault.
 absl::StatusOr<std::vector<Cell>> ResolveCells(const Grid& grid);
 
+// Which of `cells` (of `grid`) the filters select: each filter "AXIS=LABEL[,LABEL...]" keeps
+// the cells whose value on AXIS is one of the labels; a cell must pass every filter (sweep
+// --only: a slice of a grid, sharing its run directories). InvalidArgument names an unknown
+// axis or label.
+absl::StatusOr<std::vector<bool>> SelectCells(const Grid& grid, const std::vector<Cell>& cells,
+                                              const std::vector<std::string>& filters);
+
 // `text` with every character outside [A-Za-z0-9._+-] replaced by '_' (directory names).
 std::string SanitizeForPath(const std::string& text);
 

@@ -42,6 +42,9 @@ po::options_description Flags() {
       "grid", po::value<std::string>(), "the grid file (INI; see sweeps/ and README \"Sweeps\")")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "override an axis or flag: --set key=v1,v2 (repeatable)")(
+      "only", po::value<std::vector<std::string>>()->composing(),
+      "run only a slice of the grid: --only AXIS=LABEL[,LABEL] (repeatable); the results "
+      "still cover every cell")(
       "sweep_dir", po::value<std::string>()->default_value(""),
       "the sweep's directory; \"\": runs/sweeps/<grid name>")(
       "executor", po::value<std::string>()->default_value("local"),
@@ -227,6 +230,7 @@ int main(int argc, char** argv) {
   sweep::SweepOptions options;
   options.grid_path = flag["grid"].as<std::string>();
   if (flag.count("set")) options.overrides = flag["set"].as<std::vector<std::string>>();
+  if (flag.count("only")) options.only = flag["only"].as<std::vector<std::string>>();
   options.sweep_dir = flag["sweep_dir"].as<std::string>();
   options.threads_per_run = flag["threads"].as<int>();
   if (options.threads_per_run == 0 && executor_name == "slurm") {
@@ -254,14 +258,15 @@ int main(int argc, char** argv) {
   }
   if (executor_name == "print") {
     sweep::PrintExecutor printer(train_binary, std::cout);
-    const absl::StatusOr<sweep::ExecutionSummary> printed = printer.Execute(plan->runs);
+    const absl::StatusOr<sweep::ExecutionSummary> printed = printer.Execute(sweep::SelectedRuns(*plan));
     return printed.ok() ? EXIT_SUCCESS : ExitCodeOf(printed.status());
   }
   absl::StatusOr<std::unique_ptr<sweep::Executor>> executor =
       MakeExecutor(flag, executor_name, train_binary, jobs, gpus, *plan);
   if (!executor.ok()) return ExitCodeOf(executor.status());
 
-  std::cerr << "sweep: " << plan->cells.size() << " cells in " << plan->sweep_dir << "\n";
+  std::cerr << "sweep: " << sweep::SelectedRuns(*plan).size() << " of " << plan->cells.size()
+            << " cells in " << plan->sweep_dir << "\n";
   const absl::StatusOr<sweep::ExecutionSummary> summary = sweep::RunSweep(*plan, **executor);
   if (!summary.ok()) return ExitCodeOf(summary.status());
   // Written whatever happened, so an interrupted sweep shows where it stands.

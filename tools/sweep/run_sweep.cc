@@ -128,7 +128,16 @@ absl::StatusOr<SweepPlan> PlanSweep(const SweepOptions& options) {
     run.state = ReadRunState(run.run_dir);
     plan.runs.push_back(std::move(run));
   }
+  ASSIGN_OR_RETURN(plan.selected, SelectCells(plan.grid, plan.cells, options.only));
   return plan;
+}
+
+std::vector<CellRun> SelectedRuns(const SweepPlan& plan) {
+  std::vector<CellRun> runs;
+  for (size_t i = 0; i < plan.runs.size(); ++i) {
+    if (plan.selected[i]) runs.push_back(plan.runs[i]);
+  }
+  return runs;
 }
 
 absl::StatusOr<ExecutionSummary> RunSweep(const SweepPlan& plan, Executor& executor) {
@@ -158,7 +167,7 @@ absl::StatusOr<ExecutionSummary> RunSweep(const SweepPlan& plan, Executor& execu
     }
     RETURN_IF_ERROR(WriteCellFile(plan.runs[i].run_dir, plan.cells[i]));
   }
-  return executor.Execute(plan.runs);
+  return executor.Execute(SelectedRuns(plan));
 }
 
 absl::Status CheckTableOptions(const TableOptions& options, const Grid& grid) {

@@ -40,6 +40,9 @@ struct SweepOptions {
   std::string sweep_dir;
   // --threads of every run whose flags do not set it; 0: leave it to the executor's default.
   int threads_per_run = 0;
+  // --only AXIS=LABEL[,LABEL...] filters: run only the cells they select (SelectCells); the
+  // others keep their directories and appear in the results as they stand.
+  std::vector<std::string> only;
 };
 
 struct TableOptions {
@@ -56,7 +59,12 @@ struct SweepPlan {
   std::string sweep_dir;
   // One per cell, in cell order, with the state its run directory is in now.
   std::vector<CellRun> runs;
+  // One per cell: whether --only selects it.
+  std::vector<bool> selected;
 };
+
+// The runs of the cells --only selects, in cell order.
+std::vector<CellRun> SelectedRuns(const SweepPlan& plan);
 
 // Checks that the tables and figures asked for name axes of `grid` and known metrics, so that a
 // typo stops the sweep before it runs rather than after. InvalidArgument names the flag.
@@ -68,7 +76,7 @@ absl::StatusOr<SweepPlan> PlanSweep(const SweepOptions& options);
 
 // Locks the sweep directory (FailedPrecondition while another sweep runs it), writes
 // grid.ini, grid_cells.txt (the names of the grid's cells) and each cell's cell.json, and
-// runs the executor.
+// runs the selected cells with the executor.
 absl::StatusOr<ExecutionSummary> RunSweep(const SweepPlan& plan, Executor& executor);
 
 // Rebuilds results.csv, results.jsonl, results.md and report.html from the cell
