@@ -51,13 +51,15 @@ TEST(AnalyzeFlagsTest, Defaults) {
 TEST(AnalyzeFlagsTest, ErrorsNameTheFlag) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"--report=plot"},
-       "--report=plot: known reports: dependency, grad_norms, omega_profile, "
+       "--report=plot: not one of dependency, grad_norms, omega_profile, "
        "output_change, param_stats"},
-      {{}, "--report=(missing)"},
+      {{}, "--report is required: one of dependency,"},
+      {{"--report=grad_norm"}, "did you mean 'grad_norms'?"},
       {{"--report=output_change", "--depths=1,x"}, "--depths=1,x: expected positive integers"},
       {{"--report=output_change", "--depths=0"}, "--depths=0"},
       {{"--report=output_change", "--modes=post,sideways"}, "unknown mode 'sideways'"},
-      {{"--report=output_change", "--delta=gaussian"}, "--delta=gaussian: expected"},
+      {{"--report=output_change", "--delta=gaussian"},
+       "--delta=gaussian: not one of random_sign, grad_sign"},
       {{"--report=output_change", "--epsilon=-1"}, "--epsilon=-1"},
       {{"--report=output_change", "--seeds=0"}, "--seeds=0"},
       {{"--report=dependency", "--modes=post"}, "--modes does not apply to --report=dependency"},

@@ -162,7 +162,7 @@ expect_usage_error() {
 }
 
 case_bad_input() {
-  expect_usage_error unknown_report "--report=plot: known reports:" --report=plot
+  expect_usage_error unknown_report "--report=plot: not one of" --report=plot
   expect_usage_error bad_depths "--depths=1,two" --report=output_change --depths=1,two
   expect_usage_error missing_checkpoint "--checkpoint=$tmp/none.pt: no such file" \
     --report=dependency --checkpoint="$tmp/none.pt"

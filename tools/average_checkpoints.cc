@@ -20,6 +20,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/train/checkpoint.h"
+#include "core/train/command_line.h"
 #include "core/train/run_directory.h"
 #include "core/train/trained_model.h"
 #include "core/util/status_macros.h"
@@ -90,31 +91,24 @@ absl::Status Average(const std::vector<std::string>& inputs, const std::string& 
 }  // namespace
 
 int main(int argc, char** argv) {
-  po::options_description flags("average_checkpoints flags");
-  flags.add_options()("help", "print this help")("inputs", po::value<std::string>(),
-                                                 "checkpoints to average, comma-separated")(
-      "run_dir", po::value<std::string>(),
-      "with --last: the run whose kept checkpoints to average")(
-      "last", po::value<int64_t>(), "the latest N checkpoint_<update>.pt of --run_dir")(
-      "output", po::value<std::string>(), "the averaged checkpoint (must not exist)");
-  po::variables_map flag;
-  try {
-    po::store(po::parse_command_line(argc, argv, flags), flag);
-    po::notify(flag);
-  } catch (const po::error& error) {
-    std::cerr << "average_checkpoints: " << error.what() << "\n" << flags;
-    return 2;
-  }
-  if (flag.count("help")) {
-    std::cout << flags;
-    return EXIT_SUCCESS;
-  }
+  core::CommandLine command_line("average_checkpoints",
+                                 "bazel run //tools:average_checkpoints -- --output=FILE\n"
+                                 "         (--inputs=A,B,C | --run_dir=DIR --last=N)");
+  command_line.AddGroup("average_checkpoints flags")
+      .add_options()("inputs", po::value<std::string>(), "checkpoints to average, comma-separated")(
+          "run_dir", po::value<std::string>(),
+          "with --last: the run whose kept checkpoints to average")(
+          "last", po::value<int64_t>(), "the latest N checkpoint_<update>.pt of --run_dir")(
+          "output", po::value<std::string>(), "the averaged checkpoint (must not exist)");
+  const absl::StatusOr<po::variables_map> parsed = command_line.Parse(argc, argv);
+  if (!parsed.ok()) return command_line.Fail(parsed.status());
+  if (command_line.answered()) return EXIT_SUCCESS;
+  const po::variables_map& flag = *parsed;
   const bool by_list = flag.count("inputs") > 0;
   const bool by_run = flag.count("run_dir") > 0 && flag.count("last") > 0;
   if (by_list == by_run || !flag.count("output")) {
-    std::cerr << "average_checkpoints: give --output and either --inputs or --run_dir with --last\n"
-              << flags;
-    return 2;
+    return command_line.Fail(
+        absl::InvalidArgumentError("give --output and either --inputs or --run_dir with --last"));
   }
   absl::StatusOr<std::vector<std::string>> inputs = std::vector<std::string>();
   if (by_list) {

@@ -25,6 +25,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "core/train/checkpoint.h"
+#include "core/train/command_line.h"
 #include "core/util/status_macros.h"
 
 namespace {
@@ -61,6 +62,12 @@ absl::StatusOr<std::map<std::string, at::Tensor>> ModelTensors(const std::string
 }  // namespace
 
 int main(int argc, char** argv) {
+  core::CommandLine command_line("compare_checkpoints", "compare_checkpoints A.pt B.pt [--rtol=X]");
+  command_line.AddGroup("compare_checkpoints flags")
+      .add_options()(
+          "rtol", boost::program_options::value<double>()->default_value(1e-5),
+          "largest relative difference ||A - B|| / ||B|| of the model tensors that passes");
+  if (command_line.AnswerStandardFlags(argc, argv)) return EXIT_SUCCESS;
   double rtol = 1e-5;
   std::vector<std::string> paths;
   for (int i = 1; i < argc; ++i) {

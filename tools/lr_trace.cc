@@ -14,7 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "core/train/plugin_flags.h"
+#include "core/train/command_line.h"
 #include "plugins/lr_schedule.h"
 #include "plugins/plugin_options.h"
 
@@ -31,24 +31,26 @@ int Fail(const std::string& message) {
 
 int main(int argc, char** argv) {
   const plugins::LrScheduleContext defaults;
-  po::options_description flags("lr_trace flags");
-  flags.add_options()("lr_scheduler", po::value<std::string>(),
-                      "the schedule plugin (see --list_plugins)")(
-      "lr", po::value<double>()->default_value(defaults.lr, absl::StrCat(defaults.lr)),
-      "peak learning rate")("max_updates",
-                            po::value<int64_t>()->default_value(defaults.max_updates),
-                            "planned number of updates (decaying schedules need > 0)")(
-      "steps", po::value<int64_t>(), "how many updates to print, >= 0");
-  absl::StatusOr<core::PluginToolCommandLine> command_line =
-      core::ParsePluginToolCommandLine(argc, argv, flags, {"lr_scheduler", "steps"});
-  if (!command_line.ok()) return Fail(std::string(command_line.status().message()));
-  if (command_line->answered) return EXIT_SUCCESS;
-  const po::variables_map& values = command_line->values;
+  core::CommandLine command_line(
+      "lr_trace", "bazel run //tools:lr_trace -- --lr_scheduler=NAME --steps=N [flags]");
+  command_line.AddGroup("lr_trace flags")
+      .add_options()("lr_scheduler", po::value<std::string>(),
+                     "the schedule plugin (see --list_plugins)")(
+          "lr", po::value<double>()->default_value(defaults.lr, absl::StrCat(defaults.lr)),
+          "peak learning rate")("max_updates",
+                                po::value<int64_t>()->default_value(defaults.max_updates),
+                                "planned number of updates (decaying schedules need > 0)")(
+          "steps", po::value<int64_t>(), "how many updates to print, >= 0");
+  absl::StatusOr<core::PluginToolCommandLine> parsed =
+      core::ParsePluginToolCommandLine(argc, argv, command_line, {"lr_scheduler", "steps"});
+  if (!parsed.ok()) return Fail(std::string(parsed.status().message()));
+  if (parsed->answered) return EXIT_SUCCESS;
+  const po::variables_map& values = parsed->values;
   const int64_t steps = values["steps"].as<int64_t>();
   if (steps < 0) return Fail(absl::StrCat("--steps = ", steps, " must be >= 0"));
   const std::string schedule_name = values["lr_scheduler"].as<std::string>();
   absl::StatusOr<std::vector<plugins::OptionMap>> options = plugins::AssignPluginOptions(
-      {{&plugins::LrSchedules(), schedule_name}}, command_line->plugin_options);
+      {{&plugins::LrSchedules(), schedule_name}}, parsed->plugin_options);
   if (!options.ok()) return Fail(std::string(options.status().message()));
 
   plugins::LrScheduleContext context;

@@ -23,7 +23,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "core/train/plugin_flags.h"
+#include "core/train/command_line.h"
 #include "core/util/user_path.h"
 #include "plugins/optimizer.h"
 #include "plugins/plugin_options.h"
@@ -98,23 +98,25 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  po::options_description flags("optim_replay flags");
-  flags.add_options()("optimizer", po::value<std::string>(),
-                      "the optimizer plugin (see --list_plugins)")(
-      "lr",
-      po::value<double>()->default_value(plugins::OptimizerContext().lr,
-                                         absl::StrCat(plugins::OptimizerContext().lr)),
-      "learning rate")(
-      "input", po::value<std::string>(),
-      "file: P, then P initial values, then P gradient values per step, one line each");
-  absl::StatusOr<core::PluginToolCommandLine> command_line =
-      core::ParsePluginToolCommandLine(argc, argv, flags, {"optimizer", "input"});
-  if (!command_line.ok()) return Fail(std::string(command_line.status().message()));
-  if (command_line->answered) return EXIT_SUCCESS;
-  const po::variables_map& values = command_line->values;
+  core::CommandLine command_line(
+      "optim_replay", "bazel run //tools:optim_replay -- --optimizer=NAME --input=FILE [flags]");
+  command_line.AddGroup("optim_replay flags")
+      .add_options()("optimizer", po::value<std::string>(),
+                     "the optimizer plugin (see --list_plugins)")(
+          "lr",
+          po::value<double>()->default_value(plugins::OptimizerContext().lr,
+                                             absl::StrCat(plugins::OptimizerContext().lr)),
+          "learning rate")(
+          "input", po::value<std::string>(),
+          "file: P, then P initial values, then P gradient values per step, one line each");
+  absl::StatusOr<core::PluginToolCommandLine> parsed =
+      core::ParsePluginToolCommandLine(argc, argv, command_line, {"optimizer", "input"});
+  if (!parsed.ok()) return Fail(std::string(parsed.status().message()));
+  if (parsed->answered) return EXIT_SUCCESS;
+  const po::variables_map& values = parsed->values;
   const std::string optimizer_name = values["optimizer"].as<std::string>();
   absl::StatusOr<std::vector<plugins::OptionMap>> options = plugins::AssignPluginOptions(
-      {{&plugins::Optimizers(), optimizer_name}}, command_line->plugin_options);
+      {{&plugins::Optimizers(), optimizer_name}}, parsed->plugin_options);
   if (!options.ok()) return Fail(std::string(options.status().message()));
   absl::StatusOr<ReplayInput> input =
       ReadReplayInput(core::ResolveUserPath(values["input"].as<std::string>()));

@@ -19,6 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "core/metrics/bleu.h"
 #include "core/metrics/chrf.h"
+#include "core/train/command_line.h"
 #include "core/util/text_file.h"
 #include "core/util/user_path.h"
 
@@ -36,28 +37,18 @@ int Fail(const std::string& message) {
 int main(int argc, char** argv) {
   std::string hyp_path;
   std::string ref_paths;
-  po::options_description flags("score flags");
-  flags.add_options()("help", "print this help")(
-      "hyp", po::value(&hyp_path), "hypothesis file, one detokenized sentence per line")(
-      "ref", po::value(&ref_paths),
-      "reference file(s), comma-separated; line i of each is a reference for hypothesis i "
-      "(an empty line means that file has no reference for the sentence)");
-  po::variables_map values;
-  try {
-    po::store(po::parse_command_line(argc, argv, flags), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    std::cerr << "score: " << error.what() << "\n" << flags;
-    return EXIT_FAILURE;
-  }
-  if (values.count("help")) {
-    std::cout << flags;
-    return EXIT_SUCCESS;
-  }
-  if (hyp_path.empty() || ref_paths.empty()) {
-    std::cerr << "score: --hyp and --ref are required\n" << flags;
-    return EXIT_FAILURE;
-  }
+  core::CommandLine command_line("score",
+                                 "bazel run //tools:score -- --hyp=FILE --ref=FILE[,FILE]");
+  command_line.AddGroup("score flags")
+      .add_options()("hyp", po::value(&hyp_path),
+                     "hypothesis file, one detokenized sentence per line")(
+          "ref", po::value(&ref_paths),
+          "reference file(s), comma-separated; line i of each is a reference for hypothesis i "
+          "(an empty line means that file has no reference for the sentence)");
+  const absl::StatusOr<po::variables_map> parsed = command_line.Parse(argc, argv);
+  if (!parsed.ok()) return command_line.Fail(parsed.status());
+  if (command_line.answered()) return EXIT_SUCCESS;
+  if (hyp_path.empty() || ref_paths.empty()) return Fail("--hyp and --ref are required");
 
   const std::string hyp_file = core::ResolveUserPath(hyp_path);
   absl::StatusOr<std::vector<std::string>> hypotheses = core::ReadTextLines(hyp_file);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "core/train/command_line.h"
 #include "core/train/runtime_env.h"
 #include "core/train/train_config.h"
 #include "core/train/trainer.h"
@@ -25,8 +26,12 @@ int main(int argc, char** argv) {
     std::cerr << "train: " << parsed.status().message() << "\n(train --help lists every flag)\n";
     return core::kExitUsage;
   }
+  if (parsed->version) {
+    std::cout << core::VersionText("train") << "\n";
+    return core::kExitDone;
+  }
   if (parsed->help) {
-    std::cout << "usage: bazel run //:train -- [--flag=value ...] [--config=FILE]\n"
+    std::cout << "usage: bazel run //:train -- [--flag=value ...] [--config=FILE]\n\n"
               << parsed->usage;
     return core::kExitDone;
   }

@@ -1,6 +1,5 @@
 #include "core/train/plugin_flags.h"
 
-#include <iostream>
 #include <map>
 #include <string>
 #include <vector>
@@ -11,7 +10,6 @@
 #include "absl/strings/strip.h"
 #include "core/util/status_macros.h"
 #include "plugins/closest_match.h"
-#include "plugins/listing.h"
 #include "plugins/plugin_options.h"
 
 namespace core {
@@ -26,9 +24,11 @@ absl::Status AddPluginOptionFlags(po::options_description& flags) {
     po::typed_value<std::string>* value = po::value<std::string>();
     if (declared.spec.type == plugins::OptionType::kBool) value->implicit_value("true");
     // Plugins sharing a name share its type, not always its default or exact meaning: the
-    // help is the first plugin's, and --list_plugins shows every plugin's.
-    std::string help = absl::StrCat(plugins::OptionTypeName(declared.spec.type), "; ",
-                                    declared.owners.front(), ": ", declared.spec.help);
+    // help and default are the first plugin's, and --list_plugins shows every plugin's.
+    std::string help = absl::StrCat(
+        plugins::OptionTypeName(declared.spec.type), "; ", declared.owners.front(), ": ",
+        declared.spec.help, " (default ",
+        declared.spec.default_value.empty() ? "\"\"" : declared.spec.default_value, ")");
     if (declared.owners.size() > 1) {
       const std::vector<std::string> others(declared.owners.begin() + 1, declared.owners.end());
       absl::StrAppend(&help, "; also taken by ", absl::StrJoin(others, ", "));
@@ -40,10 +40,23 @@ absl::Status AddPluginOptionFlags(po::options_description& flags) {
 
 absl::StatusOr<po::variables_map> ParseFlags(int argc, const char* const argv[],
                                              const po::options_description& flags) {
+  // "--name=" sets an empty value, which Boost would call missing: pass it as "--name" "".
+  std::vector<std::string> args;
+  for (int i = 0; i < argc; ++i) {
+    const absl::string_view arg = argv[i];
+    if (i > 0 && absl::StartsWith(arg, "--") && absl::EndsWith(arg, "=")) {
+      args.emplace_back(arg.substr(0, arg.size() - 1));
+      args.emplace_back();
+    } else {
+      args.emplace_back(arg);
+    }
+  }
+  std::vector<const char*> pointers;
+  for (const std::string& arg : args) pointers.push_back(arg.c_str());
   po::variables_map values;
   try {
     const po::parsed_options parsed =
-        po::command_line_parser(argc, argv)
+        po::command_line_parser(static_cast<int>(pointers.size()), pointers.data())
             .options(flags)
             .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
             .allow_unregistered()
@@ -82,37 +95,6 @@ plugins::OptionMap GivenPluginOptions(const po::options_description& plugin_flag
     if (values.count(name) > 0) given[name] = values[name].as<std::string>();
   }
   return given;
-}
-
-absl::StatusOr<PluginToolCommandLine> ParsePluginToolCommandLine(
-    int argc, const char* const argv[], po::options_description& flags,
-    const std::vector<std::string>& required) {
-  flags.add_options()("help", "print this help")(
-      "list_plugins", "print every linked plugin with its options and their defaults");
-  po::options_description plugin_flags("plugin options (each taken by the plugins it names)");
-  RETURN_IF_ERROR(AddPluginOptionFlags(plugin_flags));
-  flags.add(plugin_flags);
-  absl::StatusOr<po::variables_map> values = ParseFlags(argc, argv, flags);
-  if (!values.ok()) return values.status();
-  PluginToolCommandLine command_line;
-  command_line.values = *std::move(values);
-  if (command_line.values.count("help") > 0) {
-    std::cout << flags;
-    command_line.answered = true;
-    return command_line;
-  }
-  if (command_line.values.count("list_plugins") > 0) {
-    std::cout << plugins::FormatPluginListing();
-    command_line.answered = true;
-    return command_line;
-  }
-  for (const std::string& name : required) {
-    if (command_line.values.count(name) == 0) {
-      return absl::InvalidArgumentError(absl::StrCat("--", name, " is required"));
-    }
-  }
-  command_line.plugin_options = GivenPluginOptions(plugin_flags, command_line.values);
-  return command_line;
 }
 
 }  // namespace core

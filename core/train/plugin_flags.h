@@ -4,9 +4,9 @@
 // plugin parses it (plugins::Registry::Create type-checks it), so a tool needs no per-plugin
 // code:
 //
-//   po::options_description flags("optim_replay flags");
-//   flags.add_options()("optimizer", po::value<std::string>()->required(), "...");
-//   po::options_description plugin_flags("plugin options");
+//   po::options_description flags;
+//   flags.add_options()("optimizer", po::value<std::string>(), "...");
+//   po::options_description plugin_flags;
 //   ExitIfError(AddPluginOptionFlags(plugin_flags));
 //   flags.add(plugin_flags);
 //   absl::StatusOr<po::variables_map> values = ParseFlags(argc, argv, flags);
@@ -43,22 +43,6 @@ absl::StatusOr<boost::program_options::variables_map> ParseFlags(
 plugins::OptionMap GivenPluginOptions(
     const boost::program_options::options_description& plugin_flags,
     const boost::program_options::variables_map& values);
-
-// The command line of a tool that builds one plugin (optim_replay, lr_trace): the tool's own
-// `flags`, plus --help, --list_plugins and every plugin option.
-struct PluginToolCommandLine {
-  boost::program_options::variables_map values;
-  // The plugin options the user set.
-  plugins::OptionMap plugin_options;
-  // True when --help or --list_plugins was answered: the tool should exit successfully.
-  bool answered = false;
-};
-
-// Parses the command line; prints the help or the plugin listing when asked. Errors for
-// unknown flags and for each of `required` that is missing ("--steps is required").
-absl::StatusOr<PluginToolCommandLine> ParsePluginToolCommandLine(
-    int argc, const char* const argv[], boost::program_options::options_description& flags,
-    const std::vector<std::string>& required);
 
 }  // namespace core
 

@@ -6,12 +6,14 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/train/flag_help.h"
 #include "core/train/plugin_flags.h"
 #include "core/train/precision.h"
 #include "core/util/status_macros.h"
@@ -84,60 +86,105 @@ Field MakeField(std::string name, Access access, std::string help, bool changeab
       #NAME, [](TrainConfig& c) -> decltype(ModelOptions::NAME)& { return c.model.NAME; }, HELP, \
       false)
 
-const std::vector<Field>& Fields() {
-  static const auto* fields = new std::vector<Field>{
-      CONFIG_FIELD(run_dir, "run directory (relative: to where bazel run was called)", true),
-      CONFIG_FIELD(seed, "seed of weights, dropout and batch order", false),
-      CONFIG_FIELD(device, "cpu, cuda or cuda:N", true),
-      CONFIG_FIELD(threads, "intra-op CPU threads; 0: LibTorch's default", true),
-      CONFIG_FIELD(data_dir, "prepared dataset directory; \"\": <workspace>/data/ding-de-en",
-                   false),
-      CONFIG_FIELD(direction, "translation direction: de-en or en-de", false),
-      CONFIG_FIELD(precision, "fp32, or bf16: matrix products in bf16, the rest fp32", false),
-      CONFIG_FIELD(max_tokens, "token budget per batch (batch size x longest side)", false),
-      CONFIG_FIELD(update_freq, "batches accumulated per update", false),
-      MODEL_FIELD(embed_dim, "model width d"),
-      MODEL_FIELD(ffn_dim, "feed-forward hidden width"),
-      MODEL_FIELD(attention_heads, "attention heads (must divide embed_dim)"),
-      MODEL_FIELD(encoder_layers, "encoder layers N"),
-      MODEL_FIELD(decoder_layers, "decoder layers M"),
-      MODEL_FIELD(encoder_residual, "encoder residual arrangement plugin (see --list_plugins)"),
-      MODEL_FIELD(decoder_residual, "decoder residual arrangement plugin (see --list_plugins)"),
-      MODEL_FIELD(dropout, "dropout on embeddings and branch outputs"),
-      MODEL_FIELD(attention_dropout, "dropout on attention probabilities"),
-      MODEL_FIELD(activation_dropout, "dropout after the feed-forward ReLU"),
-      MODEL_FIELD(share_all_embeddings, "one embedding for source, target and output"),
-      MODEL_FIELD(max_positions, "longest sentence in tokens (longer pairs are dropped)"),
-      CONFIG_FIELD(init, "initializer plugin (see --list_plugins)", false),
-      CONFIG_FIELD(restore, "start a new run from this checkpoint's weights instead of --init",
-                   false),
-      CONFIG_FIELD(optimizer, "optimizer plugin (see --list_plugins)", false),
-      CONFIG_FIELD(lr_scheduler, "learning-rate schedule plugin (see --list_plugins)", false),
-      CONFIG_FIELD(lr, "peak learning rate", false),
-      CONFIG_FIELD(label_smoothing, "label smoothing epsilon", false),
-      CONFIG_FIELD(clip_norm, "clip the gradient L2 norm to this; 0: no clipping", false),
-      CONFIG_FIELD(max_updates, "stop after this many updates; 0: no limit", true),
-      CONFIG_FIELD(max_epochs, "stop after this many epochs; 0: no limit", true),
-      CONFIG_FIELD(max_time, "stop after this many seconds of training; 0: no limit", true),
-      CONFIG_FIELD(patience, "stop after N validations without a new best loss; 0: never", true),
-      CONFIG_FIELD(log_interval, "log training metrics every N updates", true),
-      CONFIG_FIELD(validate_interval, "validate every N updates; 0: every epoch end", true),
-      CONFIG_FIELD(save_interval, "write checkpoint_last every N updates; 0: epoch ends", true),
-      CONFIG_FIELD(keep_interval, "keep checkpoint_<update>.pt every N updates; 0: never", true),
-      CONFIG_FIELD(keep_last_checkpoints, "of those, keep only the latest N; 0: all", true),
-      CONFIG_FIELD(keep_best_checkpoints,
-                   "keep the N best validations as checkpoint_best_<update>.pt; 0: none", true),
-      CONFIG_FIELD(beam_size, "beam size for BLEU (1: greedy)", true),
-      CONFIG_FIELD(lenpen, "length penalty exponent of beam search", true),
-      CONFIG_FIELD(max_len_a, "longest output: a * source length + b", true),
-      CONFIG_FIELD(max_len_b, "longest output: a * source length + b", true),
-      CONFIG_FIELD(bleu_interval, "also score valid BLEU every N updates; 0: only at the end",
-                   true),
-      CONFIG_FIELD(bleu_sentences, "valid/test sentences decoded for BLEU; 0: all", true),
-      CONFIG_FIELD(divergence_ratio,
-                   "diverged when the fast loss average exceeds this x the slow one; 0: off", true),
-      CONFIG_FIELD(divergence_warmup, "updates before the loss-explosion test starts", true),
+// The trainer's flags as --help groups them.
+struct FieldGroup {
+  const char* caption;
+  std::vector<Field> fields;
+};
+
+const std::vector<FieldGroup>& FieldGroups() {
+  static const auto* groups = new std::vector<FieldGroup>{
+      {"run",
+       {
+           CONFIG_FIELD(run_dir, "run directory (relative: to where bazel run was called)", true),
+           CONFIG_FIELD(seed, "seed of weights, dropout and batch order", false),
+           CONFIG_FIELD(device, "cpu, cuda or cuda:N", true),
+           CONFIG_FIELD(threads, "intra-op CPU threads; 0: LibTorch's default", true),
+           CONFIG_FIELD(precision, "fp32, or bf16: matrix products in bf16, the rest fp32", false),
+       }},
+      {"data",
+       {
+           CONFIG_FIELD(data_dir, "prepared dataset directory; \"\": <workspace>/data/ding-de-en",
+                        false),
+           CONFIG_FIELD(direction, "translation direction: de-en or en-de", false),
+           CONFIG_FIELD(max_tokens, "token budget per batch (batch size x longest side)", false),
+           CONFIG_FIELD(update_freq, "batches accumulated per update", false),
+           MODEL_FIELD(max_positions, "longest sentence in tokens (longer pairs are dropped)"),
+       }},
+      {"model",
+       {
+           MODEL_FIELD(embed_dim, "model width d"),
+           MODEL_FIELD(ffn_dim, "feed-forward hidden width"),
+           MODEL_FIELD(attention_heads, "attention heads (must divide embed_dim)"),
+           MODEL_FIELD(encoder_layers, "encoder layers N"),
+           MODEL_FIELD(decoder_layers, "decoder layers M"),
+           MODEL_FIELD(encoder_residual,
+                       "encoder residual arrangement plugin (see --list_plugins)"),
+           MODEL_FIELD(decoder_residual,
+                       "decoder residual arrangement plugin (see --list_plugins)"),
+           MODEL_FIELD(dropout, "dropout on embeddings and branch outputs"),
+           MODEL_FIELD(attention_dropout, "dropout on attention probabilities"),
+           MODEL_FIELD(activation_dropout, "dropout after the feed-forward ReLU"),
+           MODEL_FIELD(share_all_embeddings, "one embedding for source, target and output"),
+           CONFIG_FIELD(init, "initializer plugin (see --list_plugins)", false),
+           CONFIG_FIELD(restore, "start a new run from this checkpoint's weights instead of --init",
+                        false),
+       }},
+      {"optimisation",
+       {
+           CONFIG_FIELD(optimizer, "optimizer plugin (see --list_plugins)", false),
+           CONFIG_FIELD(lr, "peak learning rate", false),
+           CONFIG_FIELD(label_smoothing, "label smoothing epsilon", false),
+           CONFIG_FIELD(clip_norm, "clip the gradient L2 norm to this; 0: no clipping", false),
+       }},
+      {"schedule",
+       {
+           CONFIG_FIELD(lr_scheduler, "learning-rate schedule plugin (see --list_plugins)", false),
+       }},
+      {"run control",
+       {
+           CONFIG_FIELD(max_updates, "stop after this many updates; 0: no limit", true),
+           CONFIG_FIELD(max_epochs, "stop after this many epochs; 0: no limit", true),
+           CONFIG_FIELD(max_time, "stop after this many seconds of training; 0: no limit", true),
+           CONFIG_FIELD(patience, "stop after N validations without a new best loss; 0: never",
+                        true),
+           CONFIG_FIELD(log_interval, "log training metrics every N updates", true),
+           CONFIG_FIELD(save_interval, "write checkpoint_last every N updates; 0: epoch ends",
+                        true),
+           CONFIG_FIELD(keep_interval, "keep checkpoint_<update>.pt every N updates; 0: never",
+                        true),
+           CONFIG_FIELD(keep_last_checkpoints, "of those, keep only the latest N; 0: all", true),
+           CONFIG_FIELD(keep_best_checkpoints,
+                        "keep the N best validations as checkpoint_best_<update>.pt; 0: none",
+                        true),
+           CONFIG_FIELD(divergence_ratio,
+                        "diverged when the fast loss average exceeds this x the slow one; 0: off",
+                        true),
+           CONFIG_FIELD(divergence_warmup, "updates before the loss-explosion test starts", true),
+       }},
+      {"evaluation",
+       {
+           CONFIG_FIELD(validate_interval, "validate every N updates; 0: every epoch end", true),
+           CONFIG_FIELD(beam_size, "beam size for BLEU (1: greedy)", true),
+           CONFIG_FIELD(lenpen, "length penalty exponent of beam search", true),
+           CONFIG_FIELD(max_len_a, "longest output: a * source length + b", true),
+           CONFIG_FIELD(max_len_b, "longest output: a * source length + b", true),
+           CONFIG_FIELD(bleu_interval, "also score valid BLEU every N updates; 0: only at the end",
+                        true),
+           CONFIG_FIELD(bleu_sentences, "valid/test sentences decoded for BLEU; 0: all", true),
+       }},
   };
+  return *groups;
+}
+
+const std::vector<Field>& Fields() {
+  static const auto* fields = [] {
+    auto* fields = new std::vector<Field>;
+    for (const FieldGroup& group : FieldGroups()) {
+      fields->insert(fields->end(), group.fields.begin(), group.fields.end());
+    }
+    return fields;
+  }();
   return *fields;
 }
 
@@ -396,32 +443,52 @@ absl::StatusOr<std::vector<IniEntry>> ReadIniFile(const std::string& path) {
 }
 
 absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string>& args) {
-  po::options_description train_flags("trainer flags");
-  train_flags.add_options()("help", "print this help")(
+  // One options_description per --help group; `all` holds them for parsing.
+  std::vector<std::unique_ptr<po::options_description>> groups;
+  std::vector<FlagGroup> help_groups;
+  const auto add_group = [&](const std::string& caption) -> po::options_description& {
+    groups.push_back(std::make_unique<po::options_description>());
+    help_groups.push_back({caption, groups.back().get()});
+    return *groups.back();
+  };
+  add_group("train").add_options()("help,h", "print this help and exit")(
+      "version", "print the version of train and of LibTorch, and exit")(
       "list_plugins", "print every plugin family, its plugins and their options")(
       "start_over",
       "discard the results of an earlier run in --run_dir (checkpoints, metrics, status, "
       "translations) and train anew")("config", po::value<std::string>(),
                                       "INI file of `key = value` lines; flags win");
-  for (const Field& field : Fields()) {
-    const std::string help =
-        absl::StrCat(field.info.help, " (default ",
-                     field.info.default_value.empty() ? "\"\"" : field.info.default_value, ")");
-    train_flags.add_options()(field.info.name.c_str(), po::value<std::string>(), help.c_str());
+  for (const FieldGroup& group : FieldGroups()) {
+    po::options_description& flags = add_group(group.caption);
+    for (const Field& field : group.fields) {
+      const std::string help =
+          absl::StrCat(field.info.help, " (default ",
+                       field.info.default_value.empty() ? "\"\"" : field.info.default_value, ")");
+      flags.add_options()(field.info.name.c_str(), po::value<std::string>(), help.c_str());
+    }
   }
   std::string trainer_defaults;
   for (const auto& [option, value] : TrainerPluginDefaults()) {
     absl::StrAppend(&trainer_defaults, " --", option, "=", value);
   }
-  po::options_description plugin_flags(absl::StrCat(
+  po::options_description& plugin_flags = add_group(absl::StrCat(
       "plugin options (see --list_plugins; the trainer's defaults, for chosen plugins that "
       "take them:",
       trainer_defaults, ")"));
   RETURN_IF_ERROR(AddPluginOptionFlags(plugin_flags));
   po::options_description all;
-  all.add(train_flags).add(plugin_flags);
-  std::ostringstream usage;
-  usage << all;
+  for (const auto& group : groups) all.add(*group);
+  const std::string usage = FormatFlagHelp(help_groups);
+  for (const std::string& arg : args) {
+    if (arg == "-h" || arg == "--help" || arg == "--version") {
+      // Answered whatever else the line holds.
+      ParsedTrainConfig parsed;
+      parsed.help = arg != "--version";
+      parsed.version = arg == "--version";
+      parsed.usage = usage;
+      return parsed;
+    }
+  }
 
   std::vector<const char*> argv = {"train"};
   for (const std::string& arg : args) argv.push_back(arg.c_str());
@@ -455,16 +522,15 @@ absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string
       given.emplace(entry.key, GivenValue{entry.value, absl::StrCat(path, ":", entry.line)});
     }
   }
-  if (values.count("help") || values.count("list_plugins")) {
+  if (values.count("list_plugins")) {
     ParsedTrainConfig parsed;
-    parsed.help = values.count("help") > 0;
-    parsed.list_plugins = values.count("list_plugins") > 0;
-    parsed.usage = usage.str();
+    parsed.list_plugins = true;
+    parsed.usage = usage;
     return parsed;
   }
   absl::StatusOr<ParsedTrainConfig> parsed = Resolve(given, plugin_options);
   if (parsed.ok()) {
-    parsed->usage = usage.str();
+    parsed->usage = usage;
     parsed->start_over = values.count("start_over") > 0;
   }
   return parsed;

@@ -146,7 +146,9 @@ struct ParsedTrainConfig {
   // Every trainer flag and every given plugin option -> its value as text (config.ini).
   std::map<std::string, std::string> resolved;
   bool list_plugins = false;
+  // -h/--help or --version: answered before anything else is checked.
   bool help = false;
+  bool version = false;
   // --start_over: discard an earlier run's checkpoints, metrics and status in run_dir and
   // train anew (without it, a run directory that holds results is never restarted).
   bool start_over = false;

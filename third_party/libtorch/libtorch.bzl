@@ -55,6 +55,15 @@ cc_library(
     linkopts = {linkopts},
     defines = {defines},
 )
+
+# The headers alone, for a program that must not link LibTorch and only reads a macro of it
+# (TORCH_VERSION for --version; tools/prepare_data links SentencePiece's protobuf instead).
+cc_library(
+    name = "headers",
+    hdrs = {hdrs},
+    includes = {includes},
+    defines = {defines},
+)
 """.format(
         home = home or "Debian libtorch-dev",
         hdrs = " + ".join(hdrs),

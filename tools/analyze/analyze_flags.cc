@@ -1,5 +1,6 @@
 #include "tools/analyze/analyze_flags.h"
 
+#include <boost/program_options.hpp>
 #include <map>
 #include <set>
 
@@ -7,6 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "core/train/command_line.h"
+#include "core/train/train_config.h"
+#include "core/util/status_macros.h"
 #include "plugins/residual.h"
 
 namespace tools::analyze {
@@ -106,9 +110,7 @@ absl::StatusOr<AnalyzeFlags> TakeAnalyzeFlags(std::vector<std::string>& args) {
         flags.modes.push_back(*mode);
       }
     } else if (name == "--delta") {
-      if (value != "random_sign" && value != "grad_sign") {
-        return BadValue(name, value, "expected random_sign or grad_sign");
-      }
+      RETURN_IF_ERROR(core::CheckChoice("delta", value, {"random_sign", "grad_sign"}));
       flags.delta = value == "grad_sign" ? DeltaKind::kGradientSign : DeltaKind::kRandomSign;
     } else if (name == "--epsilon") {
       if (!absl::SimpleAtod(value, &flags.epsilon) || !(flags.epsilon >= 0)) {
@@ -121,12 +123,12 @@ absl::StatusOr<AnalyzeFlags> TakeAnalyzeFlags(std::vector<std::string>& args) {
       }
     }
   }
-  const auto report = ReportFlags().find(flags.report);
-  if (report == ReportFlags().end()) {
+  if (flags.report.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--report=", flags.report.empty() ? "(missing)" : flags.report,
-                     ": known reports: ", absl::StrJoin(ReportNames(), ", ")));
+        absl::StrCat("--report is required: one of ", absl::StrJoin(ReportNames(), ", ")));
   }
+  RETURN_IF_ERROR(core::CheckChoice("report", flags.report, ReportNames()));
+  const auto report = ReportFlags().find(flags.report);
   for (const std::string& name : given) {
     if (name == "--report" || name == "--output_dir" || name == "--checkpoint") continue;
     if (report->second.count(name) == 0) {
@@ -146,6 +148,33 @@ absl::StatusOr<AnalyzeFlags> TakeAnalyzeFlags(std::vector<std::string>& args) {
   }
   args = rest;
   return flags;
+}
+
+std::string AnalyzeHelp() {
+  namespace po = boost::program_options;
+  po::options_description flags;
+  flags.add_options()("report", po::value<std::string>(),
+                      absl::StrCat("the report: ", absl::StrJoin(ReportNames(), ", ")).c_str())(
+      "output_dir", po::value<std::string>()->default_value("runs/analysis"),
+      "where the report's JSON and figures go")(
+      "checkpoint", po::value<std::string>(),
+      "analyse this trainer checkpoint instead of a freshly initialized model")(
+      "depths", po::value<std::string>(),
+      "output_change, omega_profile: encoder depths to scan, e.g. 1,2,4,6,12,18")(
+      "modes", po::value<std::string>(),
+      "output_change: model families, post, pre, admin or RESIDUAL:INIT (default post,pre,admin)")(
+      "delta", po::value<std::string>()->default_value("random_sign"),
+      "output_change: the perturbation, random_sign or grad_sign")(
+      "epsilon", po::value<std::string>(),
+      "output_change: its size (default 1e-4; 1e-6 with grad_sign)")(
+      "seeds", po::value<std::string>()->default_value("3"),
+      "output_change: models (and random perturbations) averaged per depth");
+  const absl::StatusOr<core::ParsedTrainConfig> trainer = core::ParseTrainConfig({"--help"});
+  return absl::StrCat(
+      "usage: bazel run //:analyze -- --report=NAME [analysis flags] [trainer flags]\n\n",
+      core::FormatFlagHelp({{"analysis flags", &flags}}),
+      "\ntrainer flags: the model, data and initializer, as `train` takes them:\n\n",
+      trainer.ok() ? trainer->usage : "");
 }
 
 }  // namespace tools::analyze

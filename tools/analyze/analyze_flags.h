@@ -50,6 +50,9 @@ struct AnalyzeFlags {
 // Takes the analysis flags out of `args`, leaving the trainer flags.
 absl::StatusOr<AnalyzeFlags> TakeAnalyzeFlags(std::vector<std::string>& args);
 
+// analyze --help: the analysis flags, then the trainer flags it also takes.
+std::string AnalyzeHelp();
+
 // The report names, for help and errors.
 const std::vector<std::string>& ReportNames();
 

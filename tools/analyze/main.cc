@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "core/train/command_line.h"
 #include "core/train/runtime_env.h"
 #include "tools/analyze/analyze_flags.h"
 #include "tools/analyze/reports.h"
@@ -35,6 +36,14 @@ int main(int argc, char** argv) {
   FLAGS_logtostderr = true;
   google::InitGoogleLogging(argv[0]);
   std::vector<std::string> args(argv + 1, argv + argc);
+  // Answered whatever else the line holds, before any check.
+  for (const std::string& arg : args) {
+    if (arg == "-h" || arg == "--help" || arg == "--version") {
+      std::cout << (arg == "--version" ? core::VersionText("analyze") + "\n"
+                                       : tools::analyze::AnalyzeHelp());
+      return EXIT_SUCCESS;
+    }
+  }
   absl::StatusOr<tools::analyze::AnalyzeFlags> flags = tools::analyze::TakeAnalyzeFlags(args);
   if (!flags.ok()) {
     std::cerr << "analyze: " << flags.status().message() << "\n";

@@ -12,7 +12,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
-#include "core/train/plugin_flags.h"
+#include "core/train/command_line.h"
 #include "core/train/runtime_env.h"
 #include "core/train/train_config.h"
 #include "core/util/user_path.h"
@@ -24,41 +24,42 @@ namespace po = boost::program_options;
 
 namespace {
 
-po::options_description Flags() {
+void AddFlags(core::CommandLine& command_line) {
   // The model defaults are train's (Admin residuals, dropout 0.1).
   const core::ModelOptions model = core::TrainConfig().model;
-  po::options_description flags("bench flags");
-  flags.add_options()("help", "print this help")(
-      "configs", po::value<std::string>()->default_value("256:1024:4:6:6,512:2048:8:6:6"),
-      "model shapes d:ffn:heads:encoder_layers:decoder_layers, comma-separated")(
-      "vocab_size", po::value<int64_t>()->default_value(8000), "vocabulary (shared embedding)")(
-      "batch_size", po::value<int64_t>()->default_value(64), "sentences per batch")(
-      "source_length", po::value<int64_t>()->default_value(20), "source tokens per sentence")(
-      "target_length", po::value<int64_t>()->default_value(20), "target tokens per sentence")(
-      "residual", po::value<std::string>()->default_value(model.encoder_residual),
-      "residual arrangement of both stacks (the reference mirrors post, pre, admin, none)")(
-      "dropout", po::value<double>()->default_value(model.dropout), "dropout")(
-      "precision", po::value<std::string>()->default_value("fp32"),
-      "the C++ update's --precision: fp32 or bf16 (the PyTorch reference stays fp32)")(
-      "warmup", po::value<int64_t>()->default_value(3), "untimed updates per process")(
-      "repeats", po::value<int64_t>()->default_value(10), "timed updates per process")(
-      "rounds", po::value<int64_t>()->default_value(2),
-      "C++ and PyTorch processes per configuration, alternating; 0: no step benchmark")(
-      "threads", po::value<int64_t>()->default_value(0), "intra-op threads; 0: LibTorch's default")(
-      "python", po::value<std::string>()->default_value("/usr/bin/python3"),
-      "interpreter of the PyTorch reference; \"\": skip it")(
-      "reference_script", po::value<std::string>()->default_value(""),
-      "the reference; \"\": bench/step_reference.py of the workspace")(
-      "matmul_sizes", po::value<std::string>()->default_value("1024,2048"),
-      "n of the n x n products measured for the peak")(
-      "e2e_updates", po::value<int64_t>()->default_value(150),
-      "updates of the end-to-end training run (just past one epoch of the default data); 0: skip")(
-      "e2e_log_interval", po::value<int64_t>()->default_value(25), "its --log_interval")(
-      "train_flags", po::value<std::string>()->default_value(""),
-      "more flags of that run, space-separated (e.g. \"--data_dir=DIR --embed_dim=512\")")(
-      "work_dir", po::value<std::string>()->default_value("runs/bench"),
-      "child logs and the end-to-end run directory");
-  return flags;
+  command_line.AddGroup("bench flags")
+      .add_options()("configs",
+                     po::value<std::string>()->default_value("256:1024:4:6:6,512:2048:8:6:6"),
+                     "model shapes d:ffn:heads:encoder_layers:decoder_layers, comma-separated")(
+          "vocab_size", po::value<int64_t>()->default_value(8000), "vocabulary (shared embedding)")(
+          "batch_size", po::value<int64_t>()->default_value(64), "sentences per batch")(
+          "source_length", po::value<int64_t>()->default_value(20), "source tokens per sentence")(
+          "target_length", po::value<int64_t>()->default_value(20), "target tokens per sentence")(
+          "residual", po::value<std::string>()->default_value(model.encoder_residual),
+          "residual arrangement of both stacks (the reference mirrors post, pre, admin, none)")(
+          "dropout", po::value<double>()->default_value(model.dropout), "dropout")(
+          "precision", po::value<std::string>()->default_value("fp32"),
+          "the C++ update's --precision: fp32 or bf16 (the PyTorch reference stays fp32)")(
+          "warmup", po::value<int64_t>()->default_value(3), "untimed updates per process")(
+          "repeats", po::value<int64_t>()->default_value(10), "timed updates per process")(
+          "rounds", po::value<int64_t>()->default_value(2),
+          "C++ and PyTorch processes per configuration, alternating; 0: no step benchmark")(
+          "threads", po::value<int64_t>()->default_value(0),
+          "intra-op threads; 0: LibTorch's default")(
+          "python", po::value<std::string>()->default_value("/usr/bin/python3"),
+          "interpreter of the PyTorch reference; \"\": skip it")(
+          "reference_script", po::value<std::string>()->default_value(""),
+          "the reference; \"\": bench/step_reference.py of the workspace")(
+          "matmul_sizes", po::value<std::string>()->default_value("1024,2048"),
+          "n of the n x n products measured for the peak")(
+          "e2e_updates", po::value<int64_t>()->default_value(150),
+          "updates of the end-to-end training run (just past one epoch of the default data); 0: "
+          "skip")("e2e_log_interval", po::value<int64_t>()->default_value(25),
+                  "its --log_interval")(
+          "train_flags", po::value<std::string>()->default_value(""),
+          "more flags of that run, space-separated (e.g. \"--data_dir=DIR --embed_dim=512\")")(
+          "work_dir", po::value<std::string>()->default_value("runs/bench"),
+          "child logs and the end-to-end run directory");
 }
 
 int RunStepChild(const std::vector<std::string>& flags) {
@@ -90,17 +91,12 @@ int main(int argc, char** argv) {
     return tools::bench::RunTrainer(std::vector<std::string>(argv + 2, argv + argc));
   }
 
-  const po::options_description flags = Flags();
-  absl::StatusOr<po::variables_map> values = core::ParseFlags(argc, argv, flags);
-  if (!values.ok()) {
-    std::cerr << "bench: " << values.status().message() << "\n(bench --help lists the flags)\n";
-    return 2;
-  }
+  core::CommandLine command_line("bench", "bazel run //tools/bench -- [flags]");
+  AddFlags(command_line);
+  const absl::StatusOr<po::variables_map> values = command_line.Parse(argc, argv);
+  if (!values.ok()) return command_line.Fail(values.status());
+  if (command_line.answered()) return EXIT_SUCCESS;
   const po::variables_map& flag = *values;
-  if (flag.count("help")) {
-    std::cout << "usage: bazel run //tools/bench -- [flags]\n" << flags;
-    return EXIT_SUCCESS;
-  }
   tools::bench::BenchOptions options;
   absl::StatusOr<std::vector<tools::bench::ModelShape>> configs =
       tools::bench::ParseModelShapes(flag["configs"].as<std::string>());

@@ -18,7 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "core/train/plugin_flags.h"
+#include "core/train/command_line.h"
 #include "core/util/status_macros.h"
 #include "core/util/user_path.h"
 #include "tools/sweep/axis_plot.h"
@@ -36,65 +36,68 @@ namespace sweep = tools::sweep;
 constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
 
-po::options_description Flags() {
-  po::options_description flags("sweep flags");
-  flags.add_options()("help", "print this help")(
+// The sweep's flags, in groups: what runs, where it runs, what it writes.
+void AddFlags(core::CommandLine& command_line) {
+  command_line.AddGroup("grid").add_options()(
       "grid", po::value<std::string>(), "the grid file (INI; see sweeps/ and README \"Sweeps\")")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "override an axis or flag: --set key=v1,v2 (repeatable)")(
       "only", po::value<std::vector<std::string>>()->composing(),
       "run only a slice of the grid: --only AXIS=LABEL[,LABEL] (repeatable); the results "
-      "still cover every cell")(
-      "sweep_dir", po::value<std::string>()->default_value(""),
-      "the sweep's directory; \"\": runs/sweeps/<grid name>")(
-      "executor", po::value<std::string>()->default_value("local"),
-      "local (run here), slurm (submit a job array with sbatch) or print (list cells and "
-      "commands, run nothing)")("jobs", po::value<int>()->default_value(1),
-                                "trainer processes at once (local)")(
-      "gpus", po::value<std::string>()->default_value(""),
-      "GPU ids, e.g. 0,1: each job slot sees one (CUDA_VISIBLE_DEVICES); --jobs defaults to "
-      "their number")(
-      "threads", po::value<int>()->default_value(0),
-      "--threads of each run unless the grid sets it; 0: this machine's cores / jobs")(
-      "max_retries", po::value<int>()->default_value(1),
-      "times a crashed run is started again (it resumes from its checkpoint)")(
-      "train_binary", po::value<std::string>()->default_value(""),
-      "the train binary; \"\": the one built with this sweep")(
-      "overview_interval", po::value<double>()->default_value(30),
-      "seconds between progress lines when nothing changes")(
-      "slurm_partition", po::value<std::string>()->default_value(""),
-      "slurm: sbatch --partition; \"\": the cluster's default")(
-      "slurm_time", po::value<std::string>()->default_value(""),
-      "slurm: time limit per task (sbatch --time, e.g. 04:00:00); \"\": the partition's")(
-      "slurm_gpus_per_task", po::value<int>()->default_value(0),
-      "slurm: GPUs per task (--gres=gpu:N)")(
-      "slurm_cpus_per_task", po::value<int>()->default_value(1),
-      "slurm: CPUs per task; also each run's --threads unless the grid or --threads sets it")(
-      "slurm_option", po::value<std::vector<std::string>>()->composing(),
-      "slurm: another sbatch option, e.g. --slurm_option=--mem=16G (repeatable)")(
-      "wait", "slurm: wait until the array has finished, then write the results")(
-      "poll_interval", po::value<double>()->default_value(10),
-      "slurm: seconds between squeue polls with --wait")(
-      "collect", "only rebuild the result files from --sweep_dir (or the grid's directory)")(
-      "rows", po::value<std::string>()->default_value(""),
-      "pivot rows: axes, comma-separated; \"\": every axis but the columns and seed")(
-      "columns", po::value<std::string>()->default_value(""),
-      "pivot columns: axes; \"\": the last axis other than seed")(
-      "value", po::value<std::string>()->default_value("test_bleu"),
-      absl::StrCat("pivot value: ", absl::StrJoin(sweep::MetricNames(), ", ")).c_str())(
-      "group_by", po::value<std::string>()->default_value(""),
-      "report.html: one pair of curve figures per value of this axis")(
-      "color_by", po::value<std::string>()->default_value(""),
-      "report.html: one line per value of this axis (the mean over the others); \"\": one "
-      "line per setting (every axis but group_by and seed)")(
-      "curves_per_run", "report.html: also draw every run's own curve beside its setting's mean")(
-      "plot", po::value<std::vector<std::string>>()->composing(),
-      "a metric against a numeric axis, e.g. x:lr,y:capped_final_loss,color:arch,panel:depth "
-      "(also seeds:show, logx:yes|no); repeatable; figures/<y>_vs_<x>.svg and report.html")(
-      "sensitivity", po::value<std::string>()->default_value(""),
-      "an axis of learning rates: adds the learning-rate sensitivity of every setting to "
-      "results.md and report.html");
-  return flags;
+      "still cover every cell")("sweep_dir", po::value<std::string>()->default_value(""),
+                                "the sweep's directory; \"\": runs/sweeps/<grid name>");
+  command_line.AddGroup("execution")
+      .add_options()(
+          "executor", po::value<std::string>()->default_value("local"),
+          "local (run here), slurm (submit a job array with sbatch) or print (list cells and "
+          "commands, run nothing)")("jobs", po::value<int>()->default_value(1),
+                                    "trainer processes at once (local)")(
+          "gpus", po::value<std::string>()->default_value(""),
+          "GPU ids, e.g. 0,1: each job slot sees one (CUDA_VISIBLE_DEVICES); --jobs defaults to "
+          "their number")(
+          "threads", po::value<int>()->default_value(0),
+          "--threads of each run unless the grid sets it; 0: this machine's cores / jobs")(
+          "max_retries", po::value<int>()->default_value(1),
+          "times a crashed run is started again (it resumes from its checkpoint)")(
+          "train_binary", po::value<std::string>()->default_value(""),
+          "the train binary; \"\": the one built with this sweep")(
+          "overview_interval", po::value<double>()->default_value(30),
+          "seconds between progress lines when nothing changes");
+  command_line.AddGroup("slurm executor")
+      .add_options()("slurm_partition", po::value<std::string>()->default_value(""),
+                     "sbatch --partition; \"\": the cluster's default")(
+          "slurm_time", po::value<std::string>()->default_value(""),
+          "time limit per task (sbatch --time, e.g. 04:00:00); \"\": the partition's")(
+          "slurm_gpus_per_task", po::value<int>()->default_value(0),
+          "GPUs per task (--gres=gpu:N)")(
+          "slurm_cpus_per_task", po::value<int>()->default_value(1),
+          "CPUs per task; also each run's --threads unless the grid or --threads sets it")(
+          "slurm_option", po::value<std::vector<std::string>>()->composing(),
+          "another sbatch option, e.g. --slurm_option=--mem=16G (repeatable)")(
+          "wait", "wait until the array has finished, then write the results")(
+          "poll_interval", po::value<double>()->default_value(10),
+          "seconds between squeue polls with --wait");
+  command_line.AddGroup("results (results.md, report.html, figures/)")
+      .add_options()("collect",
+                     "only rebuild the result files from --sweep_dir (or the grid's directory)")(
+          "rows", po::value<std::string>()->default_value(""),
+          "pivot rows: axes, comma-separated; \"\": every axis but the columns and seed")(
+          "columns", po::value<std::string>()->default_value(""),
+          "pivot columns: axes; \"\": the last axis other than seed")(
+          "value", po::value<std::string>()->default_value("test_bleu"),
+          absl::StrCat("pivot value: ", absl::StrJoin(sweep::MetricNames(), ", ")).c_str())(
+          "group_by", po::value<std::string>()->default_value(""),
+          "one pair of curve figures per value of this axis")(
+          "color_by", po::value<std::string>()->default_value(""),
+          "one line per value of this axis (the mean over the others); \"\": one line per setting "
+          "(every axis but group_by and seed)")(
+          "curves_per_run", "also draw every run's own curve beside its setting's mean")(
+          "plot", po::value<std::vector<std::string>>()->composing(),
+          "a metric against a numeric axis, e.g. x:lr,y:capped_final_loss,color:arch,panel:depth "
+          "(also seeds:show, logx:yes|no); repeatable; figures/<y>_vs_<x>.svg and report.html")(
+          "sensitivity", po::value<std::string>()->default_value(""),
+          "an axis of learning rates: adds the learning-rate sensitivity of every setting to "
+          "results.md and report.html");
 }
 
 std::vector<std::string> SplitList(const std::string& text) {
@@ -120,6 +123,11 @@ std::string FindTrainBinary(const std::string& flag, const char* argv0) {
 int ExitCodeOf(const absl::Status& status) {
   std::cerr << "sweep: " << status.message() << "\n";
   return absl::IsInvalidArgument(status) ? kExitUsage : kExitError;
+}
+
+const std::vector<std::string>& Executors() {
+  static const auto* executors = new std::vector<std::string>{"local", "slurm", "print"};
+  return *executors;
 }
 
 // Rebuilds the result files of `sweep_dir`, warning about cells of earlier grid versions.
@@ -150,10 +158,6 @@ absl::StatusOr<std::unique_ptr<sweep::Executor>> MakeExecutor(const po::variable
     local.overview_interval_s = flag["overview_interval"].as<double>();
     return std::make_unique<sweep::LocalExecutor>(local);
   }
-  if (executor_name != "slurm") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--executor=", executor_name, ": known executors: local, slurm, print"));
-  }
   sweep::SlurmExecutorOptions slurm;
   slurm.train_binary = train_binary;
   slurm.sweep_dir = plan.sweep_dir;
@@ -179,16 +183,16 @@ absl::StatusOr<std::unique_ptr<sweep::Executor>> MakeExecutor(const po::variable
 }  // namespace
 
 int main(int argc, char** argv) {
-  const po::options_description flags = Flags();
-  absl::StatusOr<po::variables_map> values = core::ParseFlags(argc, argv, flags);
-  if (!values.ok()) {
-    std::cerr << "sweep: " << values.status().message() << "\n(sweep --help lists the flags)\n";
-    return kExitUsage;
-  }
+  core::CommandLine command_line("sweep", "bazel run //:sweep -- --grid=FILE [flags]");
+  AddFlags(command_line);
+  absl::StatusOr<po::variables_map> values = command_line.Parse(argc, argv);
+  if (!values.ok()) return command_line.Fail(values.status());
+  if (command_line.answered()) return EXIT_SUCCESS;
   const po::variables_map& flag = *values;
-  if (flag.count("help")) {
-    std::cout << "usage: bazel run //:sweep -- --grid=FILE [flags]\n" << flags;
-    return EXIT_SUCCESS;
+  if (const absl::Status known =
+          core::CheckChoice("executor", flag["executor"].as<std::string>(), Executors());
+      !known.ok()) {
+    return command_line.Fail(known);
   }
 
   sweep::TableOptions tables;

@@ -17,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "core/metrics/bleu.h"
 #include "core/metrics/chrf.h"
+#include "core/train/command_line.h"
 #include "core/train/evaluation.h"
 #include "core/train/runtime_env.h"
 #include "core/util/status_macros.h"
@@ -97,35 +98,29 @@ absl::Status Score(const std::vector<Translations>& translations,
 
 int main(int argc, char** argv) {
   core::ReexecWithRuntimeEnvironment(argv);
-  po::options_description flags("translate flags (decoding flags default to the run's)");
-  flags.add_options()("help", "print this help")("checkpoint", po::value<std::string>(),
-                                                 "a checkpoint written by train (required)")(
-      "input", po::value<std::string>(), "raw sentences, one per line; default: standard input")(
-      "reference", po::value<std::string>(), "reference translations to score against")(
-      "beam_size", po::value<std::string>(), "beam size (1: greedy)")(
-      "nbest", po::value<int64_t>()->default_value(1),
-      "translations printed per line, best first, with their scores (at most the beam size)")(
-      "lenpen", po::value<std::string>(), "length penalty exponent")(
-      "max_len_a", po::value<std::string>(), "longest output: a * source length + b")(
-      "max_len_b", po::value<std::string>(), "longest output: a * source length + b")(
-      "max_tokens", po::value<std::string>(), "token budget of a batch of --input")(
-      "device", po::value<std::string>(), "cpu, cuda or cuda:N")(
-      "threads", po::value<std::string>(), "intra-op CPU threads; 0: LibTorch's default");
-  po::variables_map flag;
-  try {
-    po::store(po::parse_command_line(argc, argv, flags), flag);
-    po::notify(flag);
-  } catch (const po::error& error) {
-    std::cerr << "translate: " << error.what() << "\n" << flags;
-    return kExitUsage;
-  }
-  if (flag.count("help")) {
-    std::cout << flags;
-    return EXIT_SUCCESS;
-  }
+  core::CommandLine command_line(
+      "translate", "bazel run //:translate -- --checkpoint=FILE [--input=FILE] [flags]");
+  command_line.AddGroup("translate flags (decoding flags default to the run's)")
+      .add_options()("checkpoint", po::value<std::string>(),
+                     "a checkpoint written by train (required)")(
+          "input", po::value<std::string>(),
+          "raw sentences, one per line; default: standard input")(
+          "reference", po::value<std::string>(), "reference translations to score against")(
+          "beam_size", po::value<std::string>(), "beam size (1: greedy)")(
+          "nbest", po::value<int64_t>()->default_value(1),
+          "translations printed per line, best first, with their scores (at most the beam size)")(
+          "lenpen", po::value<std::string>(), "length penalty exponent")(
+          "max_len_a", po::value<std::string>(), "longest output: a * source length + b")(
+          "max_len_b", po::value<std::string>(), "longest output: a * source length + b")(
+          "max_tokens", po::value<std::string>(), "token budget of a batch of --input")(
+          "device", po::value<std::string>(), "cpu, cuda or cuda:N")(
+          "threads", po::value<std::string>(), "intra-op CPU threads; 0: LibTorch's default");
+  const absl::StatusOr<po::variables_map> parsed = command_line.Parse(argc, argv);
+  if (!parsed.ok()) return command_line.Fail(parsed.status());
+  if (command_line.answered()) return EXIT_SUCCESS;
+  const po::variables_map& flag = *parsed;
   if (!flag.count("checkpoint")) {
-    std::cerr << "translate: --checkpoint is required\n" << flags;
-    return kExitUsage;
+    return command_line.Fail(absl::InvalidArgumentError("--checkpoint is required"));
   }
   std::vector<std::string> overrides;
   for (const char* name : kOverridable) {
