@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <c10/core/impl/DeviceGuardImplInterface.h>
 #include <glog/logging.h>
 #include <unistd.h>
 
@@ -32,11 +33,13 @@
 #include "core/data/batch_tensors.h"
 #include "core/data/batcher.h"
 #include "core/data/parallel_dataset.h"
+#include "core/distributed/device_selection.h"
 #include "core/distributed/distributed.h"
 #include "core/distributed/distributed_env.h"
 #include "core/model/label_smoothed_loss.h"
 #include "core/model/transformer.h"
 #include "core/train/checkpoint.h"
+#include "core/train/device.h"
 #include "core/train/divergence_detector.h"
 #include "core/train/evaluation.h"
 #include "core/train/experiment.h"
@@ -348,7 +351,7 @@ absl::Status Trainer::State::ScorePeriodicBleu() {
 absl::Status Trainer::State::ScoreBleu() {
   // Scores come from the best checkpoint (lowest validation loss), as a paper reports them.
   if (std::filesystem::exists(run->File("checkpoint_best.pt"))) {
-    RETURN_IF_ERROR(LoadCheckpointModel(run->File("checkpoint_best.pt"), *model));
+    RETURN_IF_ERROR(LoadCheckpointModel(run->File("checkpoint_best.pt"), *model, device));
   }
   for (auto [split, dataset, score] : {std::tuple{"valid", valid.get(), &status.valid_bleu},
                                        std::tuple{"test", test.get(), &status.test_bleu}}) {
@@ -406,8 +409,11 @@ absl::Status Trainer::State::JoinGroup() {
   // A launcher's RANK/WORLD_SIZE (or srun's) make this one rank of a data-parallel run.
   // Joining comes first, so that a rank that fails later ends the others' wait at once.
   ASSIGN_OR_RETURN(const DistributedEnv env, ReadDistributedEnv(std::getenv));
-  config.device = RankDevice(config.device, env);
-  ASSIGN_OR_RETURN(dist, Distributed::Join(env, absl::StartsWith(config.device, "cuda")));
+  ASSIGN_OR_RETURN(config.device, SelectDevice(config.device, env, VisibleGpus()));
+  ASSIGN_OR_RETURN(const c10::Device device, ParseDevice(config.device));
+  // NCCL, and CUDA allocations without an index, use the current device: this rank's.
+  if (device.is_cuda()) c10::impl::getDeviceGuardImpl(device.type())->setDevice(device);
+  ASSIGN_OR_RETURN(dist, Distributed::Join(env, device));
   return dist->CheckSame("the training flags (all but --device and --threads must be equal)",
                          ConfigFingerprint(resolved));
 }
@@ -498,7 +504,10 @@ absl::Status Trainer::State::Resume() {
         "--run_dir)"));
   }
   RETURN_IF_ERROR(CheckScheduleUnchanged(saved->config));
-  ASSIGN_OR_RETURN(saved, LoadCheckpoint(last, *model, *optimizer));
+  ASSIGN_OR_RETURN(saved, LoadCheckpoint(last, *model, *optimizer, device));
+  for (const std::string& skipped : saved->skipped_generators) {
+    LOG(WARNING) << "random generator not restored: " << skipped;
+  }
   updates = saved->updates;
   previous_train_time = saved->train_time;
   best_valid_loss = saved->best_valid_loss;
