@@ -61,7 +61,9 @@ TEST(CheckpointTest, LoadsOntoAnExplicitCpuTarget) {
   EXPECT_EQ(loaded.model->weight.device(), kCpu);
   // The CPU generator continues where the saving process was.
   EXPECT_TRUE(at::equal(at::rand({3}), draw_after_save));
-  if (!at::hasCUDA()) EXPECT_TRUE(restored->skipped_generators.empty());
+  if (!at::hasCUDA()) {
+    EXPECT_TRUE(restored->skipped_generators.empty());
+  }
   // The optimizer state came back: the same gradient makes the same step.
   for (Trained* trained : {&saved, &loaded}) {
     trained->optimizer->zero_grad();

@@ -79,6 +79,8 @@ void WriteState(torch::serialize::OutputArchive& archive, const CheckpointState&
   }
   archive.write("dataset_id", c10::IValue(state.dataset_id));
   archive.write("libtorch_version", c10::IValue(LibTorchVersion()));
+  archive.write("loss_scale", c10::IValue(state.loss_scale));
+  archive.write("loss_scale_growth_tracker", c10::IValue(state.loss_scale_growth_tracker));
   archive.write("config_keys", c10::IValue(keys));
   archive.write("config_values", c10::IValue(values));
 }
@@ -121,6 +123,11 @@ CheckpointState ReadState(torch::serialize::InputArchive& archive) {
   }
   if (c10::IValue version; archive.try_read("libtorch_version", version)) {
     state.libtorch_version = version.toStringRef();
+  }
+  if (c10::IValue scale, tracker; archive.try_read("loss_scale", scale) &&
+                                  archive.try_read("loss_scale_growth_tracker", tracker)) {
+    state.loss_scale = scale.toDouble();
+    state.loss_scale_growth_tracker = tracker.toInt();
   }
   const auto keys = read("config_keys").toList();
   const auto values = read("config_values").toList();

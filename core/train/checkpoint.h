@@ -60,6 +60,10 @@ struct CheckpointState {
   std::string dataset_id;
   // The resolved configuration (key -> value).
   std::map<std::string, std::string> config;
+  // --precision=fp16's loss scale and its count of good updates (core/train/loss_scaler.h);
+  // 0 in checkpoints written before it was recorded.
+  double loss_scale = 0;
+  int64_t loss_scale_growth_tracker = 0;
   // The LibTorch that wrote it ("1.13.0"); "" in checkpoints written before it was recorded.
   std::string libtorch_version;
   // Filled by LoadCheckpoint: the random generators not restored, each with why (saved for a
