@@ -621,10 +621,10 @@ case_cuda_device() {
   done
   expect_error "--device=cuda:$gpus" 2 "--device=cuda:$gpus: there is no such GPU" cuda_beyond \
     --max_updates=3 --device="cuda:$gpus"
-  train_in cuda_whole --device=cuda --deterministic --max_updates=8
+  train_in cuda_whole --device=cuda --deterministic=true --max_updates=8
   expect_rc "--deterministic" $? 0 "$tmp/cuda_whole.err"
-  train_in cuda_cut --device=cuda --deterministic --max_updates=4
-  train_in cuda_cut --device=cuda --deterministic --max_updates=8
+  train_in cuda_cut --device=cuda --deterministic=true --max_updates=4
+  train_in cuda_cut --device=cuda --deterministic=true --max_updates=8
   expect_rc "--deterministic resume" $? 0 "$tmp/cuda_cut.err"
   [ "$(train_losses "$tmp/cuda_cut/metrics.jsonl")" = "$(train_losses "$tmp/cuda_whole/metrics.jsonl")" ] ||
     fail "the resumed --deterministic GPU run's losses differ from the uninterrupted run's"
@@ -641,7 +641,7 @@ case_fp16_on_cpu() {
 # --deterministic on a CPU: every op of an update has a deterministic kernel (none is refused),
 # and the log says the switch is on.
 case_deterministic_on_cpu() {
-  train_in deterministic --deterministic --max_updates=3
+  train_in deterministic --deterministic=true --max_updates=3
   expect_rc "--deterministic" $? 0 "$tmp/deterministic.err"
   expect_in "$tmp/deterministic/train.log" "deterministic kernels"
 }

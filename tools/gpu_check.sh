@@ -134,7 +134,7 @@ if [ "$SKIP_TESTS" != 1 ]; then
   ctest_status="${PIPESTATUS[0]}"
   set -e
   tests_summary="$(grep -E 'tests passed' "$ctest_log" | tail -n1 || true)"
-  skipped="$(grep -c 'Skipped' "$ctest_log" || true)"
+  skipped="$(grep -c '\*\*\*Skipped' "$ctest_log" || true)"
   [ "$skipped" = 0 ] || tests_summary="$tests_summary; $skipped skipped (see the log)"
   rm -f "$ctest_log"
   [ "$ctest_status" -eq 0 ] || die "tests failed: $tests_summary"
