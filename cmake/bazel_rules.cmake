@@ -235,8 +235,11 @@ function(_bazel_add_test package name size tags)
            COMMAND "${PROJECT_SOURCE_DIR}/cmake/run_test.sh"
                    "${CMAKE_BINARY_DIR}/Testing/tmp/${target}" ${ARGN}
            WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
+  # A test that cannot run on this machine (no Ding dictionary, no Slurm, no GPU) says so
+  # (tests/e2e_lib.sh's skip_test, gtest's GTEST_SKIP) and is reported as skipped, not passed.
   set_tests_properties("//${package}:${name}" PROPERTIES
-    TIMEOUT "${_BAZEL_TEST_TIMEOUT_${size}}" LABELS "${size}")
+    TIMEOUT "${_BAZEL_TEST_TIMEOUT_${size}}" LABELS "${size}"
+    SKIP_REGULAR_EXPRESSION "(^|\n)SKIP: ;\\[  SKIPPED \\]")
   if(tags)
     set_property(TEST "//${package}:${name}" APPEND PROPERTY LABELS ${tags})
   endif()

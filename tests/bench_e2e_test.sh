@@ -17,6 +17,8 @@ fail() {
   echo "FAIL: $1"
   failed=1
 }
+source tests/e2e_lib.sh
+require_ding
 
 # The reference script beside this one in the source tree (runfiles link to it).
 reference="$(dirname "$(readlink -f "$0")")/../bench/step_reference.py"
@@ -27,7 +29,7 @@ else
   echo "python3-torch or $reference missing: the PyTorch reference is not checked"
 fi
 
-head -n 30000 /usr/share/trans/de-en >"$tmp/tiny.txt"
+head -n 30000 "$ding_path" >"$tmp/tiny.txt"
 "$prepare_data" --ding_path="$tmp/tiny.txt" --output_dir="$tmp/data" --vocab_size=500 \
   --valid_pairs=40 --test_pairs=40 >"$tmp/prepare.out" 2>&1 ||
   fail "prepare_data: $(cat "$tmp/prepare.out")"

@@ -1,6 +1,6 @@
 // Data-parallel plumbing without LibTorch: reading a rank's place from torchrun's or Slurm's
-// variables (and the errors naming the variable at fault), Slurm node lists, per-rank
-// devices, and the batch shares of an update (the union over ranks is one process's update).
+// variables (and the errors naming the variable at fault), Slurm node lists, and the batch
+// shares of an update (the union over ranks is one process's update).
 #include "core/distributed/distributed_env.h"
 
 #include <gmock/gmock.h>
@@ -97,16 +97,6 @@ TEST(DistributedEnvTest, FirstSlurmNode) {
   EXPECT_EQ(FirstSlurmNode("n1,n2"), "n1");
   EXPECT_EQ(FirstSlurmNode("node[003-010]"), "node003");
   EXPECT_EQ(FirstSlurmNode("node[5,7]"), "node5");
-}
-
-TEST(DistributedEnvTest, RankDevice) {
-  DistributedEnv env;
-  EXPECT_EQ(RankDevice("cuda", env), "cuda");
-  env.world_size = 4;
-  env.local_rank = 2;
-  EXPECT_EQ(RankDevice("cuda", env), "cuda:2");
-  EXPECT_EQ(RankDevice("cuda:1", env), "cuda:1");
-  EXPECT_EQ(RankDevice("cpu", env), "cpu");
 }
 
 // Pairs of lengths 3..22, enough for many small batches per epoch.

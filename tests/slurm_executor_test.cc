@@ -1,6 +1,7 @@
 // The Slurm executor's generated files: every sbatch option in the job script (array size,
-// resources, requeue, the time-limit signal, extra options), the script's task lookup, and
-// a task table whose commands survive the shell.
+// resources, requeue, the time-limit signal, extra options), the script's task lookup, a
+// task table whose commands survive the shell, and the GPUs a task asks for when its cell
+// trains on one.
 #include "tools/sweep/slurm_executor.h"
 
 #include <gmock/gmock.h>
@@ -59,6 +60,36 @@ TEST(SlurmExecutorTest, TaskTableHasIdRunDirectoryAndQuotedCommand) {
   EXPECT_EQ(table,
             "0\t/s/a\t/bin/train --lr=0.1 --run_dir=/s/a\n"
             "1\t/s/b\t/bin/train --betas=0.9,0.98 '--data_dir=/data/my set' --run_dir=/s/b\n");
+}
+
+std::vector<CellRun> Runs(const std::string& device) {
+  return {{"arch-post.abc", "/s/a", {"--lr=0.1", "--run_dir=/s/a"}, "pending"},
+          {"arch-admin.def", "/s/b", {"--lr=0.1", "--device=" + device, "--run_dir=/s/b"},
+           "pending"}};
+}
+
+TEST(SlurmExecutorTest, CellsOnAGpuAskForOnePerTaskByDefault) {
+  for (const char* device : {"cuda", "cuda:0"}) {
+    const absl::StatusOr<int> gpus = SlurmGpusPerTask(std::nullopt, Runs(device));
+    ASSERT_TRUE(gpus.ok()) << gpus.status();
+    EXPECT_EQ(*gpus, 1) << device;
+    SlurmExecutorOptions options = Options();
+    options.gpus_per_task = *gpus;
+    EXPECT_THAT(SlurmArrayScript(options, 2), HasSubstr("#SBATCH --gres=gpu:1\n"));
+  }
+  EXPECT_EQ(*SlurmGpusPerTask(std::nullopt, Runs("cpu")), 0);
+  EXPECT_EQ(*SlurmGpusPerTask(2, Runs("cuda")), 2);
+  EXPECT_EQ(*SlurmGpusPerTask(0, Runs("cpu")), 0);
+}
+
+TEST(SlurmExecutorTest, NoGpuForACellOnAGpuIsRefused) {
+  const absl::StatusOr<int> gpus = SlurmGpusPerTask(0, Runs("cuda"));
+  ASSERT_FALSE(gpus.ok());
+  EXPECT_TRUE(absl::IsInvalidArgument(gpus.status()));
+  EXPECT_THAT(std::string(gpus.status().message()),
+              HasSubstr("--slurm_gpus_per_task=0, but cell arch-admin.def trains with "
+                        "--device=cuda: its task would get no GPU"));
+  EXPECT_FALSE(SlurmGpusPerTask(-1, Runs("cpu")).ok());
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 #   2. a 2-task `srun` data-parallel training (ranks from SLURM_PROCID/SLURM_STEP_NUM_TASKS,
 #      rank 0 on the step's first node) that finishes with the same loss as one process;
 # and the cluster is stopped (trap), whatever happened. Needs root, slurm-wlm and munge
-# (tools/setup.sh); without them it fails, it does not skip.
+# (tools/setup.sh); without them it is skipped with a SKIP line saying what is missing.
 #
 # Usage: slurm_integration_test.sh SWEEP TRAIN PREPARE_DATA COMPARE_CHECKPOINTS CLUSTER_SCRIPT
 set -u
@@ -17,6 +17,12 @@ train="$(realpath "$2")"
 prepare_data="$3"
 compare="$4"
 cluster_script="$5"
+source tests/e2e_lib.sh
+for command in munged slurmctld slurmd sbatch srun; do
+  command -v "$command" >/dev/null ||
+    skip_test "$command is not installed (Debian/Ubuntu packages slurm-wlm and munge)"
+done
+[ "$(id -u)" = 0 ] || skip_test "the local Slurm cluster needs root (slurmd runs jobs as their users)"
 tmp="$(realpath -m "${TEST_TMPDIR:-$(mktemp -d)}/slurm_integration")"
 rm -rf "$tmp"
 mkdir -p "$tmp"
@@ -25,8 +31,6 @@ cluster="$(mktemp -d /tmp/slurm.XXXXXX)"
 
 trap '"$cluster_script" stop "$cluster"; rm -rf "$cluster"
       for pid in $(jobs -p); do kill -9 "$pid" 2>/dev/null; done' EXIT
-
-source tests/e2e_lib.sh
 
 build_tiny_dataset "$prepare_data" "$tmp/data"
 

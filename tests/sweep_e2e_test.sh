@@ -166,6 +166,26 @@ case_bad_grid() {
   [ ! -e "$tmp/s4" ] || fail "a bad grid created its sweep directory"
 }
 
+# 6b. A grid that trains on a GPU asks Slurm for one GPU per task by default (a stand-in sbatch
+# takes the submission), and --slurm_gpus_per_task=0 is refused before anything is submitted.
+case_slurm_gpu_request() {
+  write_tiny_grid "$tmp/gpu.ini" "$tmp/data" 20 "0.1, 0.2"
+  sed -i 's/^\[train\]$/[train]\ndevice = cuda/' "$tmp/gpu.ini"
+  mkdir -p "$tmp/fake_slurm"
+  printf '#!/bin/sh\necho "$@" >>"%s/sbatch.calls"\necho 4242\n' "$tmp" >"$tmp/fake_slurm/sbatch"
+  chmod +x "$tmp/fake_slurm/sbatch"
+  PATH="$tmp/fake_slurm:$PATH" run_sweep gpu0 --grid="$tmp/gpu.ini" --sweep_dir="$tmp/s_gpu" \
+    --executor=slurm --slurm_gpus_per_task=0
+  expect_rc "--slurm_gpus_per_task=0" $? 2 "$tmp/gpu0.err"
+  expect_in "$tmp/gpu0.err" "--slurm_gpus_per_task=0, but cell"
+  [ ! -e "$tmp/sbatch.calls" ] || fail "a refused sweep called sbatch"
+  PATH="$tmp/fake_slurm:$PATH" run_sweep gpu --grid="$tmp/gpu.ini" --sweep_dir="$tmp/s_gpu" \
+    --executor=slurm
+  expect_rc "slurm submission" $? 0 "$tmp/gpu.err"
+  expect_in "$tmp/s_gpu/slurm/array.sbatch" "#SBATCH --gres=gpu:1"
+  grep -q -- "--device=cuda" "$tmp/s_gpu/slurm/tasks.tsv" || fail "tasks.tsv lacks --device=cuda"
+}
+
 # 7. A sweep run again while a cell's run directory is still held (a flock(1) holder stands in
 # for a stopped sweep's trainer finishing its update) waits for it and then runs the cell,
 # instead of starting a trainer that exits "in use" and is marked failed.
@@ -215,6 +235,7 @@ run_case case_plot_and_sensitivity
 run_case case_kill_and_rerun
 run_case case_lock_and_sigint
 run_case case_bad_grid
+run_case case_slurm_gpu_request
 run_case case_rerun_waits_for_held_cell
 run_case case_changed_grid
 finish_cases

@@ -139,7 +139,7 @@ TEST(TrainConfigTest, BadValuesNameTheFlag) {
                                                         {"lr", "fast"},
                                                         {"share_all_embeddings", "maybe"},
                                                         {"encoder_residual", "sideways"},
-                                                        {"precision", "fp16"},
+                                                        {"precision", "fp8"},
                                                         {"seed", "1.5"}}) {
     absl::StatusOr<ParsedTrainConfig> parsed =
         ParseTrainConfig({"--" + flag + "=" + value, "--max_updates=3"});

@@ -591,9 +591,59 @@ case_missing_dataset() {
   [ -e "$tmp/no_data" ] && fail "a command that cannot run created its run directory"
 }
 
-case_cuda_without_cuda() {
-  expect_error "--device=cuda" 2 "--device=cuda: this LibTorch has no CUDA" cuda \
-    --max_updates=3 --device=cuda
+# --device=cuda as this build and machine allow: a CPU-only LibTorch (no libtorch_cuda linked)
+# refuses it, naming the flag; a CUDA one without a visible GPU refuses it too, and says the
+# CUDA path was not run; with a GPU: fp32, bf16 and fp16 train there, a GPU index beyond the
+# visible ones is refused, a run cut and resumed with --deterministic logs the uninterrupted
+# run's losses bit for bit, and a GPU checkpoint resumes with --device=cpu.
+case_cuda_device() {
+  if ! ldd "$train" | grep -q 'libtorch_cuda'; then
+    echo "  (a CPU-only LibTorch: checking the refusal)"
+    expect_error "--device=cuda" 2 "--device=cuda: this LibTorch has no CUDA" cuda \
+      --max_updates=3 --device=cuda
+    return
+  fi
+  local gpus
+  gpus="$(nvidia-smi -L 2>/dev/null | grep -c '^GPU')"
+  if [ "${CUDA_VISIBLE_DEVICES-unset}" = "" ] || [ "$gpus" = 0 ]; then
+    echo "  SKIPPED (not run): a CUDA LibTorch but no visible GPU; checking the refusal only"
+    expect_error "--device=cuda without a GPU" 2 "--device=cuda: no GPU is visible" cuda \
+      --max_updates=3 --device=cuda
+    return
+  fi
+  local precision
+  for precision in fp32 bf16 fp16; do
+    train_in "cuda_$precision" --device=cuda --precision="$precision" --max_updates=8
+    expect_rc "--device=cuda --precision=$precision" $? 0 "$tmp/cuda_$precision.err"
+    expect_in "$tmp/cuda_$precision/train.log" "device cuda:0"
+    grep -qiE '"loss":(nan|inf|-inf|null)' "$tmp/cuda_$precision/metrics.jsonl" &&
+      fail "a $precision loss on the GPU is not finite"
+  done
+  expect_error "--device=cuda:$gpus" 2 "--device=cuda:$gpus: there is no such GPU" cuda_beyond \
+    --max_updates=3 --device="cuda:$gpus"
+  train_in cuda_whole --device=cuda --deterministic=true --max_updates=8
+  expect_rc "--deterministic" $? 0 "$tmp/cuda_whole.err"
+  train_in cuda_cut --device=cuda --deterministic=true --max_updates=4
+  train_in cuda_cut --device=cuda --deterministic=true --max_updates=8
+  expect_rc "--deterministic resume" $? 0 "$tmp/cuda_cut.err"
+  [ "$(train_losses "$tmp/cuda_cut/metrics.jsonl")" = "$(train_losses "$tmp/cuda_whole/metrics.jsonl")" ] ||
+    fail "the resumed --deterministic GPU run's losses differ from the uninterrupted run's"
+  train_in cuda_cut --device=cpu --max_updates=10
+  expect_rc "a GPU checkpoint resumed on the CPU" $? 0 "$tmp/cuda_cut.err"
+}
+
+# --precision=fp16 is refused on a CPU (autocast has no fp16 there), naming the flag.
+case_fp16_on_cpu() {
+  expect_error "fp16 on a CPU" 2 "--precision=fp16 needs --device=cuda (not cpu)" fp16_cpu \
+    --precision=fp16 --max_updates=3
+}
+
+# --deterministic on a CPU: every op of an update has a deterministic kernel (none is refused),
+# and the log says the switch is on.
+case_deterministic_on_cpu() {
+  train_in deterministic --deterministic=true --max_updates=3
+  expect_rc "--deterministic" $? 0 "$tmp/deterministic.err"
+  expect_in "$tmp/deterministic/train.log" "deterministic kernels"
 }
 
 case_locked_run_dir() {
@@ -653,7 +703,8 @@ for test_case in case_run_completes case_rerun_finished_run \
     case_unknown_flag \
     case_bad_value \
     case_config_unknown_key \
-    case_tfixup_with_admin_residuals case_missing_dataset case_cuda_without_cuda \
+    case_tfixup_with_admin_residuals case_missing_dataset case_cuda_device \
+    case_fp16_on_cpu case_deterministic_on_cpu \
     case_locked_run_dir case_corrupt_checkpoint case_flipped_bit_checkpoint \
     case_incompatible_resume; do
   run_case "$test_case"

@@ -84,7 +84,7 @@ std::unique_ptr<CollectiveGroup> MakeGloo(c10::intrusive_ptr<c10d::Store> store,
 
 #if TRAINER_HAS_NCCL
 std::unique_ptr<CollectiveGroup> MakeNccl(c10::intrusive_ptr<c10d::Store> store,
-                                          const DistributedEnv& env,
+                                          const DistributedEnv& env, const c10::Device& device,
                                           std::chrono::milliseconds timeout) {
   // A blocking wait makes a collective that outlives the timeout throw, as Gloo's does.
   setenv("NCCL_BLOCKING_WAIT", "1", /*overwrite=*/0);
@@ -94,7 +94,7 @@ std::unique_ptr<CollectiveGroup> MakeNccl(c10::intrusive_ptr<c10d::Store> store,
   auto group =
       c10::make_intrusive<c10d::ProcessGroupNCCL>(store, env.rank, env.world_size, options);
   return std::make_unique<ProcessGroupCollectives<c10d::ProcessGroupNCCL>>(
-      std::move(store), std::move(group), at::Device(at::kCUDA, env.local_rank));
+      std::move(store), std::move(group), device);
 }
 #endif
 
@@ -111,11 +111,17 @@ std::unique_ptr<Distributed> Distributed::Single() {
 }
 
 absl::StatusOr<std::unique_ptr<Distributed>> Distributed::Join(const DistributedEnv& env,
-                                                               bool cuda) {
+                                                               const c10::Device& device) {
   if (env.world_size == 1) return Single();
   const std::string who = absl::StrCat("rank ", env.rank, " of ", env.world_size);
   const auto timeout = std::chrono::milliseconds(static_cast<int64_t>(env.timeout_s * 1000));
+  const bool cuda = device.is_cuda();
   const std::string backend = cuda && TRAINER_HAS_NCCL ? "nccl" : "gloo";
+  if (cuda && backend == "gloo") {
+    LOG(WARNING) << who << ": --device=" << device.str()
+                 << " but this build has no NCCL (built without the CUDA wheel's nvidia/nccl "
+                    "headers, docs/building.md): gradients go through Gloo on host copies";
+  }
   if (backend == "gloo" && !TRAINER_HAS_GLOO) {
     return absl::FailedPreconditionError(absl::StrCat(
         who, ": this build has no Gloo (c10d's CPU backend; Debian: libgloo-dev) and ",
@@ -142,7 +148,7 @@ absl::StatusOr<std::unique_ptr<Distributed>> Distributed::Join(const Distributed
     options.timeout = timeout;
     store = c10::make_intrusive<c10d::TCPStore>(env.master_addr, options);
 #if TRAINER_HAS_NCCL
-    if (backend == "nccl") group = MakeNccl(store, env, timeout);
+    if (backend == "nccl") group = MakeNccl(store, env, device, timeout);
 #endif
 #if TRAINER_HAS_GLOO
     if (backend == "gloo") group = MakeGloo(store, env, timeout);
@@ -151,7 +157,7 @@ absl::StatusOr<std::unique_ptr<Distributed>> Distributed::Join(const Distributed
     return rendezvous_error(error);
   }
   LOG(INFO) << who << ": joined a " << backend << " process group through " << env.master_addr
-            << ":" << env.master_port << " (" << env.source << ")";
+            << ":" << env.master_port << " (" << env.source << "), device " << device.str();
   return std::unique_ptr<Distributed>(new Distributed(env, backend, std::move(group)));
 }
 

@@ -9,7 +9,7 @@
 // or hangs makes the others' next collective fail with an error that says so, instead of waiting
 // forever. A world of one (Single()) has no group and every collective returns its input.
 //
-//   absl::StatusOr<std::unique_ptr<Distributed>> dist = Distributed::Join(env, /*cuda=*/false);
+//   absl::StatusOr<std::unique_ptr<Distributed>> dist = Distributed::Join(env, device);
 //   (*dist)->Broadcast(model->parameters());       // rank 0's initial weights everywhere
 //   loss.backward();
 //   (*dist)->AllReduceGradients(parameters);        // sum over ranks
@@ -36,10 +36,12 @@ class Distributed {
  public:
   // A world of one: no process group, every collective is the identity.
   static std::unique_ptr<Distributed> Single();
-  // Joins the group `env` describes (Single() when env.world_size is 1); `cuda` (the model
-  // is on a GPU) picks NCCL when this LibTorch has it. Unavailable when the rendezvous fails
-  // or times out.
-  static absl::StatusOr<std::unique_ptr<Distributed>> Join(const DistributedEnv& env, bool cuda);
+  // Joins the group `env` describes (Single() when env.world_size is 1). A CUDA `device`
+  // (this rank's, core/distributed/device_selection.h) picks NCCL on it when the build has
+  // NCCL, else Gloo through host copies; the log says which. Unavailable when the rendezvous
+  // fails or times out.
+  static absl::StatusOr<std::unique_ptr<Distributed>> Join(const DistributedEnv& env,
+                                                           const c10::Device& device);
   ~Distributed();
 
   int rank() const { return env_.rank; }

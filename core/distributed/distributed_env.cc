@@ -30,11 +30,6 @@ absl::Status ReadInt(const GetEnv& getenv, const char* name, int* out) {
 
 }  // namespace
 
-std::string RankDevice(const std::string& device, const DistributedEnv& env) {
-  if (device != "cuda" || env.world_size == 1) return device;
-  return absl::StrCat("cuda:", env.local_rank);
-}
-
 std::string FirstSlurmNode(absl::string_view nodelist) {
   const size_t end = nodelist.find_first_of(",[");
   if (end == absl::string_view::npos || nodelist[end] == ',') {

@@ -41,10 +41,6 @@ struct DistributedEnv {
 absl::StatusOr<DistributedEnv> ReadDistributedEnv(
     const std::function<const char*(const char*)>& getenv);
 
-// This rank's --device: in a world of several ranks, a bare "cuda" means one GPU per rank,
-// "cuda:<local_rank>"; anything else is kept.
-std::string RankDevice(const std::string& device, const DistributedEnv& env);
-
 // The first host of a Slurm node list: "gpu[07-09,12],cpu1" -> "gpu07".
 std::string FirstSlurmNode(absl::string_view nodelist);
 

@@ -3,14 +3,19 @@
 #include <ATen/Context.h>
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
+#include <torch/version.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
 #include <string>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/train/device.h"
 #include "core/util/sha256.h"
 #include "core/util/status_macros.h"
 #include "core/util/text_file.h"
@@ -31,7 +36,15 @@ std::vector<at::Device> GeneratorDevices() {
   return devices;
 }
 
-std::string GeneratorKey(const at::Device& device) { return "rng/" + device.str(); }
+constexpr char kGeneratorPrefix[] = "rng/";
+
+std::string GeneratorKey(const at::Device& device) { return kGeneratorPrefix + device.str(); }
+
+// The major version of a LibTorch version string ("2.1.0+cu121" -> 2), or -1.
+int MajorVersion(const std::string& version) {
+  int major = -1;
+  return absl::SimpleAtoi(version.substr(0, version.find('.')), &major) ? major : -1;
+}
 
 void WriteState(torch::serialize::OutputArchive& archive, const CheckpointState& state) {
   archive.write("format_version", c10::IValue(kFormatVersion));
@@ -65,6 +78,9 @@ void WriteState(torch::serialize::OutputArchive& archive, const CheckpointState&
     values.push_back(value);
   }
   archive.write("dataset_id", c10::IValue(state.dataset_id));
+  archive.write("libtorch_version", c10::IValue(LibTorchVersion()));
+  archive.write("loss_scale", c10::IValue(state.loss_scale));
+  archive.write("loss_scale_growth_tracker", c10::IValue(state.loss_scale_growth_tracker));
   archive.write("config_keys", c10::IValue(keys));
   archive.write("config_values", c10::IValue(values));
 }
@@ -105,6 +121,14 @@ CheckpointState ReadState(torch::serialize::InputArchive& archive) {
   if (c10::IValue dataset_id; archive.try_read("dataset_id", dataset_id)) {
     state.dataset_id = dataset_id.toStringRef();
   }
+  if (c10::IValue version; archive.try_read("libtorch_version", version)) {
+    state.libtorch_version = version.toStringRef();
+  }
+  if (c10::IValue scale, tracker; archive.try_read("loss_scale", scale) &&
+                                  archive.try_read("loss_scale_growth_tracker", tracker)) {
+    state.loss_scale = scale.toDouble();
+    state.loss_scale_growth_tracker = tracker.toInt();
+  }
   const auto keys = read("config_keys").toList();
   const auto values = read("config_values").toList();
   TORCH_CHECK(keys.size() == values.size(), "config keys and values differ in number");
@@ -114,14 +138,15 @@ CheckpointState ReadState(torch::serialize::InputArchive& archive) {
   return state;
 }
 
-// The archive holding the checkpoint's content, read back from `outer`: its "payload" (the
-// serialized content) after checking it against the SHA-256 written with it, or `outer` itself
-// for a checkpoint written before payloads had a checksum.
-void ReadVerifiedContent(torch::serialize::InputArchive& outer,
-                         torch::serialize::InputArchive& content) {
+// The archive holding the checkpoint's content, its tensors on `device`, read back from
+// `outer` (loaded on the CPU from `path`): its "payload" (the serialized content) after
+// checking it against the SHA-256 written with it, or the file itself for a checkpoint written
+// before payloads had a checksum.
+void ReadVerifiedContent(const std::string& path, torch::serialize::InputArchive& outer,
+                         const c10::Device& device, torch::serialize::InputArchive& content) {
   at::Tensor payload;
   if (!outer.try_read("payload", payload)) {
-    content = std::move(outer);
+    content.load_from(path, device);
     return;
   }
   c10::IValue written_digest;
@@ -130,7 +155,7 @@ void ReadVerifiedContent(torch::serialize::InputArchive& outer,
                                 payload.numel());
   TORCH_CHECK(Sha256Hex(bytes) == written_digest.toStringRef(),
               "its content does not match the SHA-256 written with it (damaged on disk?)");
-  content.load_from(bytes.data(), bytes.size());
+  content.load_from(bytes.data(), bytes.size(), device);
 }
 
 using TensorShapes = std::vector<std::pair<std::string, std::vector<int64_t>>>;
@@ -168,18 +193,56 @@ void LoadModel(torch::serialize::InputArchive& archive, torch::nn::Module& model
   model.load(model_archive);
 }
 
-// Runs `load` on the content of the checkpoint at `path`, turning LibTorch's exceptions into a
-// clear error.
+// Restores the default generator of every device of this process that the checkpoint has a
+// state for (from a CPU byte tensor, as generators take it); records the rest in `state`.
+void RestoreGenerators(torch::serialize::InputArchive& archive, CheckpointState& state) {
+  std::vector<std::string> saved;
+  for (const std::string& key : archive.keys()) {
+    if (absl::StartsWith(key, kGeneratorPrefix)) saved.push_back(key);
+  }
+  std::vector<std::string> here;
+  for (const at::Device& device : GeneratorDevices()) here.push_back(GeneratorKey(device));
+  GeneratorRestorePlan plan = PlanGeneratorRestore(saved, here);
+  for (const std::string& key : plan.restore) {
+    at::Tensor generator_state;
+    archive.read(key, generator_state);
+    at::Generator generator = at::globalContext().defaultGenerator(
+        at::Device(key.substr(sizeof(kGeneratorPrefix) - 1)));
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(generator_state.to(at::kCPU));
+  }
+  state.skipped_generators = std::move(plan.skipped);
+}
+
+// `device` as a load's target: one this process can use, where `model` already is.
+absl::StatusOr<c10::Device> CheckTarget(const std::string& path, torch::nn::Module& model,
+                                        const c10::Device& device) {
+  absl::StatusOr<c10::Device> target = ParseDevice(device.str());
+  if (!target.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot load checkpoint ", path, " onto ",
+                                                   device.str(), ": ", target.status().message()));
+  }
+  for (const auto& item : model.named_parameters()) {
+    if (item.value().device() == *target) continue;
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot load checkpoint ", path, " onto ", target->str(), ": the model is on ",
+        item.value().device().str(), " (", item.key(), "); move it there first"));
+  }
+  return target;
+}
+
+// Runs `load` on the content of the checkpoint at `path`, its tensors on `device`, turning
+// LibTorch's exceptions into a clear error.
 template <typename Load>
-absl::Status WithArchive(const std::string& path, Load load) {
+absl::Status WithArchive(const std::string& path, const c10::Device& device, Load load) {
   if (!std::filesystem::exists(path)) {
     return absl::NotFoundError(absl::StrCat("checkpoint ", path, " does not exist"));
   }
   try {
     torch::serialize::InputArchive outer;
-    outer.load_from(path);
+    outer.load_from(path, c10::Device(c10::kCPU));
     torch::serialize::InputArchive content;
-    ReadVerifiedContent(outer, content);
+    ReadVerifiedContent(path, outer, device, content);
     load(content);
   } catch (const c10::Error& error) {
     return absl::DataLossError(absl::StrCat(
@@ -190,6 +253,44 @@ absl::Status WithArchive(const std::string& path, Load load) {
 }
 
 }  // namespace
+
+GeneratorRestorePlan PlanGeneratorRestore(const std::vector<std::string>& saved,
+                                          const std::vector<std::string>& here) {
+  const auto contains = [](const std::vector<std::string>& keys, const std::string& key) {
+    return std::find(keys.begin(), keys.end(), key) != keys.end();
+  };
+  GeneratorRestorePlan plan;
+  for (const std::string& key : here) {
+    if (contains(saved, key)) {
+      plan.restore.push_back(key);
+    } else {
+      plan.skipped.push_back(absl::StrCat(key, " (not in the checkpoint: keeps its seed)"));
+    }
+  }
+  for (const std::string& key : saved) {
+    if (!contains(here, key)) {
+      plan.skipped.push_back(absl::StrCat(key, " (saved, but this process has no ",
+                                          key.substr(sizeof(kGeneratorPrefix) - 1), ")"));
+    }
+  }
+  return plan;
+}
+
+absl::Status CheckOptimizerStateReadable(const std::string& path,
+                                         const std::string& saved_version,
+                                         const std::string& running_version) {
+  // Only LibTorch 1.x wrote checkpoints before the version was recorded.
+  const std::string saved = saved_version.empty() ? "1.x" : saved_version;
+  if (MajorVersion(saved) == MajorVersion(running_version)) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "checkpoint ", path, " was written by LibTorch ", saved, ", and this program uses LibTorch ",
+      running_version, ": the optimizer state does not carry over between major versions (its "
+      "keys would parse as 0 and the state be dropped without a word). Resume with a LibTorch ",
+      MajorVersion(saved), ".x build, or start a new run from its weights with --restore=", path,
+      " (a fresh optimizer)"));
+}
+
+std::string LibTorchVersion() { return TORCH_VERSION; }
 
 absl::Status SaveCheckpoint(const std::string& path, torch::nn::Module& model,
                             torch::optim::Optimizer& optimizer, const CheckpointState& state) {
@@ -228,45 +329,50 @@ absl::Status SaveCheckpoint(const std::string& path, torch::nn::Module& model,
 }
 
 absl::StatusOr<CheckpointState> LoadCheckpoint(const std::string& path, torch::nn::Module& model,
-                                               torch::optim::Optimizer& optimizer) {
+                                               torch::optim::Optimizer& optimizer,
+                                               const c10::Device& device) {
+  ASSIGN_OR_RETURN(const c10::Device target, CheckTarget(path, model, device));
   CheckpointState state;
+  absl::Status readable;
   const TensorShapes shapes = ShapesOf(model);
-  absl::Status status = WithArchive(path, [&](torch::serialize::InputArchive& archive) {
+  absl::Status status = WithArchive(path, target, [&](torch::serialize::InputArchive& archive) {
+    // The version first: a checkpoint of another major version must not load half-way.
+    state = ReadState(archive);
+    readable = CheckOptimizerStateReadable(path, state.libtorch_version, LibTorchVersion());
+    if (!readable.ok()) return;
     LoadModel(archive, model);
     torch::serialize::InputArchive optimizer_archive;
     archive.read("optimizer", optimizer_archive);
     optimizer.load(optimizer_archive);
-    state = ReadState(archive);
-    for (const at::Device& device : GeneratorDevices()) {
-      at::Tensor generator_state;
-      archive.read(GeneratorKey(device), generator_state);
-      at::Generator generator = at::globalContext().defaultGenerator(device);
-      std::lock_guard<std::mutex> lock(generator.mutex());
-      generator.set_state(generator_state);
-    }
+    RestoreGenerators(archive, state);
   });
-  if (!status.ok()) return status;
+  RETURN_IF_ERROR(status);
+  RETURN_IF_ERROR(readable);
   RETURN_IF_ERROR(CheckShapesKept(path, shapes, model));
   return state;
 }
 
 absl::StatusOr<CheckpointState> ReadCheckpointState(const std::string& path) {
   CheckpointState state;
-  absl::Status status = WithArchive(
-      path, [&](torch::serialize::InputArchive& archive) { state = ReadState(archive); });
+  absl::Status status =
+      WithArchive(path, c10::Device(c10::kCPU),
+                  [&](torch::serialize::InputArchive& archive) { state = ReadState(archive); });
   if (!status.ok()) return status;
   return state;
 }
 
 absl::Status OpenCheckpoint(const std::string& path, torch::serialize::InputArchive& content) {
-  return WithArchive(
-      path, [&](torch::serialize::InputArchive& archive) { content = std::move(archive); });
+  return WithArchive(path, c10::Device(c10::kCPU), [&](torch::serialize::InputArchive& archive) {
+    content = std::move(archive);
+  });
 }
 
-absl::Status LoadCheckpointModel(const std::string& path, torch::nn::Module& model) {
+absl::Status LoadCheckpointModel(const std::string& path, torch::nn::Module& model,
+                                 const c10::Device& device) {
+  ASSIGN_OR_RETURN(const c10::Device target, CheckTarget(path, model, device));
   const TensorShapes shapes = ShapesOf(model);
   RETURN_IF_ERROR(WithArchive(
-      path, [&](torch::serialize::InputArchive& archive) { LoadModel(archive, model); }));
+      path, target, [&](torch::serialize::InputArchive& archive) { LoadModel(archive, model); }));
   return CheckShapesKept(path, shapes, model);
 }
 

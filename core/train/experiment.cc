@@ -33,22 +33,6 @@ absl::StatusOr<std::unique_ptr<ParallelDataset>> LoadSplit(const std::string& di
 
 }  // namespace
 
-absl::StatusOr<c10::Device> ParseDevice(const std::string& name) {
-  try {
-    c10::Device device(name);
-    if (device.is_cuda() && !at::hasCUDA()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--device=", name,
-          ": this LibTorch has no CUDA (or no GPU is visible); build against a CUDA LibTorch "
-          "with LIBTORCH_HOME (docs/building.md) or use --device=cpu"));
-    }
-    return device;
-  } catch (const c10::Error&) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--device=", name, " is not a device (cpu, cuda, cuda:N)"));
-  }
-}
-
 std::string DatasetDirectory(const TrainConfig& config) {
   return config.data_dir.empty() ? WorkspacePath("data/ding-de-en")
                                  : ResolveUserPath(config.data_dir);
@@ -158,7 +142,8 @@ absl::Status RestoreModel(Experiment& experiment, const std::string& checkpoint)
     return absl::InvalidArgumentError(absl::StrCat(
         "--restore=", checkpoint, " was trained on another dataset (its manifest.json differs)"));
   }
-  const absl::Status loaded = LoadCheckpointModel(checkpoint, *experiment.model);
+  const absl::Status loaded =
+      LoadCheckpointModel(checkpoint, *experiment.model, experiment.device);
   if (!loaded.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--restore=", checkpoint, ": ", loaded.message(),

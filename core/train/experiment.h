@@ -17,6 +17,7 @@
 #include "core/data/batcher.h"
 #include "core/data/parallel_dataset.h"
 #include "core/model/transformer.h"
+#include "core/train/device.h"
 #include "core/train/evaluation.h"
 #include "core/train/precision.h"
 #include "core/train/train_config.h"
@@ -44,10 +45,6 @@ struct Experiment {
   plugins::OptionMap optimizer_options;
   plugins::OptionMap schedule_options;
 };
-
-// "cpu", "cuda" or "cuda:N" as a device; InvalidArgument for another name, or for CUDA where
-// this LibTorch has none.
-absl::StatusOr<c10::Device> ParseDevice(const std::string& name);
 
 // --data_dir resolved (relative: to where bazel run was called), or the workspace's default
 // dataset.

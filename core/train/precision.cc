@@ -25,14 +25,33 @@ std::string CpuFlags() {
 }  // namespace
 
 absl::StatusOr<Precision> ParsePrecision(absl::string_view name) {
-  if (name == "fp32") return Precision::kFp32;
-  if (name == "bf16") return Precision::kBf16;
+  for (const Precision precision : {Precision::kFp32, Precision::kBf16, Precision::kFp16}) {
+    if (name == PrecisionName(precision)) return precision;
+  }
   return absl::InvalidArgumentError(
-      absl::StrCat("--precision = '", name, "' is not a precision (fp32, bf16)"));
+      absl::StrCat("--precision = '", name, "' is not a precision (fp32, bf16, fp16)"));
+}
+
+const char* PrecisionName(Precision precision) {
+  switch (precision) {
+    case Precision::kBf16:
+      return "bf16";
+    case Precision::kFp16:
+      return "fp16";
+    case Precision::kFp32:
+      break;
+  }
+  return "fp32";
 }
 
 absl::Status CheckPrecision(Precision precision, const c10::Device& device,
                             const std::string& cpu_flags) {
+  if (precision == Precision::kFp16 && !device.is_cuda()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--precision=fp16 needs --device=cuda (not ", device.str(),
+        "): LibTorch's CPU autocast has no fp16. Use --precision=fp32, or bf16 on a CPU with "
+        "AVX512-BF16 or AMX"));
+  }
   if (precision == Precision::kFp32 || !device.is_cpu()) return absl::OkStatus();
   for (absl::string_view flag : absl::StrSplit(cpu_flags, ' ')) {
     if (flag == "avx512_bf16" || flag == "amx_bf16") return absl::OkStatus();
@@ -48,13 +67,14 @@ absl::Status CheckPrecision(Precision precision, const c10::Device& device) {
 }
 
 MixedPrecisionScope::MixedPrecisionScope(Precision precision, const c10::Device& device)
-    : active_(precision == Precision::kBf16), cuda_(device.is_cuda()) {
+    : active_(precision != Precision::kFp32), cuda_(device.is_cuda()) {
   if (!active_) return;
   // As torch.autocast's __enter__: the dtype, the switch, and a nesting count that lets the
   // outermost scope clear the cache of casted weights.
   if (cuda_) {
     was_enabled_ = at::autocast::is_enabled();
-    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    at::autocast::set_autocast_gpu_dtype(precision == Precision::kFp16 ? at::kHalf
+                                                                         : at::kBFloat16);
     at::autocast::set_enabled(true);
   } else {
     was_enabled_ = at::autocast::is_cpu_enabled();

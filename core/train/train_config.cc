@@ -100,7 +100,12 @@ const std::vector<FieldGroup>& FieldGroups() {
            CONFIG_FIELD(seed, "seed of weights, dropout and batch order", false),
            CONFIG_FIELD(device, "cpu, cuda or cuda:N", true),
            CONFIG_FIELD(threads, "intra-op CPU threads; 0: LibTorch's default", true),
-           CONFIG_FIELD(precision, "fp32, or bf16: matrix products in bf16, the rest fp32", false),
+           CONFIG_FIELD(deterministic,
+                        "deterministic CUDA kernels (bitwise-exact resume on a GPU; slower)", true),
+           CONFIG_FIELD(precision,
+                        "fp32, or bf16 / fp16 (CUDA; loss scaling): matrix products in 16 bits, "
+                        "the rest fp32",
+                        false),
        }},
       {"data",
        {

@@ -30,12 +30,16 @@ struct TrainConfig {
   std::string device = "cpu";
   // Intra-op CPU threads; 0 keeps LibTorch's default (one per core).
   int64_t threads = 0;
+  // Deterministic kernels on CUDA (core/train/determinism.h), for bitwise-exact resume there;
+  // CPU runs are bitwise reproducible without it.
+  bool deterministic = false;
 
   // The prepared dataset (tools/prepare_data); "" means the workspace's data/ding-de-en.
   std::string data_dir;
   // "de-en" or "en-de".
   std::string direction = "de-en";
-  // "fp32", or "bf16": mixed precision, matrix products in bf16 (core/train/precision.h).
+  // "fp32", or "bf16" / "fp16" (CUDA only, with dynamic loss scaling): mixed precision, matrix
+  // products in 16 bits (core/train/precision.h).
   std::string precision = "fp32";
 
   // Token budget per batch: batch size × longest side, padding included.

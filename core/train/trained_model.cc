@@ -53,8 +53,8 @@ absl::StatusOr<TrainedModel> LoadTrainedModel(const std::string& checkpoint,
   options.pad_id = result.subwords->pad_id();
   RETURN_IF_ERROR(ValidateModelOptions(options));
   result.model = Transformer(options);
-  RETURN_IF_ERROR(LoadCheckpointModel(checkpoint, *result.model));
   result.model->to(result.device);
+  RETURN_IF_ERROR(LoadCheckpointModel(checkpoint, *result.model, result.device));
   result.model->eval();
   return result;
 }

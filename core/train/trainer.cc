@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <c10/core/impl/DeviceGuardImplInterface.h>
 #include <glog/logging.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
+#include <utility>
 // clip_grad.h uses torch::Tensor without including its header: types.h must come first.
 // clang-format off
 #include <torch/types.h>
@@ -32,15 +34,19 @@
 #include "core/data/batch_tensors.h"
 #include "core/data/batcher.h"
 #include "core/data/parallel_dataset.h"
+#include "core/distributed/device_selection.h"
 #include "core/distributed/distributed.h"
 #include "core/distributed/distributed_env.h"
 #include "core/model/label_smoothed_loss.h"
 #include "core/model/transformer.h"
 #include "core/train/checkpoint.h"
+#include "core/train/determinism.h"
+#include "core/train/device.h"
 #include "core/train/divergence_detector.h"
 #include "core/train/evaluation.h"
 #include "core/train/experiment.h"
 #include "core/train/intra_op_threads.h"
+#include "core/train/loss_scaler.h"
 #include "core/train/stop_signal.h"
 #include "core/train/training_log.h"
 #include "core/util/json_io.h"
@@ -142,6 +148,10 @@ struct Trainer::State {
   bool start_over = false;
   c10::Device device = c10::Device(c10::kCPU);
   Precision precision = Precision::kFp32;
+  // Dynamic loss scaling; enabled for --precision=fp16 only.
+  LossScaler scaler{LossScalerOptions(), /*enabled=*/false};
+  // An epoch end closed by an update that fp16 overflow skipped: the next update carries it.
+  bool epoch_end_pending = false;
   std::unique_ptr<ParallelDataset> train;
   std::unique_ptr<ParallelDataset> valid;
   std::unique_ptr<ParallelDataset> test;
@@ -200,6 +210,9 @@ struct Trainer::State {
   // Whether rank 0's divergence detector stops the run (before the step, so that
   // checkpoint_last keeps the last good weights); `why` gets rank 0's reason.
   absl::StatusOr<bool> AgreeOnDivergence(const UpdateRecord& update, std::string& why);
+  // --precision=fp16, gradients overflowed: no step and no update counted (as fairseq), a
+  // smaller loss scale for the next batches.
+  void SkipOverflowedUpdate(const UpdateRecord& update);
   // The optimizer step at the schedule's learning rate (recorded in `update`).
   void Step(UpdateRecord& update);
   // Validation, checkpoints and periodic BLEU that fall on this update; `resuming`: only
@@ -251,6 +264,8 @@ absl::Status Trainer::State::SaveCheckpoint(const std::string& name) {
   saved.log_interval = log->interval();
   saved.config = resolved;
   saved.dataset_id = dataset_id;
+  saved.loss_scale = scaler.scale();
+  saved.loss_scale_growth_tracker = scaler.growth_tracker();
   return core::SaveCheckpoint(run->File(name), *model, *optimizer, saved);
 }
 
@@ -349,7 +364,7 @@ absl::Status Trainer::State::ScorePeriodicBleu() {
 absl::Status Trainer::State::ScoreBleu() {
   // Scores come from the best checkpoint (lowest validation loss), as a paper reports them.
   if (std::filesystem::exists(run->File("checkpoint_best.pt"))) {
-    RETURN_IF_ERROR(LoadCheckpointModel(run->File("checkpoint_best.pt"), *model));
+    RETURN_IF_ERROR(LoadCheckpointModel(run->File("checkpoint_best.pt"), *model, device));
   }
   for (auto [split, dataset, score] : {std::tuple{"valid", valid.get(), &status.valid_bleu},
                                        std::tuple{"test", test.get(), &status.test_bleu}}) {
@@ -373,6 +388,9 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const ParsedTrainConfig
   s->config = parsed.config;
   s->resolved = parsed.resolved;
   s->start_over = parsed.start_over;
+  // Before anything touches CUDA (JoinGroup counts the GPUs): cuBLAS reads its workspace
+  // setting once.
+  if (s->config.deterministic) RequestDeterminism();
   RETURN_IF_ERROR(s->JoinGroup());
   // Data, model and device come first: a mistyped command leaves no run directory behind.
   // More intra-op threads than cores only slow LibTorch down (1,000 turn seconds into minutes);
@@ -407,8 +425,11 @@ absl::Status Trainer::State::JoinGroup() {
   // A launcher's RANK/WORLD_SIZE (or srun's) make this one rank of a data-parallel run.
   // Joining comes first, so that a rank that fails later ends the others' wait at once.
   ASSIGN_OR_RETURN(const DistributedEnv env, ReadDistributedEnv(std::getenv));
-  config.device = RankDevice(config.device, env);
-  ASSIGN_OR_RETURN(dist, Distributed::Join(env, absl::StartsWith(config.device, "cuda")));
+  ASSIGN_OR_RETURN(config.device, SelectDevice(config.device, env, VisibleGpus()));
+  ASSIGN_OR_RETURN(const c10::Device device, ParseDevice(config.device));
+  // NCCL, and CUDA allocations without an index, use the current device: this rank's.
+  if (device.is_cuda()) c10::impl::getDeviceGuardImpl(device.type())->setDevice(device);
+  ASSIGN_OR_RETURN(dist, Distributed::Join(env, device));
   return dist->CheckSame("the training flags (all but --device and --threads must be equal)",
                          ConfigFingerprint(resolved));
 }
@@ -444,6 +465,7 @@ absl::StatusOr<bool> Trainer::State::OpenRunDirectory() {
 void Trainer::State::TakeExperiment(Experiment& experiment) {
   device = experiment.device;
   precision = experiment.precision;
+  scaler = LossScaler(LossScalerOptions(), precision == Precision::kFp16);
   train = std::move(experiment.train);
   valid = std::move(experiment.valid);
   test = std::move(experiment.test);
@@ -499,7 +521,10 @@ absl::Status Trainer::State::Resume() {
         "--run_dir)"));
   }
   RETURN_IF_ERROR(CheckScheduleUnchanged(saved->config));
-  ASSIGN_OR_RETURN(saved, LoadCheckpoint(last, *model, *optimizer));
+  ASSIGN_OR_RETURN(saved, LoadCheckpoint(last, *model, *optimizer, device));
+  for (const std::string& skipped : saved->skipped_generators) {
+    LOG(WARNING) << "random generator not restored: " << skipped;
+  }
   updates = saved->updates;
   previous_train_time = saved->train_time;
   best_valid_loss = saved->best_valid_loss;
@@ -508,6 +533,7 @@ absl::Status Trainer::State::Resume() {
   detector->Restore(saved->fast_loss, saved->slow_loss, saved->initial_loss,
                     saved->observed_updates);
   log->Restore(saved->log_interval);
+  scaler.Restore(saved->loss_scale, saved->loss_scale_growth_tracker);
   RETURN_IF_ERROR(batcher->Restore(saved->data_position));
   LOG(INFO) << "resuming " << run_path << " at update " << updates << ", "
             << saved->data_position.ToString();
@@ -569,10 +595,11 @@ absl::Status Trainer::State::PrepareRunDirectory(const ModelOptions& model_optio
   for (const at::Tensor& p : parameters) parameter_count += p.numel();
   LOG(INFO) << absl::StrFormat(
       "model: %d+%d layers, d=%d, %s/%s residuals, %.2fM parameters; %d training pairs; "
-      "device %s, %d threads%s",
+      "device %s, %d threads, %s%s%s",
       model_options.encoder_layers, model_options.decoder_layers, model_options.embed_dim,
       model_options.encoder_residual, model_options.decoder_residual, parameter_count / 1e6,
-      train->examples().size(), device.str(), at::get_num_threads(),
+      train->examples().size(), device.str(), at::get_num_threads(), PrecisionName(precision),
+      config.deterministic ? ", deterministic kernels" : "",
       dist->world_size() > 1
           ? absl::StrFormat("; %d data-parallel ranks (%s), %d batches per update",
                             dist->world_size(), dist->backend(),
@@ -620,10 +647,20 @@ absl::StatusOr<TrainOutcome> Trainer::State::Train() {
 
     const Clock::time_point update_start = Clock::now();
     ASSIGN_OR_RETURN(UpdateRecord update, ComputeGradients());
+    if (update.overflow) {
+      SkipOverflowedUpdate(update);
+      if (scaler.exhausted()) {
+        return Diverge(absl::StrFormat(
+            "fp16 gradients overflow at every loss scale (down to %g)", scaler.scale()));
+      }
+      continue;
+    }
+    update.epoch_ended |= std::exchange(epoch_end_pending, false);
     std::string why;
     ASSIGN_OR_RETURN(const bool diverged, AgreeOnDivergence(update, why));
     if (diverged) return Diverge(why);
     Step(update);
+    scaler.Update(/*found_inf=*/false);
     update.seconds = SecondsSince(update_start);
     ++updates;
 
@@ -650,7 +687,7 @@ absl::StatusOr<UpdateRecord> Trainer::State::ComputeGradients() {
           LabelSmoothedCrossEntropy(model->forward(batch.source, batch.decoder_input), batch.target,
                                     config.label_smoothing, train->model().pad_id());
     }
-    sums.loss.backward();
+    scaler.Scale(sums.loss).backward();
     // One device-to-host copy for the three sums (each .item() would sync a GPU).
     const at::Tensor host = at::stack({sums.loss.detach().to(at::kDouble), sums.nll.to(at::kDouble),
                                        sums.tokens.to(at::kDouble)})
@@ -668,6 +705,9 @@ absl::StatusOr<UpdateRecord> Trainer::State::ComputeGradients() {
     update.tokens = static_cast<int64_t>(sums[2]);
     RETURN_IF_ERROR(dist->AllReduceGradients(parameters));
   }
+  // fp16: back to true gradients before their norm and clipping; the sum over the ranks is
+  // the same on every rank, and so is the verdict.
+  update.overflow = !scaler.Unscale(parameters);
   for (at::Tensor& p : parameters) {
     if (p.grad().defined()) p.grad().div_(static_cast<double>(update.tokens));
   }
@@ -684,6 +724,15 @@ absl::StatusOr<bool> Trainer::State::AgreeOnDivergence(const UpdateRecord& updat
   ASSIGN_OR_RETURN(const std::vector<int64_t> diverged,
                    dist->Max({dist->is_main() && !why.empty()}, "divergence flags"));
   return diverged[0] != 0;
+}
+
+void Trainer::State::SkipOverflowedUpdate(const UpdateRecord& update) {
+  const double scale = scaler.scale();
+  scaler.Update(/*found_inf=*/true);
+  epoch_end_pending |= update.epoch_ended;
+  LOG(INFO) << absl::StrFormat(
+      "fp16 gradient overflow after update %d at loss scale %g: update skipped, scale now %g",
+      updates, scale, scaler.scale());
 }
 
 void Trainer::State::Step(UpdateRecord& update) {

@@ -67,6 +67,7 @@ absl::Status TrainingLog::WriteLine(double lr, int64_t updates, int64_t epoch, d
                                                  {"ppl", std::exp(mean_nll)},
                                                  {"lr", lr},
                                                  {"grad_norm", grad_norm},
+                                                 {"tokens", interval_.tokens},
                                                  {"tokens_per_s", tokens_per_second},
                                                  {"update_seconds", interval_update_seconds_},
                                                  {"elapsed", train_time}});

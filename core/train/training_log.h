@@ -41,6 +41,8 @@ struct UpdateRecord {
   double seconds = 0;
   // Whether its batches ended an epoch.
   bool epoch_ended = false;
+  // --precision=fp16: its gradients overflowed at the loss scale (the update is skipped).
+  bool overflow = false;
 
   double loss() const { return loss_sum / tokens; }
 };

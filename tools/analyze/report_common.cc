@@ -15,8 +15,10 @@
 
 namespace tools::analyze {
 
-absl::Status LoadCheckpointWeights(const std::string& flag_value, core::TransformerImpl& model) {
-  const absl::Status loaded = core::LoadCheckpointModel(core::ResolveUserPath(flag_value), model);
+absl::Status LoadCheckpointWeights(const std::string& flag_value, core::TransformerImpl& model,
+                                   const c10::Device& device) {
+  const absl::Status loaded =
+      core::LoadCheckpointModel(core::ResolveUserPath(flag_value), model, device);
   if (!absl::IsInvalidArgument(loaded)) return loaded;
   return absl::InvalidArgumentError(absl::StrCat("--checkpoint=", flag_value, ": ",
                                                  loaded.message(),
@@ -29,7 +31,8 @@ absl::StatusOr<core::Experiment> LoadAnalysedModel(const ReportContext& context)
   const absl::Status status =
       context.flags.checkpoint.empty()
           ? core::InitializeModel(*experiment, context.config, "")
-          : LoadCheckpointWeights(context.flags.checkpoint, *experiment->model);
+          : LoadCheckpointWeights(context.flags.checkpoint, *experiment->model,
+                                  experiment->device);
   if (!status.ok()) return status;
   return experiment;
 }

@@ -24,9 +24,11 @@ namespace tools::analyze {
 // The model to analyse: --checkpoint's weights, or a fresh one initialized by --init.
 absl::StatusOr<core::Experiment> LoadAnalysedModel(const ReportContext& context);
 
-// Loads --checkpoint's weights into `model`; an error (InvalidArgument) when a parameter's
-// shape differs from the model's, i.e. when flags changed the checkpoint's configuration.
-absl::Status LoadCheckpointWeights(const std::string& flag_value, core::TransformerImpl& model);
+// Loads --checkpoint's weights into `model`, on `device` (a GPU run's checkpoint analyses on a
+// CPU); an error (InvalidArgument) when a parameter's shape differs from the model's, i.e. when
+// flags changed the checkpoint's configuration.
+absl::Status LoadCheckpointWeights(const std::string& flag_value, core::TransformerImpl& model,
+                                   const c10::Device& device);
 
 // The first training batch of --seed: the batch Admin profiles on, the paper's fixed batch.
 core::BatchTensors FirstTrainingBatch(const core::Experiment& experiment);

@@ -199,7 +199,7 @@ absl::Status RunOutputChangeReport(const ReportContext& context) {
         context.flags.checkpoint.empty()
             ? FreshModels(config)
             : ModelMaker([&context](core::Experiment& e, int64_t, int64_t) {
-                return LoadCheckpointWeights(context.flags.checkpoint, *e.model);
+                return LoadCheckpointWeights(context.flags.checkpoint, *e.model, e.device);
               });
     modes.push_back(mode);
     for (const int64_t depth : depths) {

@@ -86,8 +86,7 @@ std::vector<std::string> StepFlags(const StepBenchmarkOptions& options) {
     flags.push_back(absl::StrCat("--", name, "=", *value));
   }
   flags.push_back(absl::StrCat("--residual=", options.model.encoder_residual));
-  flags.push_back(
-      absl::StrCat("--precision=", options.precision == core::Precision::kBf16 ? "bf16" : "fp32"));
+  flags.push_back(absl::StrCat("--precision=", core::PrecisionName(options.precision)));
   return flags;
 }
 

@@ -68,8 +68,8 @@ void AddFlags(core::CommandLine& command_line) {
                      "sbatch --partition; \"\": the cluster's default")(
           "slurm_time", po::value<std::string>()->default_value(""),
           "time limit per task (sbatch --time, e.g. 04:00:00); \"\": the partition's")(
-          "slurm_gpus_per_task", po::value<int>()->default_value(0),
-          "GPUs per task (--gres=gpu:N)")(
+          "slurm_gpus_per_task", po::value<int>(),
+          "GPUs per task (--gres=gpu:N); default 1 when a cell has device = cuda, else 0")(
           "slurm_cpus_per_task", po::value<int>()->default_value(1),
           "CPUs per task; also each run's --threads unless the grid or --threads sets it")(
           "slurm_option", po::value<std::vector<std::string>>()->composing(),
@@ -165,17 +165,20 @@ absl::StatusOr<std::unique_ptr<sweep::Executor>> MakeExecutor(const po::variable
   slurm.working_dir = std::filesystem::absolute(core::ResolveUserPath(".")).string();
   slurm.partition = flag["slurm_partition"].as<std::string>();
   slurm.time = flag["slurm_time"].as<std::string>();
-  slurm.gpus_per_task = flag["slurm_gpus_per_task"].as<int>();
+  ASSIGN_OR_RETURN(slurm.gpus_per_task,
+                   sweep::SlurmGpusPerTask(flag.count("slurm_gpus_per_task")
+                                               ? std::optional<int>(
+                                                     flag["slurm_gpus_per_task"].as<int>())
+                                               : std::nullopt,
+                                           plan.runs));
   slurm.cpus_per_task = flag["slurm_cpus_per_task"].as<int>();
   if (flag.count("slurm_option")) {
     slurm.extra_options = flag["slurm_option"].as<std::vector<std::string>>();
   }
   slurm.wait = flag.count("wait") > 0;
   slurm.poll_interval_s = flag["poll_interval"].as<double>();
-  if (slurm.cpus_per_task < 1 || slurm.gpus_per_task < 0 || slurm.poll_interval_s <= 0) {
-    return absl::InvalidArgumentError(
-        "--slurm_cpus_per_task must be >= 1, --slurm_gpus_per_task >= 0 and "
-        "--poll_interval > 0");
+  if (slurm.cpus_per_task < 1 || slurm.poll_interval_s <= 0) {
+    return absl::InvalidArgumentError("--slurm_cpus_per_task must be >= 1 and --poll_interval > 0");
   }
   return std::make_unique<sweep::SlurmExecutor>(slurm);
 }

@@ -75,7 +75,34 @@ std::string FormatStates(const std::map<std::string, int>& states) {
   });
 }
 
+// The first cell that trains on a GPU, or null.
+const CellRun* FirstGpuCell(const std::vector<CellRun>& runs) {
+  for (const CellRun& run : runs) {
+    for (const std::string& arg : run.args) {
+      if (arg == "--device=cuda" || absl::StartsWith(arg, "--device=cuda:")) return &run;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
+
+absl::StatusOr<int> SlurmGpusPerTask(std::optional<int> requested,
+                                     const std::vector<CellRun>& runs) {
+  const CellRun* gpu_cell = FirstGpuCell(runs);
+  if (!requested.has_value()) return gpu_cell != nullptr ? 1 : 0;
+  if (*requested < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--slurm_gpus_per_task=", *requested, " must be >= 0"));
+  }
+  if (*requested == 0 && gpu_cell != nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--slurm_gpus_per_task=0, but cell ", gpu_cell->name,
+        " trains with --device=cuda: its task would get no GPU. Ask for one per task "
+        "(--slurm_gpus_per_task=1, the default for such grids), or set device = cpu"));
+  }
+  return *requested;
+}
 
 std::string SlurmArrayScript(const SlurmExecutorOptions& options, int task_count) {
   const std::string dir = absl::StrCat(options.sweep_dir, "/slurm");

@@ -26,6 +26,7 @@
 #define TOOLS_SWEEP_SLURM_EXECUTOR_H_
 
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,7 @@ struct SlurmExecutorOptions {
   std::string partition;
   // --time, e.g. "04:00:00" or "2-00:00:00".
   std::string time;
+  // --gres=gpu:N per task; 0 asks for none (SlurmGpusPerTask chooses it from the cells).
   int gpus_per_task = 0;
   int cpus_per_task = 1;
   // More sbatch options, one each, as on sbatch's command line ("--mem=16G", "--qos=low").
@@ -61,6 +63,13 @@ struct SlurmTask {
   std::string run_dir;
   std::vector<std::string> command;
 };
+
+// The GPUs each array task asks for: `requested` (--slurm_gpus_per_task) when given, else 1
+// when a cell trains on a GPU (--device=cuda or cuda:N) and 0 otherwise. InvalidArgument when
+// `requested` is 0 but a cell trains on a GPU: every such task would start without one and
+// exit 2.
+absl::StatusOr<int> SlurmGpusPerTask(std::optional<int> requested,
+                                     const std::vector<CellRun>& runs);
 
 // The job script for `task_count` tasks and the task table (what Execute writes), exposed
 // for tests and for inspection.
