@@ -5,8 +5,12 @@
 namespace plugins {
 
 void ResidualConnection::AddLayerNorm(int64_t embed_dim) {
-  layer_norm = register_module(
-      "layer_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({embed_dim}).eps(1e-5)));
+  layer_norm = AddLayerNorm("layer_norm", embed_dim);
+}
+
+torch::nn::LayerNorm ResidualConnection::AddLayerNorm(const std::string& name, int64_t dim) {
+  return register_module(name,
+                         torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-5)));
 }
 
 void ResidualConnection::AddTrainableScale(int64_t embed_dim) {
