@@ -57,7 +57,7 @@ struct ResidualTraits {
   enum class ShortcutScale {
     // x_{i-1} enters the sum as it is.
     kNone,
-    // A trainable d-vector ω per sublayer, initially 1 (Admin).
+    // A trainable ω per sublayer, a d-vector or a scalar, initially 1 (Admin).
     kTrainable,
     // A constant α per sublayer, a buffer an initializer may set (DeepNorm).
     kConstant,

@@ -13,8 +13,8 @@ torch::nn::LayerNorm ResidualConnection::AddLayerNorm(const std::string& name, i
                          torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-5)));
 }
 
-void ResidualConnection::AddTrainableScale(int64_t embed_dim) {
-  shortcut_scale_ = register_parameter("omega", at::ones({embed_dim}));
+void ResidualConnection::AddTrainableScale(int64_t width) {
+  shortcut_scale_ = register_parameter("omega", at::ones({width}));
 }
 
 void ResidualConnection::AddConstantScale(double alpha) {

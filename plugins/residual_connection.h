@@ -34,7 +34,7 @@ class ResidualConnection : public torch::nn::Module {
   // family, whose normalisation the dependency analysis divides every component by.
   virtual bool NormalizesSum() const { return false; }
 
-  // The scale on the shortcut: ω ([d], trainable) or α ([1], a buffer); undefined when
+  // The scale on the shortcut: ω ([d] or [1], trainable) or α ([1], a buffer); undefined when
   // the arrangement has none. Initializers fill it in place under torch::NoGradGuard.
   const torch::Tensor& shortcut_scale() const { return shortcut_scale_; }
 
@@ -53,9 +53,9 @@ class ResidualConnection : public torch::nn::Module {
   void AddLayerNorm(int64_t embed_dim);
   // Registers one more LayerNorm over the last `dim` elements under `name`, eps 1e-5.
   torch::nn::LayerNorm AddLayerNorm(const std::string& name, int64_t dim);
-  // Registers the shortcut scale: the parameter `omega`, a d-vector of ones (Admin), or the
-  // buffer `alpha`, one constant (DeepNorm's form).
-  void AddTrainableScale(int64_t embed_dim);
+  // Registers the shortcut scale: the parameter `omega`, `width` ones (Admin: a d-vector, or
+  // one scalar), or the buffer `alpha`, one constant (DeepNorm's form).
+  void AddTrainableScale(int64_t width);
   void AddConstantScale(double alpha);
 
   torch::Tensor shortcut_scale_;

@@ -120,6 +120,38 @@ TEST(ResidualsTest, AdminScalesTheShortcutByATrainableOmega) {
               ElementsAre("omega", "layer_norm.weight", "layer_norm.bias"));
 }
 
+TEST(ResidualsTest, AdminOmegaMayBeATrainableScalarOrAConstant) {
+  const Inputs in = MakeInputs();
+  const auto scalar = Connection("admin", {{"admin_omega", "scalar"}});
+  scalar->to(at::kDouble);
+  EXPECT_THAT(scalar->shortcut_scale().sizes(), ElementsAre(1));
+  EXPECT_TRUE(scalar->shortcut_scale_trainable());
+  {
+    at::NoGradGuard no_grad;
+    scalar->shortcut_scale().fill_(1.7);
+  }
+  const at::Tensor output = scalar->Combine(in.x, in.branch);
+  ExpectClose(output, Normalize(1.7 * in.x + in.branch));
+  const at::Tensor weights = at::randn({2, 3, kDim}, at::kDouble);
+  (output * weights).sum().backward();
+  const at::Tensor omega = at::full({1}, 1.7, at::kDouble).set_requires_grad(true);
+  (Normalize(in.x * omega + in.branch) * weights).sum().backward();
+  ExpectClose(scalar->shortcut_scale().grad(), omega.grad());
+  EXPECT_EQ(Arrangement("admin", {{"admin_omega", "scalar"}})->traits().shortcut_scale,
+            ResidualTraits::ShortcutScale::kTrainable);
+
+  const auto constant = Connection("admin", {{"admin_omega", "constant"}});
+  constant->to(at::kDouble);
+  EXPECT_FALSE(constant->shortcut_scale_trainable());
+  EXPECT_THAT(constant->named_buffers().keys(), ElementsAre("alpha"));
+  ExpectClose(constant->Combine(in.x, in.branch), Normalize(in.x + in.branch));
+  EXPECT_EQ(Arrangement("admin", {{"admin_omega", "constant"}})->traits().shortcut_scale,
+            ResidualTraits::ShortcutScale::kConstant);
+  EXPECT_THAT(
+      std::string(CreateResidual("admin", {{"admin_omega", "matrix"}}).status().message()),
+      HasSubstr("--admin_omega = 'matrix' must be vector, scalar or constant"));
+}
+
 TEST(ResidualsTest, ScaledUsesAConstantAlphaFromItsOption) {
   const auto connection = Connection("scaled", {{"residual_alpha", "2.5"}});
   connection->to(at::kDouble);
