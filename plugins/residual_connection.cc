@@ -9,8 +9,11 @@ void ResidualConnection::AddLayerNorm(int64_t embed_dim) {
 }
 
 torch::nn::LayerNorm ResidualConnection::AddLayerNorm(const std::string& name, int64_t dim) {
-  return register_module(name,
-                         torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-5)));
+  return register_module(name, NewLayerNorm(dim));
+}
+
+torch::nn::LayerNorm NewLayerNorm(int64_t dim) {
+  return torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-5));
 }
 
 void ResidualConnection::AddTrainableScale(int64_t width) {

@@ -5,7 +5,9 @@
 //   torch::Tensor f = connection->BranchOutput(dropout(branch(in)));  // α·f for ReZero, else f
 //   torch::Tensor out = connection->Combine(x, f);                 // e.g. LN(x ⊙ ω + f) for Admin
 //
-// so observers (core/model/sublayer.h) see the branch's contribution f as the sum receives it. Parameters are registered under the connection's
+// so observers (core/model/sublayer.h) see the branch's contribution f as the sum receives it;
+// inside the branch, what its last matrix reads passes BranchInner (Sub-LN's LayerNorm).
+// An arrangement that reaches across sublayers keeps a ResidualStack (below) along the stack. Parameters are registered under the connection's
 // name ("encoder.layers.3.self_attn_residual.layer_norm.weight", "...residual.omega").
 #ifndef PLUGINS_RESIDUAL_CONNECTION_H_
 #define PLUGINS_RESIDUAL_CONNECTION_H_
@@ -14,6 +16,8 @@
 #include <torch/nn/modules/normalization.h>
 
 #include <cstdint>
+
+#include "plugins/residual.h"
 #include <string>
 
 namespace plugins {
@@ -22,6 +26,11 @@ class ResidualConnection : public torch::nn::Module {
  public:
   // What the branch reads; x unless the arrangement normalises the branch's input.
   virtual torch::Tensor BranchInput(const torch::Tensor& x) { return x; }
+
+  // What the branch's last matrix (attention's out_proj, the feed-forward's fc2) reads, from
+  // what it would read otherwise ([..., ResidualSite::inner_dim]); identity unless the
+  // arrangement normalises inside the branch (Sub-LN).
+  virtual torch::Tensor BranchInner(const torch::Tensor& hidden) { return hidden; }
 
   // What the branch contributes, from its output after dropout: f unless the arrangement
   // normalises or scales it (Sandwich-LN's output LayerNorm, ReZero's α).
@@ -60,6 +69,32 @@ class ResidualConnection : public torch::nn::Module {
 
   torch::Tensor shortcut_scale_;
 };
+
+// State a residual arrangement keeps along one stack during a forward pass, for connections
+// that reach across sublayers (B2T: the layer's input; ResiDual: the un-normalised stream).
+// The stack registers it as its module `residual_stack` (so its parameters train and are
+// checkpointed: "encoder.residual_stack.layer_norm.weight"), calls Begin with the stack's
+// input and End with its last layer's output; the connections reach it through
+// ResidualSite::stack (StackOf). Step-by-step decoding runs one pass per step, on the new
+// positions only, which is right for any state computed per position.
+class ResidualStack : public torch::nn::Module {
+ public:
+  // Before the first layer, with the stack's input x_0 (the embeddings).
+  virtual void Begin(const torch::Tensor& x) {}
+  // The stack's output from its last layer's output (before a final LayerNorm, if any).
+  virtual torch::Tensor End(const torch::Tensor& x) { return x; }
+};
+
+// A LayerNorm over the last `dim` elements, eps 1e-5 (PyTorch's and fairseq's).
+torch::nn::LayerNorm NewLayerNorm(int64_t dim);
+
+// site.stack as the state type `T` its arrangement made.
+template <typename T>
+T& StackOf(const ResidualSite& site) {
+  auto* stack = dynamic_cast<T*>(site.stack);
+  TORCH_CHECK(stack != nullptr, "a residual connection expected its arrangement's stack state");
+  return *stack;
+}
 
 }  // namespace plugins
 
