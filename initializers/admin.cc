@@ -28,9 +28,9 @@ class AdminInitializer : public Initializer {
     return RequireResidualTraits(
         options, "admin",
         [](const ResidualTraits& traits) {
-          return traits.shortcut_scale == ResidualTraits::ShortcutScale::kTrainable;
+          return traits.shortcut_scale != ResidualTraits::ShortcutScale::kNone;
         },
-        "a trainable shortcut scale in both stacks, e.g. --encoder_residual=admin "
+        "a shortcut scale in both stacks, trainable or constant, e.g. --encoder_residual=admin "
         "--decoder_residual=admin",
         "it sets the shortcut scale omega from a profile");
   }

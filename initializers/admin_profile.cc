@@ -27,7 +27,7 @@ void AdminProfiler::OnBranch(const core::SublayerEvent& event) {
   const core::Sublayer& sublayer = event.sublayer;
   double& ratio = ratio_[static_cast<int>(sublayer.stack)];
   const double omega = ratio;
-  if (sublayer.residual->shortcut_scale_trainable()) {
+  if (sublayer.residual->shortcut_scale().defined()) {
     at::NoGradGuard no_grad;
     sublayer.residual->shortcut_scale().fill_(omega);
   }
@@ -110,7 +110,7 @@ absl::Status ApplyAdminProfile(core::TransformerImpl& model, const AdminProfile&
   }
   at::NoGradGuard no_grad;
   for (const core::Sublayer& sublayer : model.Sublayers()) {
-    if (!sublayer.residual->shortcut_scale_trainable()) continue;
+    if (!sublayer.residual->shortcut_scale().defined()) continue;
     const std::vector<double>& chain =
         sublayer.stack == core::Stack::kEncoder ? profile.encoder : profile.decoder;
     sublayer.residual->shortcut_scale().fill_(chain[sublayer.index]);

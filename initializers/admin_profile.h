@@ -40,7 +40,8 @@ class AdminProfiler : public core::SublayerObserver {
  public:
   explicit AdminProfiler(VarianceOver variance_over) : variance_over_(variance_over) {}
 
-  // Sets ω_i of the sublayer (Admin residuals only) and advances its stack's ratio.
+  // Sets ω_i of the sublayer (when it has a shortcut scale, trainable or constant) and
+  // advances its stack's ratio.
   void OnBranch(const core::SublayerEvent& event) override;
 
   const AdminProfile& profile() const { return profile_; }
@@ -61,7 +62,8 @@ absl::Status WriteAdminProfile(const std::string& path, const AdminProfile& prof
 absl::StatusOr<AdminProfile> ReadAdminProfile(const std::string& path, int64_t encoder_sublayers,
                                               int64_t decoder_sublayers);
 
-// Fills every Admin ω of `model` from `profile` (sizes must match the model).
+// Fills every shortcut scale of `model` (trainable ω or constant) from `profile` (sizes must
+// match the model).
 absl::Status ApplyAdminProfile(core::TransformerImpl& model, const AdminProfile& profile);
 
 }  // namespace plugins

@@ -3,6 +3,7 @@
 #include <torch/nn/init.h>
 
 #include <cmath>
+#include <memory>
 
 #include "core/model/attention.h"
 #include "core/model/feed_forward.h"
@@ -16,10 +17,15 @@ void InitLinear(torch::nn::Linear& linear, double gain) {
   if (linear->bias.defined()) linear->bias.zero_();
 }
 
-void InitLayerNorm(torch::nn::LayerNorm& norm) {
-  if (!norm) return;
-  norm->weight.fill_(1.0);
-  norm->bias.zero_();
+// γ = 1, β = 0 for every LayerNorm of the model, found by type: arrangements may hold several
+// per sublayer (Sandwich-LN, Sub-LN) or one per stack (ResiDual).
+void InitLayerNorms(core::TransformerImpl& model) {
+  for (const std::shared_ptr<torch::nn::Module>& module : model.modules()) {
+    if (auto* norm = dynamic_cast<torch::nn::LayerNormImpl*>(module.get())) {
+      norm->weight.fill_(1.0);
+      norm->bias.zero_();
+    }
+  }
 }
 
 void InitEmbedding(at::Tensor weight, int64_t embed_dim, int64_t pad_id) {
@@ -52,13 +58,11 @@ void ApplyFairseqInit(core::TransformerImpl& model) {
       InitLinear(sublayer.feed_forward->fc1, 1.0);
       InitLinear(sublayer.feed_forward->fc2, 1.0);
     }
-    InitLayerNorm(sublayer.residual->layer_norm);
     if (sublayer.residual->shortcut_scale_trainable()) {
       sublayer.residual->shortcut_scale().fill_(1.0);
     }
   }
-  InitLayerNorm(model.encoder->final_layer_norm);
-  InitLayerNorm(model.decoder->final_layer_norm);
+  InitLayerNorms(model);
   for (at::Tensor& embedding : InputEmbeddings(model)) {
     InitEmbedding(embedding, options.embed_dim, options.pad_id);
   }

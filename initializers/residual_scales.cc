@@ -39,4 +39,9 @@ DeepNormConstants EncoderDecoderDeepNorm(int64_t encoder_layers, int64_t decoder
           std::pow(12 * m, -0.25)};
 }
 
+MagnetoGains EncoderDecoderMagneto(int64_t encoder_layers, int64_t decoder_layers) {
+  const double decoder_log = std::log(3.0 * decoder_layers);
+  return {std::sqrt(decoder_log * std::log(2.0 * encoder_layers) / 3), std::sqrt(decoder_log)};
+}
+
 }  // namespace plugins

@@ -1,4 +1,5 @@
-// Closed-form residual scales: admin-torch's ω and DeepNet's α/β (docs/formulas.md §3.5, §5).
+// Closed-form residual scales: admin-torch's ω, DeepNet's α/β and Magneto's γ
+// (docs/formulas.md §3.5, §5, §10.4).
 //
 //   absl::StatusOr<double> omega = ClosedFormOmega(12, OutputChangeScale::kLogN);  // 2.017
 //   DeepNormConstants c = EncoderDecoderDeepNorm(/*encoder_layers=*/6, /*decoder_layers=*/6);
@@ -32,6 +33,14 @@ struct DeepNormConstants {
   double decoder_beta;
 };
 DeepNormConstants EncoderDecoderDeepNorm(int64_t encoder_layers, int64_t decoder_layers);
+
+// Magneto's (Sub-LN's) initialization gains γ for an encoder-decoder with N encoder and M
+// decoder layers, as torchscale: encoder γ = sqrt(ln(3M)·ln(2N)/3), decoder γ = sqrt(ln(3M)).
+struct MagnetoGains {
+  double encoder;
+  double decoder;
+};
+MagnetoGains EncoderDecoderMagneto(int64_t encoder_layers, int64_t decoder_layers);
 
 }  // namespace plugins
 

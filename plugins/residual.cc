@@ -7,12 +7,14 @@ namespace {
 
 class FunctionArrangement : public ResidualArrangement {
  public:
-  FunctionArrangement(
-      ResidualTraits traits,
-      std::function<std::shared_ptr<ResidualConnection>(const ResidualSite&)> connect)
-      : traits_(traits), connect_(std::move(connect)) {}
+  FunctionArrangement(ResidualTraits traits, ConnectFunction connect, MakeStackFunction make_stack)
+      : traits_(traits), connect_(std::move(connect)), make_stack_(std::move(make_stack)) {}
 
   ResidualTraits traits() const override { return traits_; }
+
+  std::shared_ptr<ResidualStack> MakeStack(const ResidualSite& site) const override {
+    return make_stack_ ? make_stack_(site) : nullptr;
+  }
 
   std::shared_ptr<ResidualConnection> Connect(const ResidualSite& site) const override {
     return connect_(site);
@@ -20,15 +22,16 @@ class FunctionArrangement : public ResidualArrangement {
 
  private:
   ResidualTraits traits_;
-  std::function<std::shared_ptr<ResidualConnection>(const ResidualSite&)> connect_;
+  ConnectFunction connect_;
+  MakeStackFunction make_stack_;
 };
 
 }  // namespace
 
-std::unique_ptr<ResidualArrangement> MakeArrangement(
-    ResidualTraits traits,
-    std::function<std::shared_ptr<ResidualConnection>(const ResidualSite&)> connect) {
-  return std::make_unique<FunctionArrangement>(traits, std::move(connect));
+std::unique_ptr<ResidualArrangement> MakeArrangement(ResidualTraits traits,
+                                                     ConnectFunction connect,
+                                                     MakeStackFunction make_stack) {
+  return std::make_unique<FunctionArrangement>(traits, std::move(connect), std::move(make_stack));
 }
 
 ResidualRegistry& Residuals() {

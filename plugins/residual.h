@@ -37,18 +37,27 @@
 namespace plugins {
 
 class ResidualConnection;
+class ResidualStack;
 
 // Where a residual connection sits, for arrangements that differ by depth or stack.
 struct ResidualSite {
   // Model width d.
   int64_t embed_dim = 0;
+  // Width of what the branch's last matrix reads: d before attention's output projection, the
+  // hidden width before the feed-forward's second matrix (Sub-LN normalises it).
+  int64_t inner_dim = 0;
   // The decoder's stack (else the encoder's).
   bool decoder = false;
   // 0-based layer within the stack, and the stack's number of layers.
   int64_t layer = 0;
   int64_t layers = 0;
-  // 0-based sublayer within the layer: self-attention, [encoder attention,] feed-forward.
+  // 0-based sublayer within the layer: self-attention, [encoder attention,] feed-forward; and
+  // the layer's number of sublayers (2 in the encoder, 3 in the decoder).
   int64_t sublayer = 0;
+  int64_t sublayers = 0;
+  // The state the arrangement keeps along this stack (ResidualArrangement::MakeStack), for
+  // connections that reach across sublayers (B2T, ResiDual); null when it keeps none.
+  ResidualStack* stack = nullptr;
 };
 
 // What an arrangement promises about every connection it builds; initializers check it
@@ -57,7 +66,7 @@ struct ResidualTraits {
   enum class ShortcutScale {
     // x_{i-1} enters the sum as it is.
     kNone,
-    // A trainable d-vector ω per sublayer, initially 1 (Admin).
+    // A trainable ω per sublayer, a d-vector or a scalar, initially 1 (Admin).
     kTrainable,
     // A constant α per sublayer, a buffer an initializer may set (DeepNorm).
     kConstant,
@@ -67,6 +76,9 @@ struct ResidualTraits {
   bool has_layer_norm = true;
   // Whether the stack's output passes one more LayerNorm (Pre-LN's closing norm).
   bool final_layer_norm = false;
+  // Whether the connections normalise inside their branches (BranchInner: Sub-LN), which
+  // Magneto's initialization needs.
+  bool sublayer_norm = false;
 };
 
 class ResidualArrangement {
@@ -75,14 +87,23 @@ class ResidualArrangement {
 
   virtual ResidualTraits traits() const = 0;
 
-  // The connection of the sublayer at `site`; called once per sublayer, in execution order.
+  // The state this arrangement keeps along one stack, built once per stack before its
+  // connections (`site` holds embed_dim, decoder and layers), or null: most keep none.
+  virtual std::shared_ptr<ResidualStack> MakeStack(const ResidualSite& site) const = 0;
+
+  // The connection of the sublayer at `site`; called once per sublayer, in execution order,
+  // with site.stack the stack's state.
   virtual std::shared_ptr<ResidualConnection> Connect(const ResidualSite& site) const = 0;
 };
 
-// An arrangement from its traits and a function building each connection.
-std::unique_ptr<ResidualArrangement> MakeArrangement(
-    ResidualTraits traits,
-    std::function<std::shared_ptr<ResidualConnection>(const ResidualSite&)> connect);
+using ConnectFunction = std::function<std::shared_ptr<ResidualConnection>(const ResidualSite&)>;
+using MakeStackFunction = std::function<std::shared_ptr<ResidualStack>(const ResidualSite&)>;
+
+// An arrangement from its traits, a function building each connection and, for arrangements
+// that keep state along a stack, a function building that state.
+std::unique_ptr<ResidualArrangement> MakeArrangement(ResidualTraits traits,
+                                                     ConnectFunction connect,
+                                                     MakeStackFunction make_stack = nullptr);
 
 using ResidualRegistry = Registry<ResidualArrangement>;
 

@@ -5,12 +5,19 @@
 namespace plugins {
 
 void ResidualConnection::AddLayerNorm(int64_t embed_dim) {
-  layer_norm = register_module(
-      "layer_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({embed_dim}).eps(1e-5)));
+  layer_norm = AddLayerNorm("layer_norm", embed_dim);
 }
 
-void ResidualConnection::AddTrainableScale(int64_t embed_dim) {
-  shortcut_scale_ = register_parameter("omega", at::ones({embed_dim}));
+torch::nn::LayerNorm ResidualConnection::AddLayerNorm(const std::string& name, int64_t dim) {
+  return register_module(name, NewLayerNorm(dim));
+}
+
+torch::nn::LayerNorm NewLayerNorm(int64_t dim) {
+  return torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-5));
+}
+
+void ResidualConnection::AddTrainableScale(int64_t width) {
+  shortcut_scale_ = register_parameter("omega", at::ones({width}));
 }
 
 void ResidualConnection::AddConstantScale(double alpha) {

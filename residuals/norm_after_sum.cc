@@ -2,13 +2,14 @@
 
 namespace plugins {
 
-NormAfterSum::NormAfterSum(int64_t embed_dim, ResidualTraits::ShortcutScale scale, double alpha) {
+NormAfterSum::NormAfterSum(int64_t embed_dim, ResidualTraits::ShortcutScale scale, double alpha,
+                           bool scalar_omega) {
   AddLayerNorm(embed_dim);
   switch (scale) {
     case ResidualTraits::ShortcutScale::kNone:
       break;
     case ResidualTraits::ShortcutScale::kTrainable:
-      AddTrainableScale(embed_dim);
+      AddTrainableScale(scalar_omega ? 1 : embed_dim);
       break;
     case ResidualTraits::ShortcutScale::kConstant:
       AddConstantScale(alpha);

@@ -4,20 +4,10 @@
 #include <memory>
 
 #include "plugins/residual.h"
-#include "plugins/residual_connection.h"
+#include "residuals/pre_norm.h"
 
 namespace plugins {
 namespace {
-
-class PreNorm : public ResidualConnection {
- public:
-  explicit PreNorm(int64_t embed_dim) { AddLayerNorm(embed_dim); }
-
-  torch::Tensor BranchInput(const torch::Tensor& x) override { return layer_norm(x); }
-  torch::Tensor Combine(const torch::Tensor& x, const torch::Tensor& branch) override {
-    return x + branch;
-  }
-};
 
 REGISTER_RESIDUAL("pre", "Pre-LN: x_i = x_{i-1} + f_i(LN(x_{i-1})), a final LayerNorm per stack.",
                   {}, [](const OptionValues&) {

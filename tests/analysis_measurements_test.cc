@@ -291,6 +291,35 @@ TEST(GradNormsTest, ZeroDecoderBranchesPassTheSameGradientAndNoneToTheEncoder) {
   }
 }
 
+TEST(ParamStatsTest, TheInitAuditListsWhatWasNotWritten) {
+  core::ModelOptions options;
+  options.source_vocab_size = options.target_vocab_size = 30;
+  options.embed_dim = 8;
+  options.ffn_dim = 16;
+  options.attention_heads = 2;
+  options.encoder_layers = options.decoder_layers = 1;
+  options.encoder_residual = options.decoder_residual = "rezero";
+  core::Transformer model(options);
+  const std::vector<int64_t> versions = ParameterVersions(*model);
+  std::vector<std::string> expected;
+  {
+    // An "initializer" that writes every parameter but fc2's weights and the ReZero scales.
+    at::NoGradGuard no_grad;
+    for (const auto& item : model->named_parameters()) {
+      const bool skip = item.key().find("fc2.weight") != std::string::npos ||
+                        item.key().find("branch_scale") != std::string::npos;
+      if (skip) {
+        expected.push_back(item.key());
+      } else {
+        item.value().mul_(1.0);  // a write, even one that keeps the values
+      }
+    }
+  }
+  EXPECT_EQ(ParametersNotWrittenSince(*model, versions), expected);
+  EXPECT_THAT(expected, ::testing::Contains("encoder.layers.0.ffn.fc2.weight"));
+  EXPECT_THAT(expected, ::testing::Contains("decoder.layers.0.encoder_attn_residual.branch_scale"));
+}
+
 TEST(ParamStatsTest, KnownTensors) {
   torch::nn::Module module;
   module.register_parameter("matrix", at::tensor({1.0f, 2.0f, 3.0f, 4.0f}).view({2, 2}));

@@ -6,9 +6,12 @@
 // the promises of its traits and trains (finite outputs, a gradient for every parameter). A new
 // plugin file is tested here without any edit.
 #include <ATen/ATen.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <torch/types.h>
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -83,6 +86,36 @@ TEST(EveryPluginTest, EveryInitializerInitializesAModelItAccepts) {
       EXPECT_TRUE(AllFinite({model->forward(source, previous)}));
     }
     EXPECT_GT(accepted, 0) << "accepts no residual arrangement";
+  }
+}
+
+// Which arrangements the initializers with requirements accept (by traits, not names); every
+// other initializer accepts every arrangement. A rejected pair is a configuration error that
+// names the initializer and the arrangements.
+TEST(EveryPluginTest, IncompatiblePairsAreConfigurationErrorsNamingBoth) {
+  const std::map<std::string, std::set<std::string>> accepted = {
+      {"admin", {"admin", "scaled"}},
+      {"admin_closed_form", {"admin", "scaled"}},
+      {"deepnorm", {"scaled"}},
+      {"tfixup", {"none", "rezero", "skipinit"}},
+      {"magneto", {"subln"}},
+  };
+  for (const std::string& name : Initializers().Names()) {
+    auto initializer = Initializers().Create(name, {});
+    ASSERT_TRUE(initializer.ok()) << initializer.status();
+    const auto it = accepted.find(name);
+    for (const std::string& residual : Residuals().Names()) {
+      SCOPED_TRACE(name + " with " + residual);
+      const absl::Status status = (*initializer)->CheckModelOptions(TinyModel(residual));
+      const bool expected = it == accepted.end() || it->second.count(residual) > 0;
+      EXPECT_EQ(status.ok(), expected) << status;
+      if (status.ok()) continue;
+      EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+      EXPECT_THAT(std::string(status.message()),
+                  ::testing::HasSubstr("initializer '" + name + "' needs"));
+      EXPECT_THAT(std::string(status.message()),
+                  ::testing::HasSubstr("(got " + residual + "/" + residual + ")"));
+    }
   }
 }
 

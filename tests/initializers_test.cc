@@ -222,8 +222,8 @@ TEST(AdminInitializerTest, WithoutDataOrWithWrongModeItExplains) {
   core::Transformer model(Options(1, 1, "admin"));
   EXPECT_THAT(Make("admin")->Initialize(*model, {}).message(), HasSubstr("--admin_profile=FILE"));
   EXPECT_THAT(Make("admin")->CheckModelOptions(Options(1, 1, "post")).message(),
-              HasSubstr("needs a trainable shortcut scale in both stacks, e.g. "
-                        "--encoder_residual=admin --decoder_residual=admin"));
+              HasSubstr("needs a shortcut scale in both stacks, trainable or constant, e.g. "
+                        "--encoder_residual=admin --decoder_residual=admin (got post/post)"));
   EXPECT_FALSE(Initializers().Create("admin", {{"admin_variance", "most"}}).ok());
 }
 
@@ -266,6 +266,119 @@ TEST(AdminClosedFormTest, FillsEachStackFromItsDepth) {
     EXPECT_TRUE(s.residual->shortcut_scale().requires_grad());
   }
   EXPECT_FALSE(Initializers().Create("admin_closed_form", {{"output_change_scale", "log"}}).ok());
+}
+
+TEST(AdminClosedFormTest, FillsAScalarOrConstantOmegaToo) {
+  for (const std::string omega : {"scalar", "constant"}) {
+    core::ModelOptions options = Options(3, 2, "admin");
+    options.residual_options = {{"admin_omega", omega}};
+    core::Transformer model = Initialized("admin_closed_form", options);
+    for (const core::Sublayer& s : model->Sublayers()) {
+      EXPECT_EQ(s.residual->shortcut_scale().numel(), 1) << s.name;
+      EXPECT_EQ(s.residual->shortcut_scale_trainable(), omega == "scalar") << s.name;
+      EXPECT_NEAR(s.residual->shortcut_scale().item<double>(),
+                  *ClosedFormOmega(s.stack == core::Stack::kEncoder ? 2 * 3 : 3 * 2,
+                                   OutputChangeScale::kLogN),
+                  1e-6);
+    }
+  }
+}
+
+// Why admin-torch's values: with one ω for N sublayers and unit-variance branches,
+// Σ_i β_ii² ≈ N/(ω² + 1) (docs/formulas.md §3.5), which each choice makes grow as named.
+TEST(AdminClosedFormTest, EachChoiceGivesItsGrowthOfTheOutputChange) {
+  const auto growth = [](int64_t n, OutputChangeScale scale) {
+    const double omega = *ClosedFormOmega(n, scale);
+    return n / (omega * omega + 1);
+  };
+  for (const int64_t n : {6, 12, 36, 200, 1000}) {
+    SCOPED_TRACE(n);
+    EXPECT_NEAR(growth(n, OutputChangeScale::kLogN), n * std::log(n + 1.0) / (n + 1), 1e-9);
+    EXPECT_NEAR(growth(n, OutputChangeScale::kOne), n / (n + 1.0), 1e-12);
+    EXPECT_NEAR(growth(n, OutputChangeScale::kN), n / 2.0, 1e-12);
+  }
+}
+
+TEST(AdminInitializerTest, ProfilesAConstantOmegaAsTheTrainableOne) {
+  std::vector<std::vector<double>> profiles;
+  for (const std::string omega : {"vector", "scalar", "constant"}) {
+    SCOPED_TRACE(omega);
+    core::ModelOptions options = Options(2, 2, "admin");
+    options.residual_options = {{"admin_omega", omega}};
+    at::manual_seed(1);
+    core::Transformer model(options);
+    ASSERT_TRUE(Make("admin")->CheckModelOptions(options).ok());
+    ASSERT_TRUE(Make("admin")->Initialize(*model, SampleBatchContext(model)).ok());
+    std::vector<double> profile;
+    for (const core::Sublayer& s : model->Sublayers()) {
+      EXPECT_EQ(s.residual->shortcut_scale_trainable(), omega != "constant");
+      profile.push_back(s.residual->shortcut_scale()[0].item<double>());
+    }
+    profiles.push_back(profile);
+  }
+  EXPECT_DOUBLE_EQ(profiles[0][0], 1.0);
+  EXPECT_GT(profiles[0][1], 1.0);
+  for (size_t i = 0; i < profiles[0].size(); ++i) {
+    EXPECT_NEAR(profiles[1][i], profiles[0][i], 1e-5);
+    EXPECT_NEAR(profiles[2][i], profiles[0][i], 1e-5);
+  }
+}
+
+TEST(DeepNormInitializerTest, ThePaperEncoderDecoderConstantsFor6And18Layers) {
+  // DeepNet's encoder-decoder row: encoder α = 0.81·(N⁴M)^1/16, β = 0.87·(N⁴M)^-1/16; decoder
+  // α = (3M)^1/4, β = (12M)^-1/4; not the encoder-only (2N)^1/4, (8N)^-1/4.
+  const DeepNormConstants six = EncoderDecoderDeepNorm(6, 6);
+  EXPECT_NEAR(six.encoder_alpha, 1.418, 5e-4);
+  EXPECT_NEAR(six.encoder_beta, 0.497, 5e-4);
+  EXPECT_NEAR(six.decoder_alpha, 2.060, 5e-4);
+  EXPECT_NEAR(six.decoder_beta, 0.343, 5e-4);
+  EXPECT_GT(std::abs(six.encoder_alpha - std::pow(2.0 * 6, 0.25)), 0.3);
+  const DeepNormConstants deep = EncoderDecoderDeepNorm(18, 18);
+  EXPECT_NEAR(deep.encoder_alpha, 0.81 * std::pow(18.0, 5.0 / 16), 1e-12);
+  EXPECT_NEAR(deep.encoder_beta, 0.87 * std::pow(18.0, -5.0 / 16), 1e-12);
+  EXPECT_NEAR(deep.decoder_alpha, std::pow(54.0, 0.25), 1e-12);
+  EXPECT_NEAR(deep.decoder_beta, std::pow(216.0, -0.25), 1e-12);
+}
+
+TEST(DeepNormInitializerTest, AlphaOnTheShortcutBetaOnValueOutputAndFeedForwardOnly) {
+  core::Transformer model = Initialized("deepnorm", Options(2, 2, "scaled"));
+  const DeepNormConstants c = EncoderDecoderDeepNorm(2, 2);
+  at::manual_seed(9);
+  const at::Tensor x = at::randn({3, kDim});
+  const at::Tensor f = at::randn({3, kDim});
+  const auto normalize = [](const at::Tensor& t) {
+    return (t - t.mean(-1, true)) / (t.var(-1, false, true) + 1e-5).sqrt();
+  };
+  for (const core::Sublayer& s : model->Sublayers()) {
+    const bool encoder = s.stack == core::Stack::kEncoder;
+    const double alpha = encoder ? c.encoder_alpha : c.decoder_alpha;
+    const double beta = encoder ? c.encoder_beta : c.decoder_beta;
+    at::NoGradGuard no_grad;
+    EXPECT_TRUE(at::allclose(s.residual->Combine(x, f), normalize(alpha * x + f), 1e-4, 1e-5))
+        << s.name << ": LN(alpha*x + f), alpha on the shortcut";
+    EXPECT_FALSE(at::allclose(s.residual->Combine(x, f), normalize(x + alpha * f), 1e-2, 1e-2))
+        << s.name;
+    if (s.attention != nullptr) {
+      ExpectStd(s.attention->q_proj->weight, 1 / std::sqrt(double(kDim)), s.name + " q");
+      ExpectStd(s.attention->k_proj->weight, 1 / std::sqrt(double(kDim)), s.name + " k");
+      ExpectStd(s.attention->v_proj->weight, beta / std::sqrt(double(kDim)), s.name + " v");
+      ExpectStd(s.attention->out_proj->weight, beta / std::sqrt(double(kDim)), s.name + " out");
+      EXPECT_EQ(s.attention->out_proj->bias.abs().sum().item<double>(), 0);
+    } else {
+      for (const at::Tensor& w : {s.feed_forward->fc1->weight, s.feed_forward->fc2->weight}) {
+        ExpectStd(w, beta * std::sqrt(2.0 / (kDim + kFfn)), s.name + " ffn");
+      }
+    }
+  }
+  ExpectStd(model->encoder->embed_tokens->weight.narrow(0, 1, kVocab - 1), std::pow(kDim, -0.5),
+            "embedding as fairseq");
+  // Any arrangement with a constant shortcut scale fits, e.g. Admin's constant ω; a trainable
+  // one does not.
+  core::ModelOptions constant_admin = Options(2, 2, "admin");
+  constant_admin.residual_options = {{"admin_omega", "constant"}};
+  EXPECT_TRUE(Make("deepnorm")->CheckModelOptions(constant_admin).ok());
+  EXPECT_THAT(Make("deepnorm")->CheckModelOptions(Options(2, 2, "admin")).message(),
+              HasSubstr("needs a constant shortcut scale in both stacks"));
 }
 
 TEST(DeepNormInitializerTest, AlphaAndBetaFromTheDepths) {

@@ -36,6 +36,9 @@ expect "--warmup_updates=int (default 4000)"
 expect "--weight_decay_mode=string (default l2)"
 expect "--decay_period=int (default 4000)"
 expect "--residual_alpha=double (default 1)"
+expect "--admin_omega=string (default vector)"
+expect "--mixln_post_fraction=double (default 0.25)"
+expect "--skipinit_alpha=double (default 0.1)"
 if "$train" --no_such_flag >/dev/null 2>&1; then
   echo "FAIL: an unknown flag exited 0"
   failed=1

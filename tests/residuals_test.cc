@@ -27,10 +27,18 @@ std::unique_ptr<ResidualArrangement> Arrangement(const std::string& name,
 }
 
 std::shared_ptr<ResidualConnection> Connection(const std::string& name,
-                                               const OptionMap& options = {}) {
+                                               const OptionMap& options = {},
+                                               int64_t layer = 0, int64_t layers = 1) {
   ResidualSite site;
   site.embed_dim = kDim;
+  site.layer = layer;
+  site.layers = layers;
   return Arrangement(name, options)->Connect(site);
+}
+
+// What RunSublayer computes from x and the branch's output after dropout.
+at::Tensor Sublayer(ResidualConnection& connection, const at::Tensor& x, const at::Tensor& f) {
+  return connection.Combine(x, connection.BranchOutput(f));
 }
 
 // LayerNorm over the last dimension with unit gain and zero bias, written out.
@@ -112,6 +120,38 @@ TEST(ResidualsTest, AdminScalesTheShortcutByATrainableOmega) {
               ElementsAre("omega", "layer_norm.weight", "layer_norm.bias"));
 }
 
+TEST(ResidualsTest, AdminOmegaMayBeATrainableScalarOrAConstant) {
+  const Inputs in = MakeInputs();
+  const auto scalar = Connection("admin", {{"admin_omega", "scalar"}});
+  scalar->to(at::kDouble);
+  EXPECT_THAT(scalar->shortcut_scale().sizes(), ElementsAre(1));
+  EXPECT_TRUE(scalar->shortcut_scale_trainable());
+  {
+    at::NoGradGuard no_grad;
+    scalar->shortcut_scale().fill_(1.7);
+  }
+  const at::Tensor output = scalar->Combine(in.x, in.branch);
+  ExpectClose(output, Normalize(1.7 * in.x + in.branch));
+  const at::Tensor weights = at::randn({2, 3, kDim}, at::kDouble);
+  (output * weights).sum().backward();
+  const at::Tensor omega = at::full({1}, 1.7, at::kDouble).set_requires_grad(true);
+  (Normalize(in.x * omega + in.branch) * weights).sum().backward();
+  ExpectClose(scalar->shortcut_scale().grad(), omega.grad());
+  EXPECT_EQ(Arrangement("admin", {{"admin_omega", "scalar"}})->traits().shortcut_scale,
+            ResidualTraits::ShortcutScale::kTrainable);
+
+  const auto constant = Connection("admin", {{"admin_omega", "constant"}});
+  constant->to(at::kDouble);
+  EXPECT_FALSE(constant->shortcut_scale_trainable());
+  EXPECT_THAT(constant->named_buffers().keys(), ElementsAre("alpha"));
+  ExpectClose(constant->Combine(in.x, in.branch), Normalize(in.x + in.branch));
+  EXPECT_EQ(Arrangement("admin", {{"admin_omega", "constant"}})->traits().shortcut_scale,
+            ResidualTraits::ShortcutScale::kConstant);
+  EXPECT_THAT(
+      std::string(CreateResidual("admin", {{"admin_omega", "matrix"}}).status().message()),
+      HasSubstr("--admin_omega = 'matrix' must be vector, scalar or constant"));
+}
+
 TEST(ResidualsTest, ScaledUsesAConstantAlphaFromItsOption) {
   const auto connection = Connection("scaled", {{"residual_alpha", "2.5"}});
   connection->to(at::kDouble);
@@ -124,6 +164,85 @@ TEST(ResidualsTest, ScaledUsesAConstantAlphaFromItsOption) {
             ResidualTraits::ShortcutScale::kConstant);
 }
 
+TEST(ResidualsTest, SandwichNormalizesTheBranchInputAndOutput) {
+  const auto connection = Connection("sandwich");
+  connection->to(at::kDouble);
+  const Inputs in = MakeInputs();
+  ExpectClose(connection->BranchInput(in.x), Normalize(in.x));
+  ExpectClose(Sublayer(*connection, in.x, in.branch), in.x + Normalize(in.branch));
+  EXPECT_FALSE(connection->NormalizesSum());
+  EXPECT_TRUE(Arrangement("sandwich")->traits().final_layer_norm);
+  EXPECT_THAT(connection->named_parameters().keys(),
+              ElementsAre("layer_norm.weight", "layer_norm.bias", "output_layer_norm.weight",
+                          "output_layer_norm.bias"));
+}
+
+TEST(ResidualsTest, MixLnIsPostLnInTheFirstLayersAndPreLnAbove) {
+  const Inputs in = MakeInputs();
+  // 8 layers: the default fraction 0.25 makes layers 0 and 1 Post-LN; 0.5, layers 0–3.
+  for (const auto& [fraction, post_layers] :
+       {std::pair<std::string, int64_t>{"0.25", 2}, {"0.5", 4}, {"0", 0}, {"1", 8}}) {
+    for (int64_t layer = 0; layer < 8; ++layer) {
+      SCOPED_TRACE("fraction " + fraction + ", layer " + std::to_string(layer));
+      const auto connection = Connection("mixln", {{"mixln_post_fraction", fraction}}, layer, 8);
+      connection->to(at::kDouble);
+      if (layer < post_layers) {
+        EXPECT_TRUE(connection->BranchInput(in.x).is_same(in.x));
+        ExpectClose(Sublayer(*connection, in.x, in.branch), Normalize(in.x + in.branch));
+      } else {
+        ExpectClose(connection->BranchInput(in.x), Normalize(in.x));
+        ExpectClose(Sublayer(*connection, in.x, in.branch), in.x + in.branch);
+      }
+    }
+  }
+  EXPECT_TRUE(Arrangement("mixln")->traits().final_layer_norm);
+  EXPECT_THAT(std::string(CreateResidual("mixln", {{"mixln_post_fraction", "1.5"}})
+                              .status()
+                              .message()),
+              HasSubstr("--mixln_post_fraction = 1.5 must be in [0, 1]"));
+}
+
+// x + α·f with α trainable: the value, and dL/dα = Σ w ⊙ f for L = Σ w ⊙ output.
+void ExpectTrainableBranchScale(ResidualConnection& connection, double initial) {
+  const Inputs in = MakeInputs();
+  const at::Tensor alpha = connection.named_parameters()["branch_scale"];
+  EXPECT_NEAR(alpha.item<double>(), initial, 1e-7);  // set in float before .to(kDouble)
+  ExpectClose(Sublayer(connection, in.x, in.branch), in.x + initial * in.branch);
+  {
+    at::NoGradGuard no_grad;
+    alpha.fill_(0.7);
+  }
+  const at::Tensor output = Sublayer(connection, in.x, in.branch);
+  ExpectClose(output, in.x + 0.7 * in.branch);
+  const at::Tensor weights = at::randn({2, 3, kDim}, at::kDouble);
+  (output * weights).sum().backward();
+  ExpectClose(alpha.grad(), (weights * in.branch).sum().reshape({1}));
+  EXPECT_FALSE(connection.layer_norm);
+  EXPECT_FALSE(connection.shortcut_scale().defined());
+  EXPECT_THAT(connection.named_parameters().keys(), ElementsAre("branch_scale"));
+}
+
+TEST(ResidualsTest, ReZeroScalesTheBranchByATrainableAlphaFromZero) {
+  const auto connection = Connection("rezero");
+  connection->to(at::kDouble);
+  ExpectTrainableBranchScale(*connection, 0.0);
+  EXPECT_FALSE(Arrangement("rezero")->traits().has_layer_norm);
+  EXPECT_FALSE(Arrangement("rezero")->traits().final_layer_norm);
+}
+
+TEST(ResidualsTest, SkipInitStartsTheBranchScaleAtItsOption) {
+  for (const auto& [option, initial] :
+       {std::pair<OptionMap, double>{{}, 0.1}, {{{"skipinit_alpha", "0.25"}}, 0.25}}) {
+    const auto connection = Connection("skipinit", option);
+    connection->to(at::kDouble);
+    ExpectTrainableBranchScale(*connection, initial);
+  }
+  EXPECT_FALSE(Arrangement("skipinit")->traits().has_layer_norm);
+  EXPECT_THAT(
+      std::string(CreateResidual("skipinit", {{"skipinit_alpha", "-1"}}).status().message()),
+      HasSubstr("--skipinit_alpha = -1 must be a finite number >= 0"));
+}
+
 TEST(ResidualsTest, OptionsOfOtherArrangementsAreIgnoredAndBadValuesNamed) {
   // One option map serves both stacks: post ignores scaled's option.
   EXPECT_TRUE(CreateResidual("post", {{"residual_alpha", "2"}}).ok());
@@ -131,8 +250,8 @@ TEST(ResidualsTest, OptionsOfOtherArrangementsAreIgnoredAndBadValuesNamed) {
       CreateResidual("scaled", {{"residual_alpha", "big"}});
   ASSERT_FALSE(bad.ok());
   EXPECT_THAT(std::string(bad.status().message()), HasSubstr("residual_alpha"));
-  EXPECT_THAT(std::string(CreateResidual("sandwich", {}).status().message()),
-              HasSubstr("unknown residual 'sandwich'"));
+  EXPECT_THAT(std::string(CreateResidual("sandwhich", {}).status().message()),
+              HasSubstr("unknown residual 'sandwhich'"));
 }
 
 }  // namespace

@@ -25,7 +25,9 @@ torch::Tensor MultiheadAttentionImpl::SplitHeads(const torch::Tensor& x) const {
 torch::Tensor MultiheadAttentionImpl::forward(const torch::Tensor& query,
                                               const torch::Tensor& key_value,
                                               const torch::Tensor& key_padding_mask, bool causal,
-                                              AttentionCache* cache) {
+                                              AttentionCache* cache,
+                                              const std::function<torch::Tensor(const torch::Tensor&)>&
+                                                  before_output) {
   const int64_t batch = query.size(0);
   const int64_t length = query.size(1);
   const torch::Tensor q = SplitHeads(q_proj(query) * (1.0 / std::sqrt(double(head_dim_))));
@@ -65,7 +67,7 @@ torch::Tensor MultiheadAttentionImpl::forward(const torch::Tensor& query,
   const torch::Tensor context = at::matmul(probabilities, values)  // [B, H, T, head_dim]
                                     .transpose(1, 2)
                                     .reshape({batch, length, heads_ * head_dim_});
-  return out_proj(context);
+  return out_proj(before_output ? before_output(context) : context);
 }
 
 void MultiheadAttentionImpl::ReorderCache(AttentionCache& cache, const torch::Tensor& order) {

@@ -14,6 +14,7 @@
 #include <torch/nn/pimpl.h>
 
 #include <cstdint>
+#include <functional>
 
 namespace core {
 
@@ -34,9 +35,13 @@ class MultiheadAttentionImpl : public torch::nn::Module {
   // query: [B, T, d]; key_value: [B, S, d]; key_padding_mask: [B, S] bool, true at
   // padding (undefined: no padding); causal: query t sees keys <= t (needs T == S).
   // With a cache, keys/values come from (and go to) the cache; T is then usually 1.
+  // `before_output`, when set, maps the heads' concatenated output [B, T, d] before out_proj
+  // (a residual arrangement's BranchInner: Sub-LN).
   torch::Tensor forward(const torch::Tensor& query, const torch::Tensor& key_value,
                         const torch::Tensor& key_padding_mask, bool causal,
-                        AttentionCache* cache = nullptr);
+                        AttentionCache* cache = nullptr,
+                        const std::function<torch::Tensor(const torch::Tensor&)>& before_output =
+                            nullptr);
 
   // Selects rows of a cache after beam search reorders its hypotheses.
   static void ReorderCache(AttentionCache& cache, const torch::Tensor& order);

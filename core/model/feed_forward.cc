@@ -10,8 +10,10 @@ FeedForwardImpl::FeedForwardImpl(int64_t embed_dim, int64_t ffn_dim, double acti
   fc2 = register_module("fc2", torch::nn::Linear(ffn_dim, embed_dim));
 }
 
-torch::Tensor FeedForwardImpl::forward(const torch::Tensor& x) {
-  return fc2(at::dropout(at::relu(fc1(x)), activation_dropout_, is_training()));
+torch::Tensor FeedForwardImpl::forward(
+    const torch::Tensor& x, const std::function<torch::Tensor(const torch::Tensor&)>& before_output) {
+  const torch::Tensor hidden = at::dropout(at::relu(fc1(x)), activation_dropout_, is_training());
+  return fc2(before_output ? before_output(hidden) : hidden);
 }
 
 }  // namespace core

@@ -10,6 +10,7 @@
 #include <torch/nn/pimpl.h>
 
 #include <cstdint>
+#include <functional>
 
 namespace core {
 
@@ -17,7 +18,11 @@ class FeedForwardImpl : public torch::nn::Module {
  public:
   FeedForwardImpl(int64_t embed_dim, int64_t ffn_dim, double activation_dropout);
 
-  torch::Tensor forward(const torch::Tensor& x);
+  // `before_output`, when set, maps the hidden activations [..., ffn_dim] before fc2 (a
+  // residual arrangement's BranchInner: Sub-LN).
+  torch::Tensor forward(const torch::Tensor& x,
+                        const std::function<torch::Tensor(const torch::Tensor&)>& before_output =
+                            nullptr);
 
   torch::nn::Linear fc1{nullptr};
   torch::nn::Linear fc2{nullptr};

@@ -23,8 +23,8 @@ const char* SublayerRoleName(SublayerRole role) {
 at::Tensor RunSublayer(const Sublayer& sublayer, const at::Tensor& x,
                        const std::function<at::Tensor(const at::Tensor&)>& branch, double dropout,
                        bool training, const at::Tensor& padding_mask, SublayerObserver* observer) {
-  const at::Tensor branch_output =
-      at::dropout(branch(sublayer.residual->BranchInput(x)), dropout, training);
+  const at::Tensor branch_output = sublayer.residual->BranchOutput(
+      at::dropout(branch(sublayer.residual->BranchInput(x)), dropout, training));
   if (observer != nullptr) observer->OnBranch({sublayer, x, branch_output, padding_mask});
   at::Tensor output = sublayer.residual->Combine(x, branch_output);
   if (observer != nullptr) observer->OnOutput(sublayer, output);

@@ -61,7 +61,8 @@ struct SublayerEvent {
   const Sublayer& sublayer;
   // x_{i-1}: the sublayer's input, which the residual connection carries around the branch.
   const at::Tensor& shortcut;
-  // f_i after dropout, before it is added to the (scaled) shortcut.
+  // f_i after dropout and the connection's BranchOutput (e.g. ReZero's α), before it is
+  // added to the (scaled) shortcut.
   const at::Tensor& branch;
   // [batch, length] bool, true at padding positions of this stack's sequence.
   const at::Tensor& padding_mask;

@@ -42,16 +42,15 @@ torch::nn::Embedding MakeEmbedding(int64_t vocab_size, const ModelOptions& optio
       torch::nn::EmbeddingOptions(vocab_size, options.embed_dim).padding_idx(options.pad_id));
 }
 
-torch::nn::LayerNorm MakeLayerNorm(const ModelOptions& options) {
-  return torch::nn::LayerNorm(torch::nn::LayerNormOptions({options.embed_dim}).eps(1e-5));
-}
-
 // Whether the stack's arrangement ends it with one more LayerNorm (Pre-LN).
 bool ClosesWithLayerNorm(const ModelOptions& options, bool decoder) {
-  absl::StatusOr<std::unique_ptr<plugins::ResidualArrangement>> arrangement =
-      ResidualArrangementOf(options, decoder);
-  TORCH_CHECK(arrangement.ok(), std::string(arrangement.status().message()));
-  return (*arrangement)->traits().final_layer_norm;
+  return ArrangementOrDie(options, decoder)->traits().final_layer_norm;
+}
+
+// The state the stack's arrangement keeps along it, or null.
+std::shared_ptr<plugins::ResidualStack> MakeResidualStack(const ModelOptions& options,
+                                                          bool decoder) {
+  return ArrangementOrDie(options, decoder)->MakeStack(StackSite(options, decoder));
 }
 
 // Scaled token embeddings plus positions, then dropout: the input of a stack.
@@ -71,12 +70,15 @@ TransformerEncoderImpl::TransformerEncoderImpl(const ModelOptions& options) : op
   embed_tokens = register_module("embed_tokens", MakeEmbedding(options.source_vocab_size, options));
   // A ModuleList names its children 0, 1, ...: parameters read encoder.layers.<l>.*.
   auto list = register_module("layers", torch::nn::ModuleList());
+  residual_stack = MakeResidualStack(options, /*decoder=*/false);
   for (int64_t l = 0; l < options.encoder_layers; ++l) {
-    layers.push_back(EncoderLayer(options, l));
+    layers.push_back(EncoderLayer(options, l, residual_stack.get()));
     list->push_back(layers.back());
   }
+  if (residual_stack) register_module("residual_stack", residual_stack);
   if (ClosesWithLayerNorm(options, /*decoder=*/false)) {
-    final_layer_norm = register_module("final_layer_norm", MakeLayerNorm(options));
+    final_layer_norm =
+        register_module("final_layer_norm", plugins::NewLayerNorm(options.embed_dim));
   }
 }
 
@@ -88,7 +90,9 @@ EncoderOutput TransformerEncoderImpl::forward(const torch::Tensor& source_tokens
   torch::Tensor x =
       EmbedTokens(embed_tokens, source_tokens, PositionsOf(source_tokens, options_.pad_id),
                   options_, is_training());
+  if (residual_stack) residual_stack->Begin(x);
   for (EncoderLayer& layer : layers) x = layer(x, padding_mask, observer);
+  if (residual_stack) x = residual_stack->End(x);
   if (final_layer_norm) x = final_layer_norm(x);
   return {x, padding_mask};
 }
@@ -110,12 +114,15 @@ TransformerDecoderImpl::TransformerDecoderImpl(const ModelOptions& options,
     output_projection.normal_(0, std::pow(options.embed_dim, -0.5));
   }
   auto list = register_module("layers", torch::nn::ModuleList());
+  residual_stack = MakeResidualStack(options, /*decoder=*/true);
   for (int64_t l = 0; l < options.decoder_layers; ++l) {
-    layers.push_back(DecoderLayer(options, l));
+    layers.push_back(DecoderLayer(options, l, residual_stack.get()));
     list->push_back(layers.back());
   }
+  if (residual_stack) register_module("residual_stack", residual_stack);
   if (ClosesWithLayerNorm(options, /*decoder=*/true)) {
-    final_layer_norm = register_module("final_layer_norm", MakeLayerNorm(options));
+    final_layer_norm =
+        register_module("final_layer_norm", plugins::NewLayerNorm(options.embed_dim));
   }
 }
 
@@ -141,11 +148,13 @@ torch::Tensor TransformerDecoderImpl::forward(const torch::Tensor& previous_toke
                     .expand_as(previous_tokens);
   }
   torch::Tensor x = EmbedTokens(embed_tokens, previous_tokens, positions, options_, is_training());
+  if (residual_stack) residual_stack->Begin(x);
   for (size_t l = 0; l < layers.size(); ++l) {
     x = layers[l](x, padding_mask, encoder_output.states, encoder_output.padding_mask, observer,
                   state != nullptr ? &state->layers[l] : nullptr);
   }
   if (state != nullptr) state->steps += previous_tokens.size(1);
+  if (residual_stack) x = residual_stack->End(x);
   if (final_layer_norm) x = final_layer_norm(x);
   return at::linear(x, output_projection);
 }

@@ -12,8 +12,9 @@
 //   // logits: [batch, target_length, target_vocab_size]
 //
 // Module and parameter names: encoder.embed_tokens, encoder.layers.<l>.{self_attn,
-// self_attn_residual, ffn, ffn_residual}, encoder.final_layer_norm (Pre-LN: arrangements
-// that close the stack with a LayerNorm),
+// self_attn_residual, ffn, ffn_residual}, encoder.residual_stack (arrangements that keep
+// state along the stack: ResiDual), encoder.final_layer_norm (Pre-LN: arrangements that close
+// the stack with a LayerNorm),
 // decoder.layers.<l>.{self_attn, encoder_attn, ffn}[_residual], decoder.final_layer_norm,
 // decoder.embed_tokens and decoder.output_projection (only without shared embeddings).
 #ifndef CORE_MODEL_TRANSFORMER_H_
@@ -26,6 +27,7 @@
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
 
+#include <memory>
 #include <vector>
 
 #include "core/model/model_options.h"
@@ -55,6 +57,8 @@ class TransformerEncoderImpl : public torch::nn::Module {
 
   torch::nn::Embedding embed_tokens{nullptr};
   std::vector<EncoderLayer> layers;
+  // The state the arrangement keeps along the stack (B2T, ResiDual); null for most.
+  std::shared_ptr<plugins::ResidualStack> residual_stack;
   // Pre-LN only: the LayerNorm after the last layer.
   torch::nn::LayerNorm final_layer_norm{nullptr};
 
@@ -76,6 +80,7 @@ class TransformerDecoderImpl : public torch::nn::Module {
   // The decoder's input embedding (the encoder's when shared).
   torch::nn::Embedding embed_tokens{nullptr};
   std::vector<DecoderLayer> layers;
+  std::shared_ptr<plugins::ResidualStack> residual_stack;
   torch::nn::LayerNorm final_layer_norm{nullptr};
   // [V, d]: the output projection's weight (the shared embedding's when shared).
   torch::Tensor output_projection;

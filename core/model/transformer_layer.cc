@@ -5,23 +5,30 @@
 namespace core {
 namespace {
 
-// The connections of one layer's sublayers, from its stack's arrangement.
-std::vector<std::shared_ptr<plugins::ResidualConnection>> ConnectLayer(const ModelOptions& options,
-                                                                       bool decoder,
-                                                                       int64_t layer) {
-  absl::StatusOr<std::unique_ptr<plugins::ResidualArrangement>> arrangement =
-      ResidualArrangementOf(options, decoder);
-  TORCH_CHECK(arrangement.ok(), std::string(arrangement.status().message()));
-  plugins::ResidualSite site;
-  site.embed_dim = options.embed_dim;
-  site.decoder = decoder;
+// The connections of one layer's sublayers, from its stack's arrangement; the last sublayer
+// is the feed-forward one.
+std::vector<std::shared_ptr<plugins::ResidualConnection>> ConnectLayer(
+    const ModelOptions& options, bool decoder, int64_t layer, plugins::ResidualStack* stack) {
+  const std::unique_ptr<plugins::ResidualArrangement> arrangement =
+      ArrangementOrDie(options, decoder);
+  plugins::ResidualSite site = StackSite(options, decoder);
   site.layer = layer;
-  site.layers = decoder ? options.decoder_layers : options.encoder_layers;
+  site.sublayers = decoder ? 3 : 2;
+  site.stack = stack;
   std::vector<std::shared_ptr<plugins::ResidualConnection>> connections;
-  for (site.sublayer = 0; site.sublayer < (decoder ? 3 : 2); ++site.sublayer) {
-    connections.push_back((*arrangement)->Connect(site));
+  for (site.sublayer = 0; site.sublayer < site.sublayers; ++site.sublayer) {
+    site.inner_dim = site.sublayer + 1 == site.sublayers ? options.ffn_dim : options.embed_dim;
+    connections.push_back(arrangement->Connect(site));
   }
   return connections;
+}
+
+// The branch's BranchInner hook, for attention's and the feed-forward's `before_output`.
+std::function<torch::Tensor(const torch::Tensor&)> InnerOf(
+    const std::shared_ptr<plugins::ResidualConnection>& residual) {
+  return [residual = residual.get()](const torch::Tensor& hidden) {
+    return residual->BranchInner(hidden);
+  };
 }
 
 Sublayer Describe(Stack stack, int64_t layer, SublayerRole role, int64_t index,
@@ -42,9 +49,26 @@ Sublayer Describe(Stack stack, int64_t layer, SublayerRole role, int64_t index,
 
 }  // namespace
 
-EncoderLayerImpl::EncoderLayerImpl(const ModelOptions& options, int64_t layer)
+std::unique_ptr<plugins::ResidualArrangement> ArrangementOrDie(const ModelOptions& options,
+                                                              bool decoder) {
+  absl::StatusOr<std::unique_ptr<plugins::ResidualArrangement>> arrangement =
+      ResidualArrangementOf(options, decoder);
+  TORCH_CHECK(arrangement.ok(), std::string(arrangement.status().message()));
+  return *std::move(arrangement);
+}
+
+plugins::ResidualSite StackSite(const ModelOptions& options, bool decoder) {
+  plugins::ResidualSite site;
+  site.embed_dim = options.embed_dim;
+  site.decoder = decoder;
+  site.layers = decoder ? options.decoder_layers : options.encoder_layers;
+  return site;
+}
+
+EncoderLayerImpl::EncoderLayerImpl(const ModelOptions& options, int64_t layer,
+                                   plugins::ResidualStack* stack)
     : dropout_(options.dropout) {
-  const auto connections = ConnectLayer(options, /*decoder=*/false, layer);
+  const auto connections = ConnectLayer(options, /*decoder=*/false, layer, stack);
   self_attn = register_module(
       "self_attn",
       MultiheadAttention(options.embed_dim, options.attention_heads, options.attention_dropout));
@@ -65,16 +89,20 @@ torch::Tensor EncoderLayerImpl::forward(const torch::Tensor& x, const torch::Ten
   const bool training = is_training();
   torch::Tensor h = RunSublayer(
       sublayers_[0], x,
-      [&](const torch::Tensor& in) { return self_attn(in, in, padding_mask, /*causal=*/false); },
+      [&](const torch::Tensor& in) {
+        return self_attn(in, in, padding_mask, /*causal=*/false, nullptr,
+                         InnerOf(self_attn_residual));
+      },
       dropout_, training, padding_mask, observer);
   return RunSublayer(
-      sublayers_[1], h, [&](const torch::Tensor& in) { return ffn(in); }, dropout_, training,
-      padding_mask, observer);
+      sublayers_[1], h, [&](const torch::Tensor& in) { return ffn(in, InnerOf(ffn_residual)); },
+      dropout_, training, padding_mask, observer);
 }
 
-DecoderLayerImpl::DecoderLayerImpl(const ModelOptions& options, int64_t layer)
+DecoderLayerImpl::DecoderLayerImpl(const ModelOptions& options, int64_t layer,
+                                   plugins::ResidualStack* stack)
     : dropout_(options.dropout) {
-  const auto connections = ConnectLayer(options, /*decoder=*/true, layer);
+  const auto connections = ConnectLayer(options, /*decoder=*/true, layer, stack);
   auto attention = [&] {
     return MultiheadAttention(options.embed_dim, options.attention_heads,
                               options.attention_dropout);
@@ -108,19 +136,21 @@ torch::Tensor DecoderLayerImpl::forward(const torch::Tensor& x,
       sublayers_[0], x,
       [&](const torch::Tensor& in) {
         return self_attn(in, in, target_padding_mask, causal,
-                         cache != nullptr ? &cache->self_attn : nullptr);
+                         cache != nullptr ? &cache->self_attn : nullptr,
+                         InnerOf(self_attn_residual));
       },
       dropout_, training, target_padding_mask, observer);
   h = RunSublayer(
       sublayers_[1], h,
       [&](const torch::Tensor& in) {
         return encoder_attn(in, encoder_states, source_padding_mask, /*causal=*/false,
-                            cache != nullptr ? &cache->encoder_attn : nullptr);
+                            cache != nullptr ? &cache->encoder_attn : nullptr,
+                            InnerOf(encoder_attn_residual));
       },
       dropout_, training, target_padding_mask, observer);
   return RunSublayer(
-      sublayers_[2], h, [&](const torch::Tensor& in) { return ffn(in); }, dropout_, training,
-      target_padding_mask, observer);
+      sublayers_[2], h, [&](const torch::Tensor& in) { return ffn(in, InnerOf(ffn_residual)); },
+      dropout_, training, target_padding_mask, observer);
 }
 
 }  // namespace core

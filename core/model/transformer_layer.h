@@ -23,9 +23,19 @@
 
 namespace core {
 
+// The stack's residual arrangement (TORCH_CHECK on options ValidateModelOptions rejects).
+std::unique_ptr<plugins::ResidualArrangement> ArrangementOrDie(const ModelOptions& options,
+                                                              bool decoder);
+
+// The site of a stack (embed_dim, decoder, layers): what MakeStack sees.
+plugins::ResidualSite StackSite(const ModelOptions& options, bool decoder);
+
 class EncoderLayerImpl : public torch::nn::Module {
  public:
-  EncoderLayerImpl(const ModelOptions& options, int64_t layer);
+  // `stack`: the state the stack's arrangement keeps along it (plugins::ResidualStack), or
+  // null.
+  EncoderLayerImpl(const ModelOptions& options, int64_t layer,
+                   plugins::ResidualStack* stack = nullptr);
 
   // x: [B, S, d]; padding_mask: [B, S], true at padding.
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& padding_mask,
@@ -53,7 +63,8 @@ struct DecoderLayerCache {
 
 class DecoderLayerImpl : public torch::nn::Module {
  public:
-  DecoderLayerImpl(const ModelOptions& options, int64_t layer);
+  DecoderLayerImpl(const ModelOptions& options, int64_t layer,
+                   plugins::ResidualStack* stack = nullptr);
 
   // x: [B, T, d]; target_padding_mask: [B, T]; encoder_states: [B, S, d];
   // source_padding_mask: [B, S]. With a cache, x holds only the newest position(s) and

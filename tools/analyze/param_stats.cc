@@ -20,4 +20,23 @@ std::vector<ParameterStats> ComputeParameterStats(const torch::nn::Module& model
   return stats;
 }
 
+std::vector<int64_t> ParameterVersions(const torch::nn::Module& model) {
+  std::vector<int64_t> versions;
+  for (const at::Tensor& parameter : model.parameters()) versions.push_back(parameter._version());
+  return versions;
+}
+
+std::vector<std::string> ParametersNotWrittenSince(const torch::nn::Module& model,
+                                                   const std::vector<int64_t>& versions) {
+  std::vector<std::string> untouched;
+  size_t i = 0;
+  for (const auto& item : model.named_parameters()) {
+    if (i < versions.size() && item.value()._version() == versions[i]) {
+      untouched.push_back(item.key());
+    }
+    ++i;
+  }
+  return untouched;
+}
+
 }  // namespace tools::analyze

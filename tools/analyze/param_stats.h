@@ -28,6 +28,18 @@ struct ParameterStats {
 // One entry per parameter, in the module's registration order.
 std::vector<ParameterStats> ComputeParameterStats(const torch::nn::Module& model);
 
+// The init audit: which parameters an initializer wrote. Every in-place write (fill_, mul_,
+// normal_, copy_, ...) moves a tensor's version counter, so a parameter whose counter did not
+// move kept the value the model's construction gave it (LibTorch's default init, or the
+// arrangement's own start such as ReZero's α = 0).
+//
+//   const std::vector<int64_t> before = ParameterVersions(*model);
+//   initializer->Initialize(*model, context);
+//   std::vector<std::string> untouched = ParametersNotWrittenSince(*model, before);
+std::vector<int64_t> ParameterVersions(const torch::nn::Module& model);
+std::vector<std::string> ParametersNotWrittenSince(const torch::nn::Module& model,
+                                                   const std::vector<int64_t>& versions);
+
 }  // namespace tools::analyze
 
 #endif  // TOOLS_ANALYZE_PARAM_STATS_H_

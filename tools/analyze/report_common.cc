@@ -11,6 +11,7 @@
 #include "core/util/status_macros.h"
 #include "core/util/text_file.h"
 #include "core/util/user_path.h"
+#include "tools/analyze/param_stats.h"
 #include "tools/plot/figure_file.h"
 
 namespace tools::analyze {
@@ -25,15 +26,18 @@ absl::Status LoadCheckpointWeights(const std::string& flag_value, core::Transfor
                                                  "; leave out the flags that change the model"));
 }
 
-absl::StatusOr<core::Experiment> LoadAnalysedModel(const ReportContext& context) {
+absl::StatusOr<core::Experiment> LoadAnalysedModel(const ReportContext& context,
+                                                   std::vector<std::string>* not_written) {
   absl::StatusOr<core::Experiment> experiment = core::BuildExperiment(context.config, false);
   if (!experiment.ok()) return experiment.status();
-  const absl::Status status =
-      context.flags.checkpoint.empty()
-          ? core::InitializeModel(*experiment, context.config, "")
-          : LoadCheckpointWeights(context.flags.checkpoint, *experiment->model,
-                                  experiment->device);
-  if (!status.ok()) return status;
+  if (!context.flags.checkpoint.empty()) {
+    RETURN_IF_ERROR(
+        LoadCheckpointWeights(context.flags.checkpoint, *experiment->model, experiment->device));
+    return experiment;
+  }
+  const std::vector<int64_t> versions = ParameterVersions(*experiment->model);
+  RETURN_IF_ERROR(core::InitializeModel(*experiment, context.config, ""));
+  if (not_written != nullptr) *not_written = ParametersNotWrittenSince(*experiment->model, versions);
   return experiment;
 }
 

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -21,8 +22,11 @@
 
 namespace tools::analyze {
 
-// The model to analyse: --checkpoint's weights, or a fresh one initialized by --init.
-absl::StatusOr<core::Experiment> LoadAnalysedModel(const ReportContext& context);
+// The model to analyse: --checkpoint's weights, or a fresh one initialized by --init. For a
+// fresh model, `not_written` (when given) receives the parameters the initializer left as
+// the model's construction made them (the init audit, tools/analyze/param_stats.h).
+absl::StatusOr<core::Experiment> LoadAnalysedModel(const ReportContext& context,
+                                                   std::vector<std::string>* not_written = nullptr);
 
 // Loads --checkpoint's weights into `model`, on `device` (a GPU run's checkpoint analyses on a
 // CPU); an error (InvalidArgument) when a parameter's shape differs from the model's, i.e. when

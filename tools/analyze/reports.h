@@ -6,7 +6,8 @@
 //   output_change  ‖F(x,W) − F(x,W+δ)‖² of the encoder over depths and modes, with fits
 //   dependency     β_{i,j} per stack (heatmaps)
 //   grad_norms     ‖∂L/∂x_i‖ per sublayer
-//   param_stats    shape, mean, std and norm of every parameter
+//   param_stats    shape, mean, std and norm of every parameter; for a fresh model, the init
+//                  audit (which parameters --init did not set; a skipped matrix is flagged)
 //
 //   absl::StatusOr<AnalyzeFlags> flags = TakeAnalyzeFlags(args);  // args: the trainer flags
 //   absl::Status status = RunReport(*flags, args);
