@@ -54,11 +54,17 @@ build_dataset() {
 }
 
 case_output_change() {
-  analyze_in oc --report=output_change --depths=1,2,4 --modes=post,pre,admin --seeds=2
+  analyze_in oc --report=output_change --depths=1,2,4 --modes=post,pre,admin --seeds=2 --log_y=true
   expect_rc output_change $? 0 "$tmp/oc.err"
   expect_json "$tmp/oc/output_change.json"
   expect_svg "$tmp/oc/output_change.svg"
   expect_svg "$tmp/oc/output_change_logx.svg"
+  # The median of the seeds with their min-max band and each seed's point; a log y axis.
+  expect_in "$tmp/oc/output_change.svg" "median of 2 seeds (band: min-max)"
+  expect_in "$tmp/oc/output_change.svg" "<polygon"
+  expect_in "$tmp/oc/output_change.svg" "<title>post (one seed): 4, "
+  expect_in "$tmp/oc/output_change.json" '"median":'
+  [ -s "$tmp/oc/output_change.png" ] || fail "no PNG copy of output_change.svg"
   local mode
   for mode in post pre admin; do
     expect_in "$tmp/oc.out" "fit $mode"

@@ -176,6 +176,33 @@ TEST(HeatmapTest, OneCellPerFiniteValue) {
   EXPECT_THAT(svg, HasSubstr(">a_1</text>"));
 }
 
+TEST(HeatmapTest, TicksAreThinnedAtAnyDepthAndTheColourBarIsLabelled) {
+  Heatmap heatmap;
+  for (int i = 0; i < 37; ++i) {
+    heatmap.row_labels.push_back(absl::StrCat("x_", i));
+    heatmap.column_labels.push_back(absl::StrCat("a_", i));
+    heatmap.values.push_back(std::vector<double>(37, i / 36.0));
+  }
+  heatmap.value_label = "beta_ij";
+  const std::string svg = RenderHeatmap(heatmap);
+  // The shown column labels lie at least a label's width (4 characters) apart.
+  std::vector<double> xs;
+  for (int i = 0; i < 37; ++i) {
+    const std::string label = absl::StrCat(">a_", i, "</text>");
+    const size_t at = svg.find(label);
+    if (at == std::string::npos) continue;
+    const size_t x = svg.rfind("x=\"", at) + 3;
+    xs.push_back(std::stod(svg.substr(x)));
+  }
+  ASSERT_GE(xs.size(), 4u);
+  EXPECT_LT(xs.size(), 37u);
+  for (size_t i = 1; i < xs.size(); ++i) EXPECT_GE(xs[i] - xs[i - 1], 4 * 6.5);
+  // The colour bar: round ticks between the ends, and what it measures.
+  EXPECT_THAT(svg, HasSubstr(">0.4</text>"));
+  EXPECT_THAT(svg, HasSubstr(">0.6</text>"));
+  EXPECT_THAT(svg, HasSubstr(">beta_ij</text>"));
+}
+
 TEST(BarChartTest, OneBarPerValue) {
   BarChart chart;
   chart.labels = {"w", "b", "g"};

@@ -20,7 +20,7 @@ namespace {
 const std::map<std::string, std::set<std::string>>& ReportFlags() {
   static const auto* flags = new std::map<std::string, std::set<std::string>>{
       {"omega_profile", {"--depths"}},
-      {"output_change", {"--depths", "--modes", "--delta", "--epsilon", "--seeds"}},
+      {"output_change", {"--depths", "--modes", "--delta", "--epsilon", "--seeds", "--log_y"}},
       {"dependency", {}},
       {"grad_norms", {}},
       {"param_stats", {}},
@@ -78,7 +78,7 @@ absl::StatusOr<AnalyzeFlags> TakeAnalyzeFlags(std::vector<std::string>& args) {
     const std::string value = parts.size() == 2 ? parts[1] : "";
     static const std::set<std::string> kOwn = {"--report",     "--depths",     "--modes",
                                                "--output_dir", "--checkpoint", "--delta",
-                                               "--epsilon",    "--seeds"};
+                                               "--epsilon",    "--seeds",      "--log_y"};
     if (kOwn.count(name) == 0) {
       rest.push_back(arg);
       continue;
@@ -117,6 +117,9 @@ absl::StatusOr<AnalyzeFlags> TakeAnalyzeFlags(std::vector<std::string>& args) {
         return BadValue(name, value, "expected a number >= 0");
       }
       epsilon_given = true;
+    } else if (name == "--log_y") {
+      RETURN_IF_ERROR(core::CheckChoice("log_y", value, {"true", "false"}));
+      flags.log_y = value == "true";
     } else if (name == "--seeds") {
       if (!absl::SimpleAtoi(value, &flags.seeds) || flags.seeds < 1) {
         return BadValue(name, value, "expected a positive integer");
@@ -168,7 +171,9 @@ std::string AnalyzeHelp() {
       "epsilon", po::value<std::string>(),
       "output_change: its size (default 1e-4; 1e-6 with grad_sign)")(
       "seeds", po::value<std::string>()->default_value("3"),
-      "output_change: models (and random perturbations) averaged per depth");
+      "output_change: models (and random perturbations) per depth; figures and fits use their "
+      "median")("log_y", po::value<std::string>()->default_value("false"),
+                "output_change: a logarithmic y axis, true or false");
   const absl::StatusOr<core::ParsedTrainConfig> trainer = core::ParseTrainConfig({"--help"});
   return absl::StrCat(
       "usage: bazel run //:analyze -- --report=NAME [analysis flags] [trainer flags]\n\n",

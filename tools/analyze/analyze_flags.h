@@ -43,8 +43,10 @@ struct AnalyzeFlags {
   DeltaKind delta = DeltaKind::kRandomSign;
   // 1e-4 for random signs (the reference's), 1e-6 for gradient signs (the reference's).
   double epsilon = 1e-4;
-  // Models (and random δ) averaged per depth.
+  // Models (and random δ) per depth; the figure and the fits use their median.
   int64_t seeds = 3;
+  // A logarithmic y axis for the output_change figures (the quantity spans decades).
+  bool log_y = false;
 };
 
 // Takes the analysis flags out of `args`, leaving the trainer flags.

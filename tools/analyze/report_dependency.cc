@@ -42,6 +42,7 @@ absl::Status RunDependencyReport(const ReportContext& context) {
     entry["diagonal"] = diagonal;
     matrix_json.push_back(std::move(entry));
     Heatmap heatmap;
+    heatmap.value_label = "β_{i,j}";
     heatmap.title = absl::StrFormat("Dependency β of the %s (%s, %d sublayers)", stack, residual,
                                     matrix.beta.size());
     heatmap.x_label = "branch a_j (a_0: embedding)";

@@ -34,6 +34,8 @@ struct ScanRow {
   std::vector<double> values;  // one per seed
   double mean = 0;
   double std = 0;
+  // The quantity is heavy-tailed over seeds: the median is what the figure and the fits use.
+  double median = 0;
   double seconds = 0;
 };
 
@@ -70,10 +72,14 @@ absl::StatusOr<ScanRow> MeasureRow(const ReportContext& context, core::Experimen
   for (const double v : row.values) row.mean += v / row.values.size();
   for (const double v : row.values) row.std += (v - row.mean) * (v - row.mean) / row.values.size();
   row.std = std::sqrt(row.std);
+  std::vector<double> sorted = row.values;
+  std::sort(sorted.begin(), sorted.end());
+  const size_t n = sorted.size();
+  row.median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   row.seconds = Seconds(start);
-  std::printf("%-10s %7d %9d %14.6g %12.4g %12.4g %8.1f\n", mode.c_str(), static_cast<int>(depth),
-              static_cast<int>(2 * depth), row.mean, row.std,
-              row.mean / batch.source.ne(experiment.model_options.pad_id).sum().item<double>(),
+  std::printf("%-10s %7d %9d %14.6g %14.6g %12.4g %12.4g %8.1f\n", mode.c_str(),
+              static_cast<int>(depth), static_cast<int>(2 * depth), row.median, row.mean, row.std,
+              row.median / batch.source.ne(experiment.model_options.pad_id).sum().item<double>(),
               row.seconds);
   std::fflush(stdout);
   return row;
@@ -97,7 +103,7 @@ std::vector<ModeFit> Fit(const std::vector<ScanRow>& rows, const std::vector<std
     for (const ScanRow& row : rows) {
       if (row.mode != mode) continue;
       x.push_back(static_cast<double>(row.layers));
-      y.push_back(row.mean);
+      y.push_back(row.median);
     }
     absl::StatusOr<LineFit> linear = FitLine(x, y);
     absl::StatusOr<LineFit> logarithmic = FitLogarithm(x, y);
@@ -123,8 +129,10 @@ std::string Figure(const std::vector<ScanRow>& rows, const std::vector<std::stri
       context.flags.delta == DeltaKind::kRandomSign ? "random-sign" : "gradient-sign",
       context.flags.epsilon);
   plot.x_label = "encoder layers N (2N sublayers)";
-  plot.y_label = "|F(x,W) − F(x,W+δ)|²";
+  plot.y_label = absl::StrFormat("|F(x,W) − F(x,W+δ)|², median of %d seeds (band: min-max)",
+                                 context.flags.seeds);
   plot.log_x = log_x;
+  plot.log_y = context.flags.log_y;
   plot.width = 880;
   for (size_t m = 0; m < modes.size(); ++m) {
     // On a log-x axis, a·ln N + b is a straight line: show the modes it fits better.
@@ -138,12 +146,24 @@ std::string Figure(const std::vector<ScanRow>& rows, const std::vector<std::stri
     LineSeries data;
     data.label = modes[m];
     data.color = SeriesColor(static_cast<int>(m));
+    LineSeries seeds;
+    seeds.label = absl::StrCat(modes[m], " (one seed)");
+    seeds.color = data.color;
+    seeds.style = SeriesStyle::kMarkers;
+    seeds.in_legend = false;
     for (const ScanRow& row : rows) {
       if (row.mode != modes[m]) continue;
       data.x.push_back(static_cast<double>(row.layers));
-      data.y.push_back(row.mean);
+      data.y.push_back(row.median);
+      data.band_low.push_back(*std::min_element(row.values.begin(), row.values.end()));
+      data.band_high.push_back(*std::max_element(row.values.begin(), row.values.end()));
+      for (const double value : row.values) {
+        seeds.x.push_back(static_cast<double>(row.layers));
+        seeds.y.push_back(value);
+      }
     }
     plot.series.push_back(data);
+    plot.series.push_back(seeds);
     for (const ModeFit& fit : fits) {
       if (fit.mode != modes[m] || data.x.empty()) continue;
       const bool linear_wins = fit.linear.r2 >= fit.logarithmic.r2;
@@ -185,8 +205,8 @@ absl::Status RunOutputChangeReport(const ReportContext& context) {
   if (depths.empty() || !context.flags.checkpoint.empty()) {
     depths = {context.config.model.encoder_layers};
   }
-  std::printf("%-10s %7s %9s %14s %12s %12s %8s\n", "mode", "layers", "sublayers", "change",
-              "std(seeds)", "per token", "seconds");
+  std::printf("%-10s %7s %9s %14s %14s %12s %12s %8s\n", "mode", "layers", "sublayers",
+              "median", "mean", "std(seeds)", "per token", "seconds");
   std::vector<ScanRow> rows;
   std::vector<std::string> modes;
   int64_t sentences = 0, real_tokens = 0;
@@ -219,7 +239,7 @@ absl::Status RunOutputChangeReport(const ReportContext& context) {
   const int64_t deepest = *std::max_element(depths.begin(), depths.end());
   const auto value_at_deepest = [&](const std::string& mode) {
     for (const ScanRow& row : rows) {
-      if (row.mode == mode && row.layers == deepest) return row.mean;
+      if (row.mode == mode && row.layers == deepest) return row.median;
     }
     return std::nan("");
   };
@@ -245,6 +265,7 @@ absl::Status RunOutputChangeReport(const ReportContext& context) {
     entry["sublayers"] = 2 * row.layers;
     entry["mean"] = row.mean;
     entry["std"] = row.std;
+    entry["median"] = row.median;
     entry["values"] = row.values;
     entry["seconds"] = row.seconds;
     row_json.push_back(std::move(entry));

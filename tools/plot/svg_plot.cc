@@ -58,7 +58,7 @@ std::string Header(int width, int height, const std::string& title) {
 
 // A tick label: short, without trailing zeros.
 std::string TickLabel(double value) {
-  if (value != 0 && (std::abs(value) >= 1e5 || std::abs(value) < 1e-3)) {
+  if (value != 0 && (std::abs(value) >= 1e5 || std::abs(value) < 1e-4)) {
     return absl::StrFormat("%.0e", value);
   }
   return absl::StrFormat("%.6g", value);
@@ -410,13 +410,17 @@ std::string RenderHeatmap(const Heatmap& heatmap) {
   if (low > high) low = high = 0;
   const auto fraction = [&](double v) { return high > low ? (v - low) / (high - low) : 0.0; };
   const bool annotate = heatmap.annotate && cell >= 24;
-  // Every other label when cells are too small for all of them.
-  const size_t label_every = cell >= 12 ? 1 : static_cast<size_t>(std::ceil(12 / cell));
-
+  // Tick labels never overlap: every k-th one, k enough for the longest label (about 6.5 px a
+  // character at 11 px) across the columns and for the text height down the rows.
+  size_t longest = 1;
+  for (const std::string& label : heatmap.column_labels) longest = std::max(longest, label.size());
+  const size_t column_every =
+      static_cast<size_t>(std::ceil((6.5 * static_cast<double>(longest) + 4) / cell));
+  const size_t row_every = static_cast<size_t>(std::ceil(13 / cell));
   std::string svg = Header(width, height, heatmap.title);
   for (size_t r = 0; r < rows; ++r) {
     const double y = kTop + cell * static_cast<double>(r);
-    if (r % label_every == 0 && r < heatmap.row_labels.size()) {
+    if (r % row_every == 0 && r < heatmap.row_labels.size()) {
       absl::StrAppend(&svg, Text(kLeft - 6, y + cell / 2 + 4, heatmap.row_labels[r],
                                  "font-size=\"11\" text-anchor=\"end\""));
     }
@@ -437,7 +441,7 @@ std::string RenderHeatmap(const Heatmap& heatmap) {
       }
     }
   }
-  for (size_t c = 0; c < columns; c += label_every) {
+  for (size_t c = 0; c < columns; c += column_every) {
     absl::StrAppend(&svg,
                     Text(kLeft + cell * (static_cast<double>(c) + 0.5), bottom + 14,
                          heatmap.column_labels[c], "font-size=\"11\" text-anchor=\"middle\""));
@@ -449,7 +453,8 @@ std::string RenderHeatmap(const Heatmap& heatmap) {
                        absl::StrFormat("font-size=\"13\" text-anchor=\"middle\" "
                                        "transform=\"rotate(-90 16 %.1f)\"",
                                        (kTop + bottom) / 2)));
-  // The colour bar: ten steps from the smallest to the largest value.
+  // The colour bar: ten steps from the smallest to the largest value, ticked at round values,
+  // with what the colours stand for beside it.
   constexpr int kSteps = 10;
   const double bar_height = (bottom - kTop) / kSteps;
   for (int s = 0; s < kSteps; ++s) {
@@ -458,8 +463,19 @@ std::string RenderHeatmap(const Heatmap& heatmap) {
                                           right + 20, kTop + bar_height * s, bar_height + 0.5,
                                           HeatColor(1.0 - (s + 0.5) / kSteps)));
   }
-  absl::StrAppend(&svg, Text(right + 40, kTop + 10, TickLabel(high), "font-size=\"11\""),
-                  Text(right + 40, bottom, TickLabel(low), "font-size=\"11\""), "</svg>\n");
+  std::vector<double> ticks = {low, high};
+  if (high > low) ticks = NiceTicks(low, high, 5);
+  for (const double t : ticks) {
+    const double y = bottom - (high > low ? (t - low) / (high - low) : 0) * (bottom - kTop);
+    absl::StrAppend(&svg, Line(right + 36, y, right + 40, y, "stroke=\"black\""),
+                    Text(right + 43, y + 4, TickLabel(t), "font-size=\"11\""));
+  }
+  absl::StrAppend(&svg,
+                  Text(right + 92, (kTop + bottom) / 2, heatmap.value_label,
+                       absl::StrFormat("font-size=\"12\" text-anchor=\"middle\" "
+                                       "transform=\"rotate(90 %.1f %.1f)\"",
+                                       right + 92, (kTop + bottom) / 2)),
+                  "</svg>\n");
   return svg;
 }
 

@@ -89,6 +89,8 @@ struct Heatmap {
   std::vector<std::string> column_labels;
   // Write each cell's value into it (readable for small matrices).
   bool annotate = true;
+  // What the colours stand for, written beside the colour bar.
+  std::string value_label;
 };
 
 // One bar per label, drawn horizontally (long label lists stay readable).

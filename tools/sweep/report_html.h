@@ -26,7 +26,8 @@
 namespace tools::sweep {
 
 struct ReportOptions {
-  // The page's title and the grid named in figure titles; "": the sweep directory's name.
+  // The page's title and the grid named in figure titles; "": the grid's [sweep] name from
+  // <sweep_dir>/grid.ini, else the sweep directory's name.
   std::string title;
   // An axis: one pair of figures per value. Empty: one pair for all cells.
   std::string group_by;

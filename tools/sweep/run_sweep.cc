@@ -42,6 +42,14 @@ std::string GridRecord(const std::vector<std::string>& overrides, const std::str
   return text;
 }
 
+// The grid's name as <sweep_dir>/grid.ini gives it; the directory's name without one.
+std::string SweepTitle(const std::string& sweep_dir) {
+  const absl::StatusOr<Grid> grid = ReadGridFile(absl::StrCat(sweep_dir, "/grid.ini"));
+  return grid.ok() && !grid->name.empty() && grid->name != "grid"
+             ? grid->name
+             : std::filesystem::path(sweep_dir).filename().string();
+}
+
 // A file name made of `text`: characters unsafe in a name become '_'.
 std::string FileStem(std::string text) {
   for (char& c : text) {
@@ -199,7 +207,7 @@ absl::StatusOr<int> WriteSweepResults(const std::string& sweep_dir, const TableO
   }
   ASSIGN_OR_RETURN(PivotTable pivot, BuildPivotTable(records, options.pivot));
   ReportOptions report = options.report;
-  if (report.title.empty()) report.title = std::filesystem::path(sweep_dir).filename().string();
+  if (report.title.empty()) report.title = SweepTitle(sweep_dir);
   ASSIGN_OR_RETURN(const std::string html, RenderReportHtml(records, pivot, report));
   ASSIGN_OR_RETURN(const std::vector<CurveFigures> curves, RenderCurveFigures(records, report));
   std::string markdown =
