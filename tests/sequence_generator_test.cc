@@ -157,7 +157,9 @@ TEST(SequenceGeneratorTest, NBestListsAreRankedAndScoredByTheirLogProbabilities)
       std::set<std::vector<int64_t>> distinct;
       for (size_t k = 0; k < list.size(); ++k) {
         distinct.insert(list[k].tokens);
-        if (k > 0) EXPECT_GE(list[k - 1].score, list[k].score);
+        if (k > 0) {
+          EXPECT_GE(list[k - 1].score, list[k].score);
+        }
         EXPECT_NEAR(list[k].score,
                     ForcedScore(model, sources.narrow(0, b, 1), list[k].tokens, length_penalty),
                     1e-4)
