@@ -35,6 +35,7 @@ PACKAGES=(
   slurm-wlm                     # Slurm (slurmctld, slurmd, sbatch): the sweep's Slurm executor test
   munge                         # Slurm's authentication
   librsvg2-bin                  # rsvg-convert: the PNG and PDF copies of every SVG figure
+  chromium                      # headless: the test that the sweep report renders in a browser
 )
 
 if [ -r /etc/os-release ]; then

@@ -140,7 +140,7 @@ bool Usable(double x, double y, const LinePlot& plot) {
 }
 
 // The plot's y range: its y_min/y_max where set, else the data's (bands included); a linear
-// axis of positive data starts at zero and ends on a tick.
+// axis of positive data starts at zero (unless y_from_zero is false) and ends on ticks.
 std::pair<double, double> YRange(const LinePlot& plot) {
   std::vector<const std::vector<double>*> ys;
   for (const LineSeries& s : plot.series) {
@@ -150,9 +150,14 @@ std::pair<double, double> YRange(const LinePlot& plot) {
   }
   auto [low, high] = Range(ys, plot.log_y);
   if (!plot.log_y) {
-    if (low > 0) low = 0;
+    if (low > 0 && plot.y_from_zero) low = 0;
     const std::vector<double> ticks = NiceTicks(low, high, 6);
-    if (ticks.size() > 1) high = std::max(high, ticks.back());
+    if (ticks.size() > 1) {
+      // Widen to the ticks just outside the data.
+      const double step = ticks[1] - ticks[0];
+      if (ticks.front() > low) low = ticks.front() - step;
+      high = std::max(high, ticks.back() < high ? ticks.back() + step : ticks.back());
+    }
   }
   return {std::isnan(plot.y_min) ? low : plot.y_min, std::isnan(plot.y_max) ? high : plot.y_max};
 }
@@ -362,7 +367,9 @@ std::string RenderPanelFigure(const PanelFigure& figure) {
     panel_height = std::max(panel_height, panel.height);
   }
   const double top = figure.title.empty() ? 8 : 30;
-  const double width = static_cast<double>(panel_width) * columns;
+  // Wide enough for the title (about 8 px a character at 15 px).
+  const double width = std::max(static_cast<double>(panel_width) * columns,
+                                8.0 * static_cast<double>(figure.title.size()) + 40);
   const double panels_bottom = top + static_cast<double>(panel_height) * rows;
   const auto [legend, legend_height] = Legend(LegendEntries(figure.panels), width, panels_bottom);
   std::string svg = Header(static_cast<int>(width),

@@ -62,6 +62,9 @@ struct LinePlot {
   // The plot's size without its legend, which adds rows below as it needs.
   int width = 720;
   int height = 480;
+  // Whether a linear y axis of positive data starts at zero (amounts); false: it spans the data
+  // (losses, whose differences matter).
+  bool y_from_zero = true;
   // The y axis's range; NaN: the data's (panels of a figure share theirs).
   double y_min = std::numeric_limits<double>::quiet_NaN();
   double y_max = std::numeric_limits<double>::quiet_NaN();

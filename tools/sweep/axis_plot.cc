@@ -141,6 +141,7 @@ absl::StatusOr<std::string> RenderAxisPlot(const std::vector<RunRecord>& records
     plot.x_label = absl::StrCat(spec.x, log_x ? " (log scale)" : "");
     plot.y_label = spec.y;
     plot.log_x = log_x;
+    plot.y_from_zero = false;
     plot.width = 460;
     plot.height = 340;
     for (size_t l = 0; l < lines.size(); ++l) {
