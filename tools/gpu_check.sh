@@ -21,6 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/gpu_check_lib.sh
+source tools/apt_install_lib.sh
 
 PYTHON="${PYTHON:-python3}"
 BUILD_DIR="${BUILD_DIR:-build-cuda}"
@@ -46,24 +47,7 @@ if [ "$INSTALL" = 1 ]; then
   os_id="$(. /etc/os-release && echo "${ID:-}")"
   os_like="$(. /etc/os-release && echo "${ID_LIKE:-}")"
   check_debian_like "$os_id" "$os_like" || exit 1
-  missing=()
-  for package in "${GPU_CHECK_APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
-      missing+=("$package")
-  done
-  if [ "${#missing[@]}" -eq 0 ]; then
-    say "all ${#GPU_CHECK_APT_PACKAGES[@]} packages installed"
-  else
-    SUDO=()
-    if [ "$(id -u)" -ne 0 ]; then
-      command -v sudo >/dev/null || die "installing ${missing[*]} needs root or sudo"
-      SUDO=(sudo)
-    fi
-    say "installing ${missing[*]}"
-    "${SUDO[@]}" apt-get update -q || die "apt-get update failed"
-    DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -q --no-install-recommends \
-      "${missing[@]}" || die "apt-get install ${missing[*]} failed"
-  fi
+  install_missing_packages "${GPU_CHECK_APT_PACKAGES[@]}"
   glog_version="$(dpkg-query -W -f='${Version}' libgoogle-glog-dev)"
   check_glog_version "${glog_version#*:}" || exit 1
 fi

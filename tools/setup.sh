@@ -44,27 +44,8 @@ if [ -r /etc/os-release ]; then
     say "warning: written for Debian 12, found ${PRETTY_NAME:-unknown}; continuing"
 fi
 
-missing=()
-for package in "${PACKAGES[@]}"; do
-  if dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    continue
-  fi
-  missing+=("$package")
-done
-
-if [ "${#missing[@]}" -eq 0 ]; then
-  say "all ${#PACKAGES[@]} Debian packages already installed"
-else
-  SUDO=()
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || die "installing ${missing[*]} needs root; run as root or install sudo"
-    SUDO=(sudo)
-  fi
-  say "installing ${missing[*]}"
-  "${SUDO[@]}" apt-get update -q || die "apt-get update failed (is a Debian mirror reachable?)"
-  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -q --no-install-recommends \
-    "${missing[@]}" || die "apt-get install ${missing[*]} failed"
-fi
+source tools/apt_install_lib.sh
+install_missing_packages "${PACKAGES[@]}"
 
 # LibTorch links the generic libblas.so.3; Debian's alternatives must point it at OpenBLAS.
 blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 || true)"
