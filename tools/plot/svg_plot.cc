@@ -326,8 +326,10 @@ std::string HeatColor(double fraction) {
 }  // namespace
 
 std::string SeriesColor(int index) {
+  // Okabe-Ito's eight, then four of Paul Tol's muted palette: twelve settings stay apart.
   static const char* const kPalette[] = {"#0072b2", "#d55e00", "#009e73", "#cc79a7",
-                                         "#e69f00", "#56b4e9", "#000000", "#f0e442"};
+                                         "#e69f00", "#56b4e9", "#000000", "#f0e442",
+                                         "#882255", "#44aa99", "#999933", "#332288"};
   constexpr int kSize = sizeof(kPalette) / sizeof(kPalette[0]);
   return kPalette[((index % kSize) + kSize) % kSize];
 }

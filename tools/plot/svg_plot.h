@@ -105,7 +105,7 @@ struct BarChart {
   bool log_scale = false;
 };
 
-// The i-th colour of a fixed, colour-blind-friendly palette (cycles).
+// The i-th colour of a fixed, colour-blind-friendly palette of twelve (cycles).
 std::string SeriesColor(int index);
 
 // Tick positions covering [low, high] at 1, 2 or 5 × 10^k steps (about `count` of them).
