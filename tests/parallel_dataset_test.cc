@@ -90,6 +90,8 @@ TEST_F(ParallelDatasetTest, DirectionSwapsSides) {
   }
   EXPECT_EQ(en_de->source_line(3), de_en->target_line(3));
   EXPECT_THAT(ParseTranslationDirection("fr-en").status().message(), HasSubstr("de-en or en-de"));
+  EXPECT_THAT(ParseTranslationDirection("de-ne").status().message(),
+              HasSubstr("did you mean 'de-en'?"));
   EXPECT_EQ(TranslationDirectionName(TranslationDirection::kEnglishToGerman), "en-de");
 }
 

@@ -24,6 +24,8 @@ TEST(PrecisionTest, ParsesItsThreeNames) {
   EXPECT_STREQ(PrecisionName(Precision::kFp16), "fp16");
   EXPECT_THAT(std::string(ParsePrecision("fp8").status().message()),
               HasSubstr("--precision = 'fp8' is not a precision (fp32, bf16, fp16)"));
+  EXPECT_THAT(std::string(ParsePrecision("bf61").status().message()),
+              HasSubstr("did you mean 'bf16'?"));
 }
 
 TEST(PrecisionTest, Fp16NeedsCuda) {

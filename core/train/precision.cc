@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "plugins/closest_match.h"
 
 namespace core {
 namespace {
@@ -28,8 +29,10 @@ absl::StatusOr<Precision> ParsePrecision(absl::string_view name) {
   for (const Precision precision : {Precision::kFp32, Precision::kBf16, Precision::kFp16}) {
     if (name == PrecisionName(precision)) return precision;
   }
+  const std::string hint = plugins::ClosestMatch(name, {"fp32", "bf16", "fp16"});
   return absl::InvalidArgumentError(
-      absl::StrCat("--precision = '", name, "' is not a precision (fp32, bf16, fp16)"));
+      absl::StrCat("--precision = '", name, "' is not a precision (fp32, bf16, fp16)",
+                   hint.empty() ? "" : absl::StrCat("; did you mean '", hint, "'?")));
 }
 
 const char* PrecisionName(Precision precision) {
