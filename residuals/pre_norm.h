@@ -1,5 +1,5 @@
-// Pre-LN's connection, x_i = x_{i-1} + f_i(LN(x_{i-1})): shared by pre and mixln (its
-// deeper layers).
+// Pre-LN's connection, x_i = x_{i-1} + f_i(LN(x_{i-1})): pre, mixln's deeper layers, and the
+// base of sandwich and subln, which add their LayerNorms through its hooks.
 //
 //   auto connection = std::make_shared<PreNorm>(/*embed_dim=*/512);
 #ifndef RESIDUALS_PRE_NORM_H_

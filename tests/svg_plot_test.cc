@@ -160,6 +160,23 @@ TEST(PanelFigureTest, PanelsShareTheirYAxisAndOneLegendWithBands) {
   EXPECT_THAT(first, ::testing::Contains("25"));
 }
 
+// A panel without data (a depth whose cells have not run) does not stretch the shared axis.
+TEST(PanelFigureTest, AnEmptyPanelLeavesTheSharedAxisToTheOthers) {
+  PanelFigure figure;
+  LinePlot losses;
+  losses.y_from_zero = false;
+  LineSeries line;
+  line.label = "postln";
+  line.x = {1e-3, 1e-2};
+  line.y = {6.2, 7.3};
+  losses.series = {line};
+  figure.panels = {losses, LinePlot()};
+  const std::vector<std::string> ticks = YTickLabels(RenderPanelFigure(figure));
+  ASSERT_FALSE(ticks.empty());
+  EXPECT_THAT(ticks, Not(::testing::Contains("0")));
+  EXPECT_THAT(ticks, ::testing::Contains("7"));
+}
+
 TEST(HeatmapTest, OneCellPerFiniteValue) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   Heatmap heatmap;

@@ -39,15 +39,11 @@ po::options_description& CommandLine::AddGroup(const std::string& caption) {
 bool CommandLine::AnswerStandardFlags(int argc, const char* const argv[]) {
   if (groups_.empty()) AddGroup(absl::StrCat(tool_, " flags"));
   // Answered whatever else the line holds, even an unknown flag.
-  for (int i = 1; i < argc; ++i) {
-    const absl::string_view arg = argv[i];
-    if (arg == "-h" || arg == "--help" || arg == "--version") {
-      std::cout << (arg == "--version" ? VersionText(tool_) + "\n" : Help());
-      answered_ = true;
-      return true;
-    }
-  }
-  return false;
+  const StandardRequest request = FindStandardRequest(std::vector<std::string>(argv + 1, argv + argc));
+  if (request == StandardRequest::kNone) return false;
+  std::cout << (request == StandardRequest::kVersion ? VersionText(tool_) + "\n" : Help());
+  answered_ = true;
+  return true;
 }
 
 absl::StatusOr<po::variables_map> CommandLine::Parse(int argc, const char* const argv[]) {
@@ -59,11 +55,7 @@ absl::StatusOr<po::variables_map> CommandLine::Parse(int argc, const char* const
 
 int CommandLine::Fail(const absl::Status& status) const {
   std::cerr << tool_ << ": " << status.message() << "\n";
-  if (absl::IsInvalidArgument(status)) {
-    std::cerr << "(" << tool_ << " --help lists the flags)\n";
-    return kExitUsage;
-  }
-  return kExitError;
+  return absl::IsInvalidArgument(status) ? kExitUsage : kExitError;
 }
 
 std::string CommandLine::Help() const {

@@ -46,8 +46,8 @@ class CommandLine {
   // Whether Parse printed the help or the version: the tool should exit 0.
   bool answered() const { return answered_; }
 
-  // Prints "<tool>: <message>" and a pointer to --help on stderr; the exit code for `status`
-  // (2 for InvalidArgument, a usage error; 1 otherwise).
+  // Prints "<tool>: <message>" on stderr; the exit code for `status` (2 for InvalidArgument, a
+  // usage or input error; 1 otherwise).
   int Fail(const absl::Status& status) const;
 
   std::string Help() const;

@@ -51,6 +51,14 @@ std::vector<std::string> Wrap(const std::string& text, size_t width) {
 
 }  // namespace
 
+StandardRequest FindStandardRequest(const std::vector<std::string>& args) {
+  for (const std::string& arg : args) {
+    if (arg == "-h" || arg == "--help") return StandardRequest::kHelp;
+    if (arg == "--version") return StandardRequest::kVersion;
+  }
+  return StandardRequest::kNone;
+}
+
 std::string FormatFlagHelp(const std::vector<FlagGroup>& groups, int width) {
   const size_t description_width =
       std::max<size_t>(20, static_cast<size_t>(width) - kDescriptionColumn);

@@ -24,6 +24,11 @@ struct FlagGroup {
 // (default X)", wrapped to `width` columns between words.
 std::string FormatFlagHelp(const std::vector<FlagGroup>& groups, int width = 100);
 
+// What -h, --help or --version anywhere among `args` asks for: every tool answers them before
+// it checks any other flag (the first one found wins).
+enum class StandardRequest { kNone, kHelp, kVersion };
+StandardRequest FindStandardRequest(const std::vector<std::string>& args);
+
 }  // namespace core
 
 #endif  // CORE_TRAIN_FLAG_HELP_H_

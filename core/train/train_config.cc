@@ -484,15 +484,14 @@ absl::StatusOr<ParsedTrainConfig> ParseTrainConfig(const std::vector<std::string
   po::options_description all;
   for (const auto& group : groups) all.add(*group);
   const std::string usage = FormatFlagHelp(help_groups);
-  for (const std::string& arg : args) {
-    if (arg == "-h" || arg == "--help" || arg == "--version") {
-      // Answered whatever else the line holds.
-      ParsedTrainConfig parsed;
-      parsed.help = arg != "--version";
-      parsed.version = arg == "--version";
-      parsed.usage = usage;
-      return parsed;
-    }
+  if (const StandardRequest request = FindStandardRequest(args);
+      request != StandardRequest::kNone) {
+    // Answered whatever else the line holds.
+    ParsedTrainConfig parsed;
+    parsed.help = request == StandardRequest::kHelp;
+    parsed.version = request == StandardRequest::kVersion;
+    parsed.usage = usage;
+    return parsed;
   }
 
   std::vector<const char*> argv = {"train"};

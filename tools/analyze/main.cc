@@ -37,12 +37,11 @@ int main(int argc, char** argv) {
   google::InitGoogleLogging(argv[0]);
   std::vector<std::string> args(argv + 1, argv + argc);
   // Answered whatever else the line holds, before any check.
-  for (const std::string& arg : args) {
-    if (arg == "-h" || arg == "--help" || arg == "--version") {
-      std::cout << (arg == "--version" ? core::VersionText("analyze") + "\n"
-                                       : tools::analyze::AnalyzeHelp());
-      return EXIT_SUCCESS;
-    }
+  if (const core::StandardRequest request = core::FindStandardRequest(args);
+      request != core::StandardRequest::kNone) {
+    std::cout << (request == core::StandardRequest::kVersion ? core::VersionText("analyze") + "\n"
+                                                             : tools::analyze::AnalyzeHelp());
+    return EXIT_SUCCESS;
   }
   absl::StatusOr<tools::analyze::AnalyzeFlags> flags = tools::analyze::TakeAnalyzeFlags(args);
   if (!flags.ok()) {

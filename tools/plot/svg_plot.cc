@@ -139,6 +139,16 @@ bool Usable(double x, double y, const LinePlot& plot) {
   return std::isfinite(x) && std::isfinite(y) && (!plot.log_x || x > 0) && (!plot.log_y || y > 0);
 }
 
+// Whether any series of `plot` has a point its axes can show.
+bool HasData(const LinePlot& plot) {
+  for (const LineSeries& s : plot.series) {
+    for (size_t k = 0; k < std::min(s.x.size(), s.y.size()); ++k) {
+      if (Usable(s.x[k], s.y[k], plot)) return true;
+    }
+  }
+  return false;
+}
+
 // The plot's y range: its y_min/y_max where set, else the data's (bands included); a linear
 // axis of positive data starts at zero (unless y_from_zero is false) and ends on ticks.
 std::pair<double, double> YRange(const LinePlot& plot) {
@@ -377,9 +387,11 @@ std::string RenderPanelFigure(const PanelFigure& figure) {
   std::string svg = Header(static_cast<int>(width),
                            static_cast<int>(std::ceil(panels_bottom + legend_height)),
                            figure.title);
+  // Panels without data (cells not run yet) have a placeholder range: they follow the others.
   std::pair<double, double> shared_y = {kNaN, kNaN};
   if (figure.share_y) {
     for (const LinePlot& panel : figure.panels) {
+      if (!HasData(panel)) continue;
       const auto [low, high] = YRange(panel);
       shared_y = {std::isnan(shared_y.first) ? low : std::min(shared_y.first, low),
                   std::isnan(shared_y.second) ? high : std::max(shared_y.second, high)};
@@ -389,8 +401,9 @@ std::string RenderPanelFigure(const PanelFigure& figure) {
     const double x = static_cast<double>(panel_width) * static_cast<double>(i % columns);
     const double y = top + static_cast<double>(panel_height) * static_cast<double>(i / columns);
     absl::StrAppend(&svg, absl::StrFormat("<g transform=\"translate(%.1f,%.1f)\">\n", x, y),
-                    PlotArea(figure.panels[i],
-                             figure.share_y ? shared_y : YRange(figure.panels[i])),
+                    PlotArea(figure.panels[i], std::isnan(shared_y.first)
+                                                   ? YRange(figure.panels[i])
+                                                   : shared_y),
                     "</g>\n");
   }
   absl::StrAppend(&svg, legend, "</svg>\n");

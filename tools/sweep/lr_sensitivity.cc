@@ -38,9 +38,7 @@ absl::StatusOr<SensitivityTable> ComputeLrSensitivity(const std::vector<RunRecor
   std::map<std::string, std::vector<std::string>> rates;
   std::map<std::string, int> runs_total;
   for (const RunRecord& record : records) {
-    std::vector<std::string> labels;
-    for (const std::string& axis : table.setting_axes) labels.push_back(AxisValue(record, axis));
-    const std::string setting = absl::StrJoin(labels, " / ");
+    const std::string setting = AxisValues(record, table.setting_axes);
     const std::string rate = AxisValue(record, rate_axis);
     AddOnce(settings, setting);
     AddOnce(rates[setting], rate);

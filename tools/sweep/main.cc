@@ -34,7 +34,6 @@ namespace po = boost::program_options;
 namespace sweep = tools::sweep;
 
 constexpr int kExitError = 1;
-constexpr int kExitUsage = 2;
 
 // The sweep's flags, in groups: what runs, where it runs, what it writes.
 void AddFlags(core::CommandLine& command_line) {
@@ -118,11 +117,6 @@ std::string FindTrainBinary(const std::string& flag, const char* argv0) {
     if (::access(candidate.c_str(), X_OK) == 0) return candidate;
   }
   return "";
-}
-
-int ExitCodeOf(const absl::Status& status) {
-  std::cerr << "sweep: " << status.message() << "\n";
-  return absl::IsInvalidArgument(status) ? kExitUsage : kExitError;
 }
 
 const std::vector<std::string>& Executors() {
@@ -209,7 +203,7 @@ int main(int argc, char** argv) {
   if (flag.count("plot")) {
     for (const std::string& text : flag["plot"].as<std::vector<std::string>>()) {
       absl::StatusOr<sweep::AxisPlotSpec> spec = sweep::ParseAxisPlotSpec(text);
-      if (!spec.ok()) return ExitCodeOf(spec.status());
+      if (!spec.ok()) return command_line.Fail(spec.status());
       tables.report.plots.push_back(*std::move(spec));
     }
   }
@@ -217,13 +211,13 @@ int main(int argc, char** argv) {
   if (flag.count("collect") && !flag["sweep_dir"].as<std::string>().empty()) {
     const std::string dir = core::ResolveUserPath(flag["sweep_dir"].as<std::string>());
     if (const absl::Status status = WriteResults(dir, tables); !status.ok()) {
-      return ExitCodeOf(status);
+      return command_line.Fail(status);
     }
     return EXIT_SUCCESS;
   }
   if (!flag.count("grid")) {
-    std::cerr << "sweep: --grid=FILE is required (or --collect --sweep_dir=DIR)\n";
-    return kExitUsage;
+    return command_line.Fail(
+        absl::InvalidArgumentError("--grid=FILE is required (or --collect --sweep_dir=DIR)"));
   }
 
   const std::string executor_name = flag["executor"].as<std::string>();
@@ -231,8 +225,8 @@ int main(int argc, char** argv) {
   int jobs = flag["jobs"].as<int>();
   if (!gpus.empty() && flag["jobs"].defaulted()) jobs = static_cast<int>(gpus.size());
   if (jobs < 1 || flag["max_retries"].as<int>() < 0 || flag["threads"].as<int>() < 0) {
-    std::cerr << "sweep: --jobs must be >= 1, --max_retries and --threads >= 0\n";
-    return kExitUsage;
+    return command_line.Fail(
+        absl::InvalidArgumentError("--jobs must be >= 1, --max_retries and --threads >= 0"));
   }
   sweep::SweepOptions options;
   options.grid_path = flag["grid"].as<std::string>();
@@ -247,38 +241,38 @@ int main(int argc, char** argv) {
         std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / jobs);
   }
   absl::StatusOr<sweep::SweepPlan> plan = sweep::PlanSweep(options);
-  if (!plan.ok()) return ExitCodeOf(plan.status());
+  if (!plan.ok()) return command_line.Fail(plan.status());
   if (const absl::Status checked = sweep::CheckTableOptions(tables, plan->grid); !checked.ok()) {
-    return ExitCodeOf(checked);
+    return command_line.Fail(checked);
   }
   if (flag.count("collect")) {
     if (const absl::Status status = WriteResults(plan->sweep_dir, tables); !status.ok()) {
-      return ExitCodeOf(status);
+      return command_line.Fail(status);
     }
     return EXIT_SUCCESS;
   }
 
   const std::string train_binary = FindTrainBinary(flag["train_binary"].as<std::string>(), argv[0]);
   if (train_binary.empty()) {
-    std::cerr << "sweep: cannot find the train binary next to this one; pass --train_binary\n";
-    return kExitUsage;
+    return command_line.Fail(absl::InvalidArgumentError(
+        "cannot find the train binary next to this one; pass --train_binary"));
   }
   if (executor_name == "print") {
     sweep::PrintExecutor printer(train_binary, std::cout);
     const absl::StatusOr<sweep::ExecutionSummary> printed = printer.Execute(sweep::SelectedRuns(*plan));
-    return printed.ok() ? EXIT_SUCCESS : ExitCodeOf(printed.status());
+    return printed.ok() ? EXIT_SUCCESS : command_line.Fail(printed.status());
   }
   absl::StatusOr<std::unique_ptr<sweep::Executor>> executor =
       MakeExecutor(flag, executor_name, train_binary, jobs, gpus, *plan);
-  if (!executor.ok()) return ExitCodeOf(executor.status());
+  if (!executor.ok()) return command_line.Fail(executor.status());
 
   std::cerr << "sweep: " << sweep::SelectedRuns(*plan).size() << " of " << plan->cells.size()
             << " cells in " << plan->sweep_dir << "\n";
   const absl::StatusOr<sweep::ExecutionSummary> summary = sweep::RunSweep(*plan, **executor);
-  if (!summary.ok()) return ExitCodeOf(summary.status());
+  if (!summary.ok()) return command_line.Fail(summary.status());
   // Written whatever happened, so an interrupted sweep shows where it stands.
   if (const absl::Status status = WriteResults(plan->sweep_dir, tables); !status.ok()) {
-    return ExitCodeOf(status);
+    return command_line.Fail(status);
   }
   if (summary->stop_signal != 0) return 128 + summary->stop_signal;
   return summary->failed > 0 ? kExitError : EXIT_SUCCESS;

@@ -145,11 +145,6 @@ std::string Aggregate(const std::vector<const RunRecord*>& runs, const std::stri
   return text;
 }
 
-std::string Key(const RunRecord& record, const std::vector<std::string>& axes) {
-  std::vector<std::string> labels;
-  for (const std::string& axis : axes) labels.push_back(AxisValue(record, axis));
-  return absl::StrJoin(labels, " / ");
-}
 
 }  // namespace
 
@@ -198,6 +193,12 @@ std::string AxisValue(const RunRecord& record, const std::string& axis) {
     if (name == axis) return label;
   }
   return "";
+}
+
+std::string AxisValues(const RunRecord& record, const std::vector<std::string>& axes) {
+  std::vector<std::string> labels;
+  for (const std::string& axis : axes) labels.push_back(AxisValue(record, axis));
+  return absl::StrJoin(labels, " / ");
 }
 
 std::vector<std::string> AxisNames(const std::vector<RunRecord>& records) {
@@ -275,7 +276,8 @@ absl::StatusOr<PivotTable> BuildPivotTable(const std::vector<RunRecord>& records
   }
   std::map<std::pair<std::string, std::string>, std::vector<const RunRecord*>> groups;
   for (const RunRecord& record : records) {
-    const std::string row = Key(record, table.row_axes), column = Key(record, table.column_axes);
+    const std::string row = AxisValues(record, table.row_axes),
+                      column = AxisValues(record, table.column_axes);
     if (std::find(table.row_labels.begin(), table.row_labels.end(), row) ==
         table.row_labels.end()) {
       table.row_labels.push_back(row);

@@ -44,6 +44,9 @@ absl::Status CheckAxisNames(const std::vector<std::string>& chosen,
 // The record's label on `axis` ("" when the record has no such axis).
 std::string AxisValue(const RunRecord& record, const std::string& axis);
 
+// The record's labels on `axes`, joined by " / " (a table's row or column label).
+std::string AxisValues(const RunRecord& record, const std::vector<std::string>& axes);
+
 // The axis names of all records, in order of first appearance.
 std::vector<std::string> AxisNames(const std::vector<RunRecord>& records);
 

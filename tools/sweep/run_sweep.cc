@@ -45,7 +45,8 @@ std::string GridRecord(const std::vector<std::string>& overrides, const std::str
 // The grid's name as <sweep_dir>/grid.ini gives it; the directory's name without one.
 std::string SweepTitle(const std::string& sweep_dir) {
   const absl::StatusOr<Grid> grid = ReadGridFile(absl::StrCat(sweep_dir, "/grid.ini"));
-  return grid.ok() && !grid->name.empty() && grid->name != "grid"
+  // Without [sweep] name, ReadGridFile names a grid by its file: "grid", no name at all.
+  return grid.ok() && grid->name != "grid"
              ? grid->name
              : std::filesystem::path(sweep_dir).filename().string();
 }

@@ -29,17 +29,9 @@ namespace po = boost::program_options;
 
 namespace {
 
-constexpr int kExitError = 1;
-constexpr int kExitUsage = 2;
-
 // Decoding and placement flags: given ones replace the run's settings.
 const char* const kOverridable[] = {"beam_size",  "lenpen", "max_len_a", "max_len_b",
                                     "max_tokens", "device", "threads"};
-
-int Fail(const absl::Status& status) {
-  std::cerr << "translate: " << status.message() << "\n";
-  return absl::IsInvalidArgument(status) ? kExitUsage : kExitError;
-}
 
 using Translations = std::vector<core::ScoredTranslation>;
 
@@ -129,10 +121,10 @@ int main(int argc, char** argv) {
   }
   absl::StatusOr<tools::translate::TranslationModel> model = tools::translate::LoadTranslationModel(
       core::ResolveUserPath(flag["checkpoint"].as<std::string>()), overrides);
-  if (!model.ok()) return Fail(model.status());
+  if (!model.ok()) return command_line.Fail(model.status());
   const int64_t nbest = flag["nbest"].as<int64_t>();
   if (nbest < 1 || nbest > model->decoding.generation.beam_size) {
-    return Fail(absl::InvalidArgumentError(
+    return command_line.Fail(absl::InvalidArgumentError(
         absl::StrCat("--nbest=", nbest, " must be between 1 and the beam size (",
                      model->decoding.generation.beam_size, "; set --beam_size)")));
   }
@@ -141,10 +133,10 @@ int main(int argc, char** argv) {
   if (flag.count("input")) {
     const std::string path = core::ResolveUserPath(flag["input"].as<std::string>());
     absl::StatusOr<std::vector<std::string>> lines = core::ReadTextLines(path);
-    if (!lines.ok()) return Fail(lines.status());
+    if (!lines.ok()) return command_line.Fail(lines.status());
     absl::StatusOr<std::vector<Translations>> translated =
         tools::translate::TranslateLines(*model, *lines, path, nbest);
-    if (!translated.ok()) return Fail(translated.status());
+    if (!translated.ok()) return command_line.Fail(translated.status());
     output = *std::move(translated);
     std::vector<std::string> formatted;
     for (size_t i = 0; i < output.size(); ++i) {
@@ -157,7 +149,7 @@ int main(int argc, char** argv) {
   if (flag.count("reference")) {
     const absl::Status scored =
         Score(output, core::ResolveUserPath(flag["reference"].as<std::string>()));
-    if (!scored.ok()) return Fail(scored);
+    if (!scored.ok()) return command_line.Fail(scored);
   }
   return EXIT_SUCCESS;
 }
