@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include "core/model/fast_dropout.h"
+
 namespace core {
 
 MultiheadAttentionImpl::MultiheadAttentionImpl(int64_t embed_dim, int64_t heads,
@@ -63,7 +65,7 @@ torch::Tensor MultiheadAttentionImpl::forward(const torch::Tensor& query,
   }
   // Softmax in fp32 whatever the model's dtype: half-precision sums overflow.
   torch::Tensor probabilities = at::softmax(scores, /*dim=*/-1, at::kFloat).to(query.scalar_type());
-  probabilities = at::dropout(probabilities, attention_dropout_, is_training());
+  probabilities = Dropout(probabilities, attention_dropout_, is_training());
   const torch::Tensor context = at::matmul(probabilities, values)  // [B, H, T, head_dim]
                                     .transpose(1, 2)
                                     .reshape({batch, length, heads_ * head_dim_});

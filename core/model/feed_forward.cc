@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include "core/model/fast_dropout.h"
+
 namespace core {
 
 FeedForwardImpl::FeedForwardImpl(int64_t embed_dim, int64_t ffn_dim, double activation_dropout)
@@ -12,7 +14,7 @@ FeedForwardImpl::FeedForwardImpl(int64_t embed_dim, int64_t ffn_dim, double acti
 
 torch::Tensor FeedForwardImpl::forward(
     const torch::Tensor& x, const std::function<torch::Tensor(const torch::Tensor&)>& before_output) {
-  const torch::Tensor hidden = at::dropout(at::relu(fc1(x)), activation_dropout_, is_training());
+  const torch::Tensor hidden = Dropout(at::relu(fc1(x)), activation_dropout_, is_training());
   return fc2(before_output ? before_output(hidden) : hidden);
 }
 

@@ -3,7 +3,9 @@
 // With ε the smoothing and V the vocabulary, per real target token:
 //   loss = (1 - ε - ε/(V-1))·nll + ε/(V-1)·Σ_v (-log p_v),   nll = -log p_target.
 // Padding targets contribute nothing. Sums (not means) are returned, so gradient
-// accumulation and data-parallel ranks can normalise by the total token count.
+// accumulation and data-parallel ranks can normalise by the total token count. On a CPU the
+// loss is one fused pass forward and one backward (core/model/fused_label_smoothed_loss.h);
+// elsewhere it is composed of ATen operations.
 //
 //   LossSums sums = LabelSmoothedCrossEntropy(logits, targets, 0.1, pad_id);
 //   (sums.loss / sums.tokens).backward();
@@ -28,6 +30,11 @@ struct LossSums {
 // logits: [B, T, V]; targets: [B, T] int64 with `pad_id` at padding; 0 <= ε < 1.
 LossSums LabelSmoothedCrossEntropy(const at::Tensor& logits, const at::Tensor& targets,
                                    double epsilon, int64_t pad_id);
+
+// The same loss from ATen operations (log_softmax, gather, sum) on any device: the path off
+// the CPU, and the reference the fused one is tested against.
+LossSums ComposedLabelSmoothedCrossEntropy(const at::Tensor& logits, const at::Tensor& targets,
+                                           double epsilon, int64_t pad_id);
 
 }  // namespace core
 

@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include "core/model/fast_dropout.h"
 #include "plugins/residual_connection.h"
 
 namespace core {
@@ -24,7 +25,7 @@ at::Tensor RunSublayer(const Sublayer& sublayer, const at::Tensor& x,
                        const std::function<at::Tensor(const at::Tensor&)>& branch, double dropout,
                        bool training, const at::Tensor& padding_mask, SublayerObserver* observer) {
   const at::Tensor branch_output = sublayer.residual->BranchOutput(
-      at::dropout(branch(sublayer.residual->BranchInput(x)), dropout, training));
+      Dropout(branch(sublayer.residual->BranchInput(x)), dropout, training));
   if (observer != nullptr) observer->OnBranch({sublayer, x, branch_output, padding_mask});
   at::Tensor output = sublayer.residual->Combine(x, branch_output);
   if (observer != nullptr) observer->OnOutput(sublayer, output);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "core/model/fast_dropout.h"
 #include "core/model/positional_embedding.h"
 
 namespace core {
@@ -61,7 +62,7 @@ torch::Tensor EmbedTokens(torch::nn::Embedding& embedding, const torch::Tensor& 
       embedding(tokens) * std::sqrt(static_cast<double>(options.embed_dim));
   const torch::Tensor x = tokens_embedded + SinusoidalEmbedding(positions, options.embed_dim,
                                                                 tokens_embedded.scalar_type());
-  return at::dropout(x, options.dropout, training);
+  return Dropout(x, options.dropout, training);
 }
 
 }  // namespace

@@ -100,6 +100,10 @@ const std::vector<FieldGroup>& FieldGroups() {
            CONFIG_FIELD(seed, "seed of weights, dropout and batch order", false),
            CONFIG_FIELD(device, "cpu, cuda or cuda:N", true),
            CONFIG_FIELD(threads, "intra-op CPU threads; 0: LibTorch's default", true),
+           CONFIG_FIELD(batch_threads,
+                        "threads that each run forward and backward on a part of every batch; "
+                        "0: one per core when --threads is 0 and the device a CPU, else 1",
+                        true),
            CONFIG_FIELD(deterministic,
                         "deterministic CUDA kernels (bitwise-exact resume on a GPU; slower)", true),
            CONFIG_FIELD(precision,
@@ -233,6 +237,7 @@ absl::Status ValidateConfig(const TrainConfig& config, const ChosenPluginOptions
     if (value <= 0) return absl::InvalidArgumentError(absl::StrCat("--", name, " must be > 0"));
   }
   for (const auto& [name, value] : {std::pair<const char*, int64_t>{"threads", config.threads},
+                                    {"batch_threads", config.batch_threads},
                                     {"validate_interval", config.validate_interval},
                                     {"save_interval", config.save_interval},
                                     {"keep_interval", config.keep_interval},

@@ -37,8 +37,8 @@
 #include "core/distributed/device_selection.h"
 #include "core/distributed/distributed.h"
 #include "core/distributed/distributed_env.h"
-#include "core/model/label_smoothed_loss.h"
 #include "core/model/transformer.h"
+#include "core/train/batch_shards.h"
 #include "core/train/checkpoint.h"
 #include "core/train/determinism.h"
 #include "core/train/device.h"
@@ -125,10 +125,11 @@ absl::StatusOr<MetricsAtResume> PrepareMetricsForResume(const std::string& path,
 constexpr const char* kStopReasons[] = {"", "max_updates", "max_epochs", "max_time", "patience"};
 
 // A number that differs when the ranks were started with different training flags. The
-// device and threads may differ per rank.
+// device and threads (both kinds) may differ per rank.
 int64_t ConfigFingerprint(std::map<std::string, std::string> resolved) {
   resolved.erase("device");
   resolved.erase("threads");
+  resolved.erase("batch_threads");
   return static_cast<int64_t>(
       std::stoull(Sha256Hex(FormatConfigIni(resolved)).substr(0, 15), nullptr, 16));
 }
@@ -148,6 +149,8 @@ struct Trainer::State {
   bool start_over = false;
   c10::Device device = c10::Device(c10::kCPU);
   Precision precision = Precision::kFp32;
+  // --batch_threads, resolved, and the loss the shards compute.
+  ShardOptions shards;
   // Dynamic loss scaling; enabled for --precision=fp16 only.
   LossScaler scaler{LossScalerOptions(), /*enabled=*/false};
   // An epoch end closed by an update that fp16 overflow skipped: the next update carries it.
@@ -191,6 +194,8 @@ struct Trainer::State {
   // Returns whether the run resumes (checkpoint_last.pt exists).
   absl::StatusOr<bool> OpenRunDirectory();
   void TakeExperiment(Experiment& experiment);
+  // --batch_threads for this machine and model; more than one makes every kernel one-threaded.
+  absl::Status ResolveShards();
   absl::Status BuildOptimization(const Experiment& experiment);
   absl::Status Resume();
   // InvalidArgument when this --max_updates changes the rates a checkpoint's run would use.
@@ -413,6 +418,7 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const ParsedTrainConfig
     LOG(INFO) << "new run in " << s->run_path << " (--init=" << s->config.init << ")";
   }
   s->TakeExperiment(experiment);
+  RETURN_IF_ERROR(s->ResolveShards());
   RETURN_IF_ERROR(s->BuildOptimization(experiment));
   if (resuming) RETURN_IF_ERROR(s->Resume());
   RETURN_IF_ERROR(s->SynchronizeRanks());
@@ -473,6 +479,17 @@ void Trainer::State::TakeExperiment(Experiment& experiment) {
   dataset_id = experiment.dataset_id;
   model = experiment.model;
   parameters = model->parameters();
+}
+
+absl::Status Trainer::State::ResolveShards() {
+  ASSIGN_OR_RETURN(shards.threads,
+                   ResolveBatchThreads(config.batch_threads, config.threads, device,
+                                       std::thread::hardware_concurrency(),
+                                       RunsConcurrently(*model)));
+  shards.label_smoothing = config.label_smoothing;
+  shards.pad_id = train->model().pad_id();
+  if (shards.threads > 1) SetIntraOpThreads(1);
+  return absl::OkStatus();
 }
 
 absl::Status Trainer::State::BuildOptimization(const Experiment& experiment) {
@@ -595,10 +612,11 @@ absl::Status Trainer::State::PrepareRunDirectory(const ModelOptions& model_optio
   for (const at::Tensor& p : parameters) parameter_count += p.numel();
   LOG(INFO) << absl::StrFormat(
       "model: %d+%d layers, d=%d, %s/%s residuals, %.2fM parameters; %d training pairs; "
-      "device %s, %d threads, %s%s%s",
+      "device %s, %d threads, %d batch threads, %s%s%s",
       model_options.encoder_layers, model_options.decoder_layers, model_options.embed_dim,
       model_options.encoder_residual, model_options.decoder_residual, parameter_count / 1e6,
-      train->examples().size(), device.str(), at::get_num_threads(), PrecisionName(precision),
+      train->examples().size(), device.str(), at::get_num_threads(), shards.threads,
+      PrecisionName(precision),
       config.deterministic ? ", deterministic kernels" : "",
       dist->world_size() > 1
           ? absl::StrFormat("; %d data-parallel ranks (%s), %d batches per update",
@@ -679,22 +697,11 @@ absl::StatusOr<UpdateRecord> Trainer::State::ComputeGradients() {
       batcher->NextUpdate(config.update_freq, dist->rank(), dist->world_size());
   update.epoch_ended = batches.epoch_ended;
   for (const Batch& next : batches.batches) {
-    const BatchTensors batch = ToTensors(next, device);
-    LossSums sums;
-    {
-      const MixedPrecisionScope mixed_precision(precision, device);
-      sums =
-          LabelSmoothedCrossEntropy(model->forward(batch.source, batch.decoder_input), batch.target,
-                                    config.label_smoothing, train->model().pad_id());
-    }
-    scaler.Scale(sums.loss).backward();
-    // One device-to-host copy for the three sums (each .item() would sync a GPU).
-    const at::Tensor host = at::stack({sums.loss.detach().to(at::kDouble), sums.nll.to(at::kDouble),
-                                       sums.tokens.to(at::kDouble)})
-                                .cpu();
-    update.loss_sum += host[0].item<double>();
-    update.nll_sum += host[1].item<double>();
-    update.tokens += static_cast<int64_t>(host[2].item<double>());
+    const BatchLoss loss = ForwardBackward(*model, ToTensors(next, device), parameters, shards,
+                                           precision, device, scaler);
+    update.loss_sum += loss.loss_sum;
+    update.nll_sum += loss.nll_sum;
+    update.tokens += loss.tokens;
   }
   if (dist->world_size() > 1) {
     ASSIGN_OR_RETURN(const std::vector<double> sums, dist->Sum({update.loss_sum, update.nll_sum,

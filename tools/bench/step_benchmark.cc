@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "core/model/label_smoothed_loss.h"
 #include "core/model/transformer.h"
+#include "core/train/batch_shards.h"
 #include "core/train/intra_op_threads.h"
 #include "core/util/status_macros.h"
 #include "plugins/initializer.h"
@@ -117,6 +118,10 @@ absl::StatusOr<StepBenchmarkOptions> ParseStepFlags(const std::vector<std::strin
       RETURN_IF_ERROR(core::CheckPrecision(options.precision, at::Device(at::kCPU)));
       known = parsed = true;
     }
+    if (name == "batch_threads") {
+      known = true;
+      parsed = absl::SimpleAtoi(value, &options.batch_threads) && options.batch_threads >= 1;
+    }
     if (name == "residual") {
       RETURN_IF_ERROR(plugins::Residuals().Find(value).status());
       options.model.encoder_residual = options.model.decoder_residual = value;
@@ -140,7 +145,7 @@ absl::StatusOr<StepBenchmarkOptions> ParseStepFlags(const std::vector<std::strin
 }
 
 absl::StatusOr<StepBenchmarkResult> RunStepBenchmark(const StepBenchmarkOptions& options) {
-  core::SetIntraOpThreads(options.threads);
+  core::SetIntraOpThreads(options.batch_threads > 1 ? 1 : options.threads);
   at::manual_seed(1);
   const int64_t vocab_size = options.model.target_vocab_size;
   const BatchShape& shape = options.batch;
@@ -162,18 +167,32 @@ absl::StatusOr<StepBenchmarkResult> RunStepBenchmark(const StepBenchmarkOptions&
       absl::StrCat(source.sum().item<int64_t>(), ",", previous.sum().item<int64_t>(), ",",
                    target.sum().item<int64_t>());
   result.threads = at::get_num_threads();
+  core::ShardOptions shards;
+  shards.threads = options.batch_threads;
+  shards.label_smoothing = options.label_smoothing;
+  shards.pad_id = kPad;
+  const core::LossScaler scaler(core::LossScalerOptions(), /*enabled=*/false);
   for (int64_t update = 0; update < options.warmup + options.repeats; ++update) {
     const Clock::time_point start = Clock::now();
     (*optimizer)->zero_grad();
-    core::LossSums sums;
-    {
-      const core::MixedPrecisionScope mixed_precision(options.precision, at::Device(at::kCPU));
-      sums = core::LabelSmoothedCrossEntropy(model->forward(source, previous), target,
-                                             options.label_smoothing, kPad);
+    double forward = 0;
+    if (options.batch_threads > 1) {
+      const core::BatchLoss loss = core::ForwardBackward(
+          *model, {source, previous, target}, parameters, shards, options.precision,
+          at::Device(at::kCPU), scaler);
+      for (const at::Tensor& p : parameters) p.grad().div_(static_cast<double>(loss.tokens));
+      forward = SecondsSince(start);
+    } else {
+      core::LossSums sums;
+      {
+        const core::MixedPrecisionScope mixed_precision(options.precision, at::Device(at::kCPU));
+        sums = core::LabelSmoothedCrossEntropy(model->forward(source, previous), target,
+                                               options.label_smoothing, kPad);
+      }
+      forward = SecondsSince(start);
+      (sums.loss / sums.tokens).backward();
     }
-    const double forward = SecondsSince(start);
-    (sums.loss / sums.tokens).backward();
-    const double backward = SecondsSince(start) - forward;
+    const double backward = options.batch_threads > 1 ? 0 : SecondsSince(start) - forward;
     (*optimizer)->step();
     const double step = SecondsSince(start);
     if (update < options.warmup) continue;

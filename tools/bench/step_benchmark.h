@@ -39,6 +39,10 @@ struct StepBenchmarkOptions {
   int64_t threads = 0;
   // The trainer's --precision: bf16 runs the forward pass and loss under autocast.
   core::Precision precision = core::Precision::kFp32;
+  // The trainer's --batch_threads (resolved: >= 1). Above 1 the update runs the trainer's
+  // core::ForwardBackward, and its forward seconds are forward, loss and backward together
+  // (backward seconds 0): the shards' phases overlap.
+  int64_t batch_threads = 1;
 };
 
 // Seconds of each timed update and of its phases.
