@@ -7,28 +7,21 @@ biases, one embedding shared by source, target and output projection, sinusoidal
 one LayerNorm per sublayer, Admin's omega), the same operations in the same order
 (core/model/attention.cc, feed_forward.cc, sublayer.cc, residual.cc, positional_embedding.cc), the
 same label-smoothed cross-entropy (core/model/label_smoothed_loss.cc), torch.optim.Adam with its
-defaults (LibTorch's torch::optim::Adam in C++), and the same synthetic batch
-(tools/bench/step_benchmark.cc builds it from the same formula). Initial values differ: they
-do not change the time of an update.
-
-It prints `key=value` lines that the bench parses (tools/bench/child_process.h):
-parameters, batch_checksum, threads, and per timed update the seconds of the whole update
-and of its forward (with the loss), backward and optimizer phases.
+defaults (LibTorch's torch::optim::Adam in C++), and the same batches. Initial values differ:
+they do not change the time of an update. Flags, batches, the input embedding, the timed
+updates and the `key=value` lines it prints are bench/step_common.py's, shared with
+bench/step_torch_transformer.py.
 
     OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/step_reference.py --embed_dim=256 \
         --ffn_dim=1024 --attention_heads=4 --encoder_layers=6 --decoder_layers=6
 """
-import argparse
 import math
-import time
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-PAD, BOS = 0, 2
-# Synthetic token ids start above the special symbols (pad, unk, bos, eos).
-FIRST_TOKEN = 4
+from step_common import PAD, embed, parse_flags, time_updates
 
 
 class Attention(nn.Module):
@@ -134,16 +127,6 @@ class DecoderLayer(nn.Module):
         return run_sublayer(self.ffn_residual, x, self.ffn, self.dropout, self.training)
 
 
-def sinusoidal_embedding(positions, dim):
-    """core/model/positional_embedding.cc; position 0 (padding) embeds to zeros."""
-    half = dim // 2
-    step = math.log(10000.0) / max(half - 1, 1)
-    frequencies = torch.exp(torch.arange(half, dtype=torch.float32) * -step)
-    angles = positions.float().unsqueeze(-1) * frequencies
-    embedding = torch.cat([torch.sin(angles), torch.cos(angles)], dim=-1)
-    return embedding.masked_fill(positions.eq(0).unsqueeze(-1), 0.0)
-
-
 class Transformer(nn.Module):
     def __init__(self, o):
         super().__init__()
@@ -156,22 +139,15 @@ class Transformer(nn.Module):
             self.encoder_final_layer_norm = nn.LayerNorm(o.embed_dim, eps=1e-5)
             self.decoder_final_layer_norm = nn.LayerNorm(o.embed_dim, eps=1e-5)
 
-    def embed(self, tokens):
-        real = tokens.ne(PAD).long()
-        positions = torch.cumsum(real, dim=-1) * real
-        x = self.embed_tokens(tokens) * math.sqrt(self.o.embed_dim)
-        x = x + sinusoidal_embedding(positions, self.o.embed_dim)
-        return F.dropout(x, self.o.dropout, self.training)
-
     def forward(self, source, previous_target):
         source_mask = source.eq(PAD)
-        x = self.embed(source)
+        x = embed(self.embed_tokens, source, self.o.dropout, self.training)
         for layer in self.encoder_layers:
             x = layer(x, source_mask)
         if self.o.residual == "pre":
             x = self.encoder_final_layer_norm(x)
         target_mask = previous_target.eq(PAD)
-        y = self.embed(previous_target)
+        y = embed(self.embed_tokens, previous_target, self.o.dropout, self.training)
         for layer in self.decoder_layers:
             y = layer(y, target_mask, x, source_mask)
         if self.o.residual == "pre":
@@ -192,61 +168,12 @@ def label_smoothed_loss(logits, targets, epsilon):
     return torch.where(real, per_token, zero).sum(), real.sum()
 
 
-def synthetic_batch(o):
-    """The bench's batch (tools/bench/step_benchmark.cc, SyntheticBatch): no padding, ids from
-    a fixed formula so that both languages build the same tensors without sharing an RNG."""
-    def ids(length, salt):
-        rows = torch.arange(o.batch_size).unsqueeze(1)
-        columns = torch.arange(length).unsqueeze(0)
-        return FIRST_TOKEN + (rows * 131 + columns * 31 + salt * 17) % (o.vocab_size - FIRST_TOKEN)
-    source = ids(o.source_length, 1)
-    target = ids(o.target_length, 2)
-    previous = torch.cat([torch.full((o.batch_size, 1), BOS), target[:, :-1]], dim=1)
-    return source, previous, target
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for name, default in [("vocab_size", 8000), ("embed_dim", 256), ("ffn_dim", 1024),
-                          ("attention_heads", 4), ("encoder_layers", 6), ("decoder_layers", 6),
-                          ("batch_size", 64), ("source_length", 20), ("target_length", 20),
-                          ("warmup", 3), ("repeats", 10), ("threads", 0)]:
-        parser.add_argument("--" + name, type=int, default=default)
-    for name, default in [("dropout", 0.1), ("attention_dropout", 0.1),
-                          ("activation_dropout", 0.1), ("label_smoothing", 0.1), ("lr", 1e-4)]:
-        parser.add_argument("--" + name, type=float, default=default)
-    parser.add_argument("--residual", choices=["post", "pre", "admin", "none"], default="admin")
-    o = parser.parse_args()
-    if o.threads > 0:
-        torch.set_num_threads(o.threads)
-    torch.manual_seed(1)
-
+    o = parse_flags(__doc__.splitlines()[0], residuals=["post", "pre", "admin", "none"])
     model = Transformer(o)
-    model.train()
     optimizer = torch.optim.Adam(model.parameters(), lr=o.lr)
-    source, previous, target = synthetic_batch(o)
-    print(f"parameters={sum(p.numel() for p in model.parameters())}")
-    print(f"batch_checksum={int(source.sum())},{int(previous.sum())},{int(target.sum())}")
-    print(f"threads={torch.get_num_threads()}")
-    print(f"torch_version={torch.__version__}")
-
-    phases = {"step": [], "forward": [], "backward": [], "optimizer": []}
-    for update in range(o.warmup + o.repeats):
-        start = time.perf_counter()
-        optimizer.zero_grad()
-        loss, tokens = label_smoothed_loss(model(source, previous), target, o.label_smoothing)
-        forward_end = time.perf_counter()
-        (loss / tokens).backward()
-        backward_end = time.perf_counter()
-        optimizer.step()
-        end = time.perf_counter()
-        if update >= o.warmup:
-            phases["step"].append(end - start)
-            phases["forward"].append(forward_end - start)
-            phases["backward"].append(backward_end - forward_end)
-            phases["optimizer"].append(end - backward_end)
-    for phase, seconds in phases.items():
-        print(f"{phase}_seconds=" + ",".join(f"{s:.6f}" for s in seconds))
+    time_updates(o, model, optimizer, lambda source, previous, target: label_smoothed_loss(
+        model(source, previous), target, o.label_smoothing))
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ PACKAGES=(
   munge                         # Slurm's authentication
   librsvg2-bin                  # rsvg-convert: the PNG and PDF copies of every SVG figure
   chromium                      # headless: the test that the sweep report renders in a browser
+  python3-torch                 # PyTorch eager: the bench's peers (bench/*.py) and its test
 )
 
 if [ -r /etc/os-release ]; then

@@ -1,5 +1,6 @@
-// `bazel run //tools/bench -- [flags]`: training throughput against PyTorch eager and the
-// machine's matrix-product peak; the tables of docs/PERFORMANCE.md (tools/bench/run_bench.h).
+// `bazel run //tools/bench -- [flags]`: training throughput against PyTorch eager (the mirror
+// script and torch.nn.Transformer) and the machine's matrix-product peak; the tables of
+// docs/PERFORMANCE.md (tools/bench/run_bench.h).
 //
 // It starts itself again as its child processes: `--child=step FLAGS` times updates of one
 // configuration, `--child=train FLAGS` trains as `train` does.
@@ -8,10 +9,13 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "core/train/batch_shards.h"
 #include "core/train/command_line.h"
 #include "core/train/runtime_env.h"
 #include "core/train/train_config.h"
@@ -31,27 +35,54 @@ void AddFlags(core::CommandLine& command_line) {
       .add_options()("configs",
                      po::value<std::string>()->default_value("256:1024:4:6:6,512:2048:8:6:6"),
                      "model shapes d:ffn:heads:encoder_layers:decoder_layers, comma-separated")(
-          "vocab_size", po::value<int64_t>()->default_value(8000), "vocabulary (shared embedding)")(
-          "batch_size", po::value<int64_t>()->default_value(64), "sentences per batch")(
-          "source_length", po::value<int64_t>()->default_value(20), "source tokens per sentence")(
-          "target_length", po::value<int64_t>()->default_value(20), "target tokens per sentence")(
+          "batches", po::value<std::string>()->default_value("synthetic"),
+          "what every update trains on: synthetic (one batch of --batch_size x --source_length + "
+          "--target_length ids from a fixed formula, no padding) or data (the trainer's first "
+          "--batch_count batches of --data_dir cut at --max_tokens, padding and masks included, "
+          "written to WORK_DIR/batches.txt for every side; timed update r trains on batch r mod "
+          "--batch_count)")(
+          "vocab_size", po::value<int64_t>()->default_value(8000),
+          "vocabulary (shared embedding) of synthetic batches; data: the dataset's")(
+          "batch_size", po::value<int64_t>()->default_value(64), "synthetic: sentences per batch")(
+          "source_length", po::value<int64_t>()->default_value(20),
+          "synthetic: source tokens per sentence")("target_length",
+                                                   po::value<int64_t>()->default_value(20),
+                                                   "synthetic: target tokens per sentence")(
+          "data_dir", po::value<std::string>()->default_value(""),
+          "data: the prepared dataset (tools/prepare_data); \"\": train's default, "
+          "<workspace>/data/ding-de-en (the end-to-end run takes its own from --train_flags)")(
+          "max_tokens", po::value<int64_t>()->default_value(1000),
+          "data: train's --max_tokens for cutting the batches (the CPU matrix's 1,000)")(
+          "batch_count", po::value<int64_t>()->default_value(10),
+          "data: how many batches, from the first of train's order (its default --seed)")(
           "residual", po::value<std::string>()->default_value(model.encoder_residual),
-          "residual arrangement of both stacks (the reference mirrors post, pre, admin, none)")(
+          "residual arrangement of both stacks (the mirror has post, pre, admin, none; "
+          "nn.Transformer is Pre-LN for pre, Post-LN for any other)")(
           "dropout", po::value<double>()->default_value(model.dropout), "dropout")(
           "precision", po::value<std::string>()->default_value("fp32"),
-          "the C++ update's --precision: fp32 or bf16 (the PyTorch reference stays fp32)")(
+          "the C++ update's --precision: fp32 or bf16 (the PyTorch peers stay fp32)")(
           "warmup", po::value<int64_t>()->default_value(3), "untimed updates per process")(
           "repeats", po::value<int64_t>()->default_value(10), "timed updates per process")(
           "rounds", po::value<int64_t>()->default_value(2),
-          "C++ and PyTorch processes per configuration, alternating; 0: no step benchmark")(
-          "threads", po::value<int64_t>()->default_value(0),
-          "intra-op threads; 0: LibTorch's default")(
+          "processes per configuration and side, taking turns (C++, then each peer); 0: no step "
+          "benchmark")("threads", po::value<int64_t>()->default_value(0),
+                       "intra-op threads; 0: LibTorch's default")(
+          "batch_threads", po::value<int64_t>()->default_value(0),
+          "the C++ update's --batch_threads, as train resolves it (0: one per core when "
+          "--threads is 0); the peers run one")(
+          "peers", po::value<std::string>()->default_value("mirror,torch_transformer"),
+          "the PyTorch eager peers, comma-separated: mirror (bench/step_reference.py, the C++ "
+          "model op for op; a different parameter count fails) and torch_transformer "
+          "(bench/step_torch_transformer.py, torch.nn.Transformer with its packed q/k/v; both "
+          "parameter counts are shown); \"\": none")(
           "python", po::value<std::string>()->default_value("/usr/bin/python3"),
-          "interpreter of the PyTorch reference; \"\": skip it")(
+          "interpreter of the peers (needs torch); \"\": skip them")(
           "reference_script", po::value<std::string>()->default_value(""),
-          "the reference; \"\": bench/step_reference.py of the workspace")(
-          "matmul_sizes", po::value<std::string>()->default_value("1024,2048"),
-          "n of the n x n products measured for the peak")(
+          "the mirror peer's script; \"\": bench/step_reference.py of the workspace")(
+          "torch_transformer_script", po::value<std::string>()->default_value(""),
+          "the torch_transformer peer's script; \"\": bench/step_torch_transformer.py of the "
+          "workspace")("matmul_sizes", po::value<std::string>()->default_value("1024,2048"),
+                       "n of the n x n products measured for the peak")(
           "e2e_updates", po::value<int64_t>()->default_value(150),
           "updates of the end-to-end training run (just past one epoch of the default data); 0: "
           "skip")("e2e_log_interval", po::value<int64_t>()->default_value(25),
@@ -59,7 +90,14 @@ void AddFlags(core::CommandLine& command_line) {
           "train_flags", po::value<std::string>()->default_value(""),
           "more flags of that run, space-separated (e.g. \"--data_dir=DIR --embed_dim=512\")")(
           "work_dir", po::value<std::string>()->default_value("runs/bench"),
-          "child logs and the end-to-end run directory");
+          "child logs, the batch file of --batches=data and the end-to-end run directory");
+}
+
+// The script of flag `name`, or `default_name` in the workspace's bench/ folder.
+std::string ScriptPath(const po::variables_map& flag, const char* name, const char* default_name) {
+  const std::string& given = flag[name].as<std::string>();
+  return given.empty() ? core::WorkspacePath(std::string("bench/") + default_name)
+                       : core::ResolveUserPath(given);
 }
 
 int RunStepChild(const std::vector<std::string>& flags) {
@@ -111,6 +149,14 @@ int main(int argc, char** argv) {
       "--warmup=" + std::to_string(flag["warmup"].as<int64_t>()),
       "--repeats=" + std::to_string(flag["repeats"].as<int64_t>()),
       "--threads=" + std::to_string(flag["threads"].as<int64_t>())};
+  const absl::StatusOr<int64_t> batch_threads = core::ResolveBatchThreads(
+      flag["batch_threads"].as<int64_t>(), flag["threads"].as<int64_t>(), at::Device(at::kCPU),
+      std::thread::hardware_concurrency(), /*runs_concurrently=*/true);
+  if (!batch_threads.ok()) {
+    std::cerr << "bench: " << batch_threads.status().message() << "\n";
+    return 2;
+  }
+  step_flags.push_back("--batch_threads=" + std::to_string(*batch_threads));
   absl::StatusOr<tools::bench::StepBenchmarkOptions> step =
       tools::bench::ParseStepFlags(step_flags);
   for (const absl::Status& status : {configs.status(), step.status()}) {
@@ -123,10 +169,27 @@ int main(int argc, char** argv) {
   options.step = *step;
   options.rounds = flag["rounds"].as<int64_t>();
   options.python = flag["python"].as<std::string>();
-  options.reference_script =
-      flag["reference_script"].as<std::string>().empty()
-          ? core::WorkspacePath("bench/step_reference.py")
-          : core::ResolveUserPath(flag["reference_script"].as<std::string>());
+  const std::string batches = flag["batches"].as<std::string>();
+  if (batches == "data") {
+    options.data_batches = tools::bench::DataBatchOptions{flag["data_dir"].as<std::string>(),
+                                                          flag["max_tokens"].as<int64_t>(),
+                                                          flag["batch_count"].as<int64_t>()};
+    if (options.data_batches->max_tokens < 1 || options.data_batches->count < 1) {
+      std::cerr << "bench: --max_tokens and --batch_count must be positive\n";
+      return 2;
+    }
+  } else if (batches != "synthetic") {
+    std::cerr << "bench: --batches: '" << batches << "' is neither synthetic nor data\n";
+    return 2;
+  }
+  absl::StatusOr<std::vector<tools::bench::Peer>> peers = tools::bench::ParsePeers(
+      flag["peers"].as<std::string>(), ScriptPath(flag, "reference_script", "step_reference.py"),
+      ScriptPath(flag, "torch_transformer_script", "step_torch_transformer.py"));
+  if (!peers.ok()) {
+    std::cerr << "bench: --peers: " << peers.status().message() << "\n";
+    return 2;
+  }
+  options.peers = *std::move(peers);
   options.matmul_sizes.clear();
   for (absl::string_view size : absl::StrSplit(flag["matmul_sizes"].as<std::string>(), ',')) {
     int64_t n = 0;

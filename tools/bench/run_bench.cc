@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -13,20 +15,19 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "core/data/parallel_dataset.h"
-#include "core/data/translation_direction.h"
 #include "core/train/train_config.h"
 #include "core/util/status_macros.h"
-#include "core/util/user_path.h"
+#include "tools/bench/batch_file.h"
 #include "tools/bench/child_process.h"
 #include "tools/bench/end_to_end.h"
 #include "tools/bench/flops.h"
+#include "tools/bench/trainer_batches.h"
 
 namespace tools::bench {
 namespace {
 
 // Every child runs as `train` does (core/train/runtime_env.h: the bench re-executes itself with
-// that environment and its children inherit it): the reference too, for fairness.
+// that environment and its children inherit it): the PyTorch peers too, for fairness.
 constexpr char kPassiveOpenMp[] = "OMP_WAIT_POLICY=PASSIVE";
 
 double Median(std::vector<double> values) {
@@ -75,7 +76,7 @@ std::string ShapeName(const ModelShape& shape) {
 std::string Milliseconds(double seconds) { return absl::StrFormat("%.1f", seconds * 1e3); }
 std::string Mebibytes(int64_t bytes) { return absl::StrFormat("%.0f MiB", bytes / 1048576.0); }
 
-// One side (C++ or PyTorch) of one configuration, over every round.
+// One side (C++ or a PyTorch peer) of one configuration, over every round.
 struct SideRuns {
   std::vector<StepBenchmarkResult> rounds;
   int64_t peak_rss_bytes = 0;
@@ -110,12 +111,9 @@ absl::Status RunSide(const std::vector<std::string>& argv, const std::string& lo
   return absl::OkStatus();
 }
 
-// Why the reference cannot run, or "" when it can.
-std::string ReferenceUnavailable(const BenchOptions& options) {
+// Why the peers cannot run at all, or "" when they can.
+std::string PythonUnavailable(const BenchOptions& options) {
   if (options.python.empty()) return "no --python given";
-  if (!std::filesystem::exists(options.reference_script)) {
-    return absl::StrCat(options.reference_script, " not found");
-  }
   absl::StatusOr<ChildResult> probe =
       RunChild({options.python, "-c", "import torch"}, {}, options.work_dir + "/python_probe.log");
   if (!probe.ok() || probe->exit_code != 0) {
@@ -124,83 +122,178 @@ std::string ReferenceUnavailable(const BenchOptions& options) {
   return "";
 }
 
+// The step children's batches: the synthetic one, or the trainer's first batches of a
+// dataset written to a batch file in the work directory.
+struct BatchPlan {
+  // For the tables' title.
+  std::string description;
+  // The padded shape of each batch, for the FLOP count.
+  std::vector<BatchShape> shapes;
+  // The batch file; "": the synthetic batch.
+  std::string file;
+  // The models' vocabulary: the step options', or the dataset's.
+  int64_t vocab_size = 0;
+};
+
+absl::StatusOr<BatchPlan> PlanBatches(const BenchOptions& options) {
+  BatchPlan plan;
+  if (!options.data_batches) {
+    const BatchShape& batch = options.step.batch;
+    plan.description = absl::StrFormat("batch %d x %d source + %d target tokens", batch.sentences,
+                                       batch.source_length, batch.target_length);
+    plan.shapes = {batch};
+    plan.vocab_size = options.step.model.target_vocab_size;
+    return plan;
+  }
+  const DataBatchOptions& wanted = *options.data_batches;
+  std::vector<std::string> train_flags = {absl::StrCat("--max_tokens=", wanted.max_tokens)};
+  if (!wanted.data_dir.empty()) train_flags.push_back(absl::StrCat("--data_dir=", wanted.data_dir));
+  ASSIGN_OR_RETURN(core::ParsedTrainConfig parsed, core::ParseTrainConfig(train_flags));
+  ASSIGN_OR_RETURN(TrainerData data, LoadTrainerData(parsed.config));
+  if (data.ids.pad != kStepPadId) {
+    return absl::InvalidArgumentError(absl::StrCat(data.dir, " pads with id ", data.ids.pad,
+                                                   "; the step benchmark's models pad with ",
+                                                   kStepPadId));
+  }
+  ASSIGN_OR_RETURN(std::vector<core::Batch> batches, FirstTrainerBatches(data, wanted.count));
+  plan.file = options.work_dir + "/batches.txt";
+  RETURN_IF_ERROR(WriteBatchFile(plan.file, batches));
+  core::PaddingStats padding;
+  BatchShape mean{0, 0, 0};
+  for (const core::Batch& batch : batches) {
+    plan.shapes.push_back({batch.size, batch.source_width, batch.target_width});
+    padding.Add(batch);
+    mean.sentences += batch.size;
+    mean.source_length += batch.source_width;
+    mean.target_length += batch.target_width;
+  }
+  const double n = static_cast<double>(batches.size());
+  plan.description = absl::StrFormat(
+      "the trainer's first %d batches of %s at --max_tokens=%d, in %s: on average %.1f x %.1f "
+      "source + %.1f target positions, %.1f%% of them padding",
+      wanted.count, data.dir, wanted.max_tokens, plan.file, mean.sentences / n,
+      mean.source_length / n, mean.target_length / n, 100 * padding.padding_fraction());
+  plan.vocab_size = data.train.model().vocab_size();
+  return plan;
+}
+
 struct ConfigRuns {
   ModelShape shape;
   StepBenchmarkOptions step;
   SideRuns cxx;
-  SideRuns python;
+  // One per peer that runs, in its order.
+  std::vector<SideRuns> peers;
 };
 
-absl::Status CheckSameModel(const ConfigRuns& config) {
-  const StepBenchmarkResult& cxx = config.cxx.rounds.front();
-  const StepBenchmarkResult& py = config.python.rounds.front();
-  if (cxx.parameters != py.parameters) {
+// The latest round of `runs` against the C++ child's.
+absl::Status CheckPeer(const ConfigRuns& config, const Peer& peer, const SideRuns& runs) {
+  const StepBenchmarkResult& cxx = config.cxx.rounds.back();
+  const StepBenchmarkResult& py = runs.rounds.back();
+  if (peer.same_parameters && cxx.parameters != py.parameters) {
     return absl::InternalError(
-        absl::StrCat(ShapeName(config.shape), ": the PyTorch reference has ", py.parameters,
-                     " parameters, the C++ model ", cxx.parameters,
-                     ": bench/step_reference.py no longer matches core/model/transformer.cc"));
+        absl::StrCat(ShapeName(config.shape), ": the PyTorch peer ", peer.title, " has ",
+                     py.parameters, " parameters, the C++ model ", cxx.parameters, ": ",
+                     peer.script, " no longer matches core/model/transformer.cc"));
   }
   if (cxx.batch_checksum != py.batch_checksum) {
     return absl::InternalError(absl::StrCat(ShapeName(config.shape),
                                             ": batch checksums differ (C++ ", cxx.batch_checksum,
-                                            ", PyTorch ", py.batch_checksum, ")"));
+                                            ", ", peer.title, " ", py.batch_checksum, ")"));
   }
   return absl::OkStatus();
 }
 
-void PrintStepTables(const std::vector<ConfigRuns>& configs, double peak_gflops, bool reference,
-                     std::ostream& out) {
+// A Markdown table row.
+std::string Row(const std::vector<std::string>& cells) {
+  return absl::StrCat("| ", absl::StrJoin(cells, " | "), " |\n");
+}
+
+void PrintStepTables(const std::vector<ConfigRuns>& configs, const std::vector<Peer>& peers,
+                     const BatchPlan& batches, double peak_gflops, std::ostream& out) {
   const StepBenchmarkOptions& first = configs.front().step;
   out << absl::StrFormat(
-      "\n## Training update (batch %d x %d source + %d target tokens, vocabulary %d, %s "
-      "residuals, Adam; median of %d updates x %d rounds after %d warm-up)\n\n",
-      first.batch.sentences, first.batch.source_length, first.batch.target_length,
-      first.model.target_vocab_size, first.model.encoder_residual, first.repeats,
+      "\n## Training update (%s, vocabulary %d, %s residuals, Adam; median of %d updates x %d "
+      "rounds after %d warm-up)\n\n",
+      batches.description, batches.vocab_size, first.model.encoder_residual, first.repeats,
       configs.front().cxx.rounds.size(), first.warmup);
   out << "Intra-op threads: C++ " << configs.front().cxx.rounds.front().threads;
-  if (reference) out << ", PyTorch " << configs.front().python.rounds.front().threads;
-  out << absl::StrFormat("; MFU against the best fp32 matrix-product rate, %.1f GFLOP/s.\n\n",
+  for (size_t p = 0; p < peers.size(); ++p) {
+    out << ", " << peers[p].title << " " << configs.front().peers[p].rounds.front().threads;
+  }
+  out << absl::StrFormat("; MFU against the best fp32 matrix-product rate, %.1f GFLOP/s",
                          peak_gflops);
-  out << "| model | parameters C++ / PyTorch | C++ ms | PyTorch ms | speed-up (PyTorch / C++) | "
-         "per round | GFLOP / update | C++ GFLOP/s | MFU C++ | MFU PyTorch |\n"
-         "|---|---|---|---|---|---|---|---|---|---|\n";
+  if (batches.shapes.size() > 1) out << "; GFLOP / update: the mean over the batches";
+  out << ".\n\n";
+
+  std::vector<std::string> header = {"model", "parameters C++"};
+  for (const Peer& peer : peers) absl::StrAppend(&header.back(), " / ", peer.title);
+  header.push_back("C++ ms");
+  for (const Peer& peer : peers) header.push_back(absl::StrCat(peer.title, " ms"));
+  for (const Peer& peer : peers) header.push_back(absl::StrCat("speed-up vs ", peer.title));
+  if (!peers.empty()) {
+    header.push_back("speed-up vs faster peer");
+    header.push_back("per round (faster peer)");
+  }
+  for (const char* column : {"GFLOP / update", "C++ GFLOP/s", "MFU C++"}) header.push_back(column);
+  for (const Peer& peer : peers) header.push_back(absl::StrCat("MFU ", peer.title));
+  out << Row(header) << "|" << absl::StrJoin(std::vector<std::string>(header.size(), "---"), "|")
+      << "|\n";
+
   for (const ConfigRuns& config : configs) {
     const double cxx = config.cxx.MedianOf(&PhaseSeconds::step);
-    const double gflop = CountStepFlops(config.step.model, config.step.batch).update / 1e9;
-    std::string py_ms = "skipped", ratio = "-", per_round = "-", py_mfu = "-";
-    std::string py_parameters = "-";
-    if (reference) {
-      const double py = config.python.MedianOf(&PhaseSeconds::step);
-      py_ms = Milliseconds(py);
-      ratio = absl::StrFormat("**%.2fx**", py / cxx);
+    double flops = 0;
+    for (const BatchShape& shape : batches.shapes) {
+      flops += CountStepFlops(config.step.model, shape).update;
+    }
+    const double gflop = flops / static_cast<double>(batches.shapes.size()) / 1e9;
+    std::vector<double> peer_seconds;
+    for (const SideRuns& side : config.peers) {
+      peer_seconds.push_back(side.MedianOf(&PhaseSeconds::step));
+    }
+
+    std::vector<std::string> row = {ShapeName(config.shape),
+                                    absl::StrCat(config.cxx.rounds.front().parameters)};
+    for (const SideRuns& side : config.peers) {
+      absl::StrAppend(&row.back(), " / ", side.rounds.front().parameters);
+    }
+    row.push_back(Milliseconds(cxx));
+    for (const double py : peer_seconds) row.push_back(Milliseconds(py));
+    for (const double py : peer_seconds) row.push_back(absl::StrFormat("%.2fx", py / cxx));
+    if (!peers.empty()) {
+      const double faster = *std::min_element(peer_seconds.begin(), peer_seconds.end());
+      row.push_back(absl::StrFormat("**%.2fx**", faster / cxx));
       std::vector<std::string> ratios;
       for (size_t r = 0; r < config.cxx.rounds.size(); ++r) {
-        ratios.push_back(absl::StrFormat("%.2f", Median(config.python.rounds[r].seconds.step) /
-                                                     Median(config.cxx.rounds[r].seconds.step)));
+        double faster_round = std::numeric_limits<double>::infinity();
+        for (const SideRuns& side : config.peers) {
+          faster_round = std::min(faster_round, Median(side.rounds[r].seconds.step));
+        }
+        ratios.push_back(
+            absl::StrFormat("%.2f", faster_round / Median(config.cxx.rounds[r].seconds.step)));
       }
-      per_round = absl::StrJoin(ratios, ", ");
-      py_mfu = absl::StrFormat("%.0f%%", 100 * gflop / py / peak_gflops);
-      py_parameters = absl::StrCat(config.python.rounds.front().parameters);
+      row.push_back(absl::StrJoin(ratios, ", "));
     }
-    out << absl::StrFormat("| %s | %d / %s | %s | %s | %s | %s | %.3g | %.3g | %.0f%% | %s |\n",
-                           ShapeName(config.shape), config.cxx.rounds.front().parameters,
-                           py_parameters, Milliseconds(cxx), py_ms, ratio, per_round, gflop,
-                           gflop / cxx, 100 * gflop / cxx / peak_gflops, py_mfu);
+    row.push_back(absl::StrFormat("%.3g", gflop));
+    row.push_back(absl::StrFormat("%.3g", gflop / cxx));
+    row.push_back(absl::StrFormat("%.0f%%", 100 * gflop / cxx / peak_gflops));
+    for (const double py : peer_seconds) {
+      row.push_back(absl::StrFormat("%.0f%%", 100 * gflop / py / peak_gflops));
+    }
+    out << Row(row);
   }
 
   out << "\n## Where an update's time goes (median ms)\n\n"
          "| model | side | forward + loss | backward | Adam step | update | peak RSS |\n"
          "|---|---|---|---|---|---|---|\n";
   for (const ConfigRuns& config : configs) {
-    for (const auto& [name, side] :
-         {std::pair{"C++", &config.cxx}, std::pair{"PyTorch", &config.python}}) {
-      if (side->rounds.empty()) continue;
-      out << absl::StrFormat("| %s | %s | %s | %s | %s | %s | %s |\n", ShapeName(config.shape),
-                             name, Milliseconds(side->MedianOf(&PhaseSeconds::forward)),
-                             Milliseconds(side->MedianOf(&PhaseSeconds::backward)),
-                             Milliseconds(side->MedianOf(&PhaseSeconds::optimizer)),
-                             Milliseconds(side->MedianOf(&PhaseSeconds::step)),
-                             Mebibytes(side->peak_rss_bytes));
+    std::vector<std::pair<std::string, const SideRuns*>> sides = {{"C++", &config.cxx}};
+    for (size_t p = 0; p < peers.size(); ++p) sides.emplace_back(peers[p].title, &config.peers[p]);
+    for (const auto& [name, side] : sides) {
+      out << Row(
+          {ShapeName(config.shape), name, Milliseconds(side->MedianOf(&PhaseSeconds::forward)),
+           Milliseconds(side->MedianOf(&PhaseSeconds::backward)),
+           Milliseconds(side->MedianOf(&PhaseSeconds::optimizer)),
+           Milliseconds(side->MedianOf(&PhaseSeconds::step)), Mebibytes(side->peak_rss_bytes)});
     }
   }
 
@@ -217,7 +310,8 @@ void PrintStepTables(const std::vector<ConfigRuns>& configs, double peak_gflops,
                                          Median(init) / update));
   }
   if (!admin_rows.empty()) {
-    out << "\n## Admin initialization (fairseq init + one profiling forward pass on the batch)\n\n"
+    out << "\n## Admin initialization (fairseq init + one profiling forward pass on the first "
+           "batch)\n\n"
            "| model | Admin init ms | update ms | init / update |\n|---|---|---|---|\n"
         << absl::StrJoin(admin_rows, "");
   }
@@ -225,24 +319,9 @@ void PrintStepTables(const std::vector<ConfigRuns>& configs, double peak_gflops,
 
 absl::Status RunEndToEnd(const BenchOptions& options, std::ostream& out) {
   ASSIGN_OR_RETURN(core::ParsedTrainConfig parsed, core::ParseTrainConfig(options.train_flags));
-  const core::TrainConfig& config = parsed.config;
-  const std::string data_dir = config.data_dir.empty() ? core::WorkspacePath("data/ding-de-en")
-                                                       : core::ResolveUserPath(config.data_dir);
-  absl::StatusOr<core::TranslationDirection> direction =
-      core::ParseTranslationDirection(config.direction);
-  if (!direction.ok()) return direction.status();
-  core::ParallelDatasetOptions dataset_options;
-  dataset_options.dir = data_dir;
-  dataset_options.direction = *direction;
-  dataset_options.max_positions = static_cast<int>(config.model.max_positions);
-  absl::StatusOr<core::ParallelDataset> train = core::ParallelDataset::Load(dataset_options);
-  if (!train.ok()) return train.status();
-  core::BatcherOptions batching;
-  batching.max_tokens = config.max_tokens;
-  batching.seed = static_cast<uint64_t>(config.seed);
-  absl::StatusOr<PaddingComparison> padding = ComparePadding(
-      train->examples(), batching, {train->model().pad_id(), train->model().bos_id()});
-  if (!padding.ok()) return padding.status();
+  ASSIGN_OR_RETURN(const TrainerData data, LoadTrainerData(parsed.config));
+  ASSIGN_OR_RETURN(const PaddingComparison padding,
+                   ComparePadding(data.train.examples(), data.batching, data.ids));
 
   const std::string run_dir = options.work_dir + "/e2e_run";
   std::filesystem::remove_all(run_dir);
@@ -270,7 +349,7 @@ absl::Status RunEndToEnd(const BenchOptions& options, std::ostream& out) {
       "overhead / update time | target tokens/s | peak RSS |\n"
       "|---|---|---|---|---|---|---|---|\n"
       "| %d | %d | %.1f | %.1f | %.1f s | **%.1f%%** | %.0f | %s |\n",
-      data_dir, options.e2e_updates,
+      data.dir, options.e2e_updates,
       options.train_flags.empty() ? "defaults" : absl::StrJoin(options.train_flags, " "),
       run.updates, run.validations, run.train_seconds, run.update_seconds,
       run.train_seconds - run.update_seconds, 100 * run.overhead(), run.tokens_per_second(),
@@ -278,11 +357,11 @@ absl::Status RunEndToEnd(const BenchOptions& options, std::ostream& out) {
   out << absl::StrFormat(
       "\nMaking a batch and its tensors (Batcher::Next + ToTensors, inside the updates above): "
       "%.2f ms per batch.\n",
-      padding->seconds_per_batch * 1e3);
+      padding.seconds_per_batch * 1e3);
   out << "\n## Padding in one epoch (same token budget)\n\n"
          "| batching | batches | real tokens | padded tokens | padding |\n|---|---|---|---|---|\n";
-  for (const auto& [name, stats] : {std::pair{"length buckets (trainer)", &padding->bucketed},
-                                    std::pair{"random", &padding->random}}) {
+  for (const auto& [name, stats] : {std::pair{"length buckets (trainer)", &padding.bucketed},
+                                    std::pair{"random", &padding.random}}) {
     out << absl::StrFormat("| %s | %d | %d | %d | %.1f%% |\n", name, stats->batches,
                            stats->real_tokens, stats->padded_tokens,
                            100 * stats->padding_fraction());
@@ -313,56 +392,101 @@ absl::StatusOr<std::vector<ModelShape>> ParseModelShapes(absl::string_view text)
   return shapes;
 }
 
+absl::StatusOr<std::vector<Peer>> ParsePeers(absl::string_view names,
+                                             const std::string& mirror_script,
+                                             const std::string& torch_transformer_script) {
+  const Peer known[] = {{"mirror", "mirror", mirror_script, /*same_parameters=*/true},
+                        {"torch_transformer", "nn.Transformer", torch_transformer_script,
+                         /*same_parameters=*/false}};
+  std::vector<Peer> peers;
+  for (absl::string_view name : absl::StrSplit(names, ',', absl::SkipEmpty())) {
+    const Peer* peer = std::find_if(std::begin(known), std::end(known),
+                                    [&](const Peer& p) { return p.name == name; });
+    if (peer == std::end(known)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown peer '", name, "' (known: mirror, torch_transformer)"));
+    }
+    if (std::any_of(peers.begin(), peers.end(), [&](const Peer& p) { return p.name == name; })) {
+      return absl::InvalidArgumentError(absl::StrCat("peer '", name, "' named twice"));
+    }
+    peers.push_back(*peer);
+  }
+  return peers;
+}
+
 absl::Status RunBench(const BenchOptions& options, std::ostream& out) {
   std::filesystem::create_directories(options.work_dir);
   const std::vector<MatmulRate> rates = MeasureMatmulRates(options.matmul_sizes, 5);
   double peak_gflops = 0;
   for (const MatmulRate& rate : rates) peak_gflops = std::max(peak_gflops, rate.gflops);
-  const std::string unavailable = ReferenceUnavailable(options);
 
   out << "## Machine\n\n"
       << "- CPU: " << CpuModel() << ", " << std::thread::hardware_concurrency() << " cores\n"
       << "- BLAS in use: " << LoadedBlas() << "\n"
       << "- every measurement in its own child process with " << kPassiveOpenMp << "\n"
-      << "- load average (1, 5, 15 min) at the start: " << LoadAverage() << "\n"
-      << "- PyTorch reference: "
-      << (unavailable.empty() ? absl::StrCat(options.python, " ", options.reference_script)
-                              : absl::StrCat("skipped: ", unavailable))
-      << "\n\n## fp32 matrix product (LibTorch at::mm, best of 5)\n\n| n | GFLOP/s |\n|---|---|\n";
+      << "- load average (1, 5, 15 min) at the start: " << LoadAverage() << "\n";
+  const std::string python_unavailable = options.peers.empty() ? "" : PythonUnavailable(options);
+  std::vector<Peer> peers;
+  for (const Peer& peer : options.peers) {
+    std::string unavailable = python_unavailable;
+    if (unavailable.empty() && !std::filesystem::exists(peer.script)) {
+      unavailable = absl::StrCat(peer.script, " not found");
+    }
+    out << "- PyTorch peer " << peer.title << ": "
+        << (unavailable.empty() ? absl::StrCat(options.python, " ", peer.script)
+                                : absl::StrCat("skipped: ", unavailable))
+        << "\n";
+    if (unavailable.empty()) peers.push_back(peer);
+  }
+  out << "\n## fp32 matrix product (LibTorch at::mm, best of 5)\n\n| n | GFLOP/s |\n|---|---|\n";
   for (const MatmulRate& rate : rates) {
     out << absl::StrFormat("| %d | %.1f |\n", rate.size, rate.gflops);
   }
   out.flush();
 
-  std::vector<ConfigRuns> configs;
-  for (const ModelShape& shape : options.configs) {
-    ConfigRuns config;
-    config.shape = shape;
-    config.step = options.step;
-    config.step.model.embed_dim = shape.embed_dim;
-    config.step.model.ffn_dim = shape.ffn_dim;
-    config.step.model.attention_heads = shape.attention_heads;
-    config.step.model.encoder_layers = shape.encoder_layers;
-    config.step.model.decoder_layers = shape.decoder_layers;
-    configs.push_back(config);
-  }
-  for (int64_t round = 0; round < options.rounds; ++round) {
-    for (ConfigRuns& config : configs) {
-      const std::vector<std::string> flags = StepFlags(config.step);
-      const std::string tag = absl::StrCat("d", config.shape.embed_dim, "_round", round);
-      std::vector<std::string> cxx = {options.self, kStepChildFlag};
-      cxx.insert(cxx.end(), flags.begin(), flags.end());
-      RETURN_IF_ERROR(RunSide(cxx, absl::StrCat(options.work_dir, "/cxx_", tag, ".log"),
-                              "the C++ step benchmark", config.cxx));
-      if (!unavailable.empty()) continue;
-      std::vector<std::string> py = {options.python, options.reference_script};
-      py.insert(py.end(), flags.begin(), flags.end());
-      RETURN_IF_ERROR(RunSide(py, absl::StrCat(options.work_dir, "/python_", tag, ".log"),
-                              "the PyTorch reference", config.python));
-      RETURN_IF_ERROR(CheckSameModel(config));
+  if (options.rounds > 0) {
+    ASSIGN_OR_RETURN(const BatchPlan batches, PlanBatches(options));
+    std::vector<ConfigRuns> configs;
+    for (const ModelShape& shape : options.configs) {
+      ConfigRuns config;
+      config.shape = shape;
+      config.step = options.step;
+      config.step.model.embed_dim = shape.embed_dim;
+      config.step.model.ffn_dim = shape.ffn_dim;
+      config.step.model.attention_heads = shape.attention_heads;
+      config.step.model.encoder_layers = shape.encoder_layers;
+      config.step.model.decoder_layers = shape.decoder_layers;
+      config.step.model.source_vocab_size = config.step.model.target_vocab_size =
+          batches.vocab_size;
+      config.step.batch_file = batches.file;
+      config.peers.resize(peers.size());
+      configs.push_back(config);
     }
+    for (int64_t round = 0; round < options.rounds; ++round) {
+      for (ConfigRuns& config : configs) {
+        const std::string tag =
+            absl::StrFormat("d%d_%dL-%dL_round%d", config.shape.embed_dim,
+                            config.shape.encoder_layers, config.shape.decoder_layers, round);
+        std::vector<std::string> cxx = {options.self, kStepChildFlag};
+        for (const std::string& flag : StepFlags(config.step)) cxx.push_back(flag);
+        RETURN_IF_ERROR(RunSide(cxx, absl::StrCat(options.work_dir, "/cxx_", tag, ".log"),
+                                "the C++ step benchmark", config.cxx));
+        // The peers run fp32 on one thread whatever the C++ side's precision and batch threads.
+        StepBenchmarkOptions fp32 = config.step;
+        fp32.precision = core::Precision::kFp32;
+        fp32.batch_threads = 1;
+        for (size_t p = 0; p < peers.size(); ++p) {
+          std::vector<std::string> py = {options.python, peers[p].script};
+          for (const std::string& flag : StepFlags(fp32)) py.push_back(flag);
+          RETURN_IF_ERROR(
+              RunSide(py, absl::StrCat(options.work_dir, "/", peers[p].name, "_", tag, ".log"),
+                      absl::StrCat("the PyTorch peer ", peers[p].title), config.peers[p]));
+          RETURN_IF_ERROR(CheckPeer(config, peers[p], config.peers[p]));
+        }
+      }
+    }
+    PrintStepTables(configs, peers, batches, peak_gflops, out);
   }
-  if (options.rounds > 0) PrintStepTables(configs, peak_gflops, unavailable.empty(), out);
   if (options.e2e_updates > 0) {
     RETURN_IF_ERROR(RunEndToEnd(options, out));
   }

@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/data/batch_tensors.h"
 #include "core/model/label_smoothed_loss.h"
 #include "core/model/transformer.h"
 #include "core/train/batch_shards.h"
@@ -20,6 +21,7 @@
 #include "plugins/initializer.h"
 #include "plugins/optimizer.h"
 #include "plugins/residual.h"
+#include "tools/bench/batch_file.h"
 
 namespace tools::bench {
 namespace {
@@ -32,7 +34,7 @@ double SecondsSince(Clock::time_point start) {
 
 // The special ids of the project's SentencePiece models (core/data/subword_model.h); synthetic
 // tokens start after them.
-constexpr int64_t kPad = 0;
+constexpr int64_t kPad = kStepPadId;
 constexpr int64_t kBos = 2;
 constexpr int64_t kFirstToken = 4;
 
@@ -69,6 +71,51 @@ at::Tensor SyntheticIds(int64_t rows, int64_t length, int64_t salt, int64_t voca
   return (row * 131 + column * 31 + salt * 17).remainder(vocab_size - kFirstToken) + kFirstToken;
 }
 
+// The synthetic batch: no padding, decoder input = BOS then the target without its last id.
+core::BatchTensors SyntheticBatch(const BatchShape& shape, int64_t vocab_size) {
+  const at::Tensor source = SyntheticIds(shape.sentences, shape.source_length, 1, vocab_size);
+  const at::Tensor target = SyntheticIds(shape.sentences, shape.target_length, 2, vocab_size);
+  const at::Tensor previous =
+      at::cat({at::full({shape.sentences, 1}, kBos, at::kLong), target.slice(1, 0, -1)}, 1);
+  return {source, previous, target};
+}
+
+// The batch file's batches, or the synthetic batch.
+absl::StatusOr<std::vector<core::BatchTensors>> StepBatches(const StepBenchmarkOptions& options) {
+  const int64_t vocab_size = options.model.target_vocab_size;
+  if (options.batch_file.empty()) return std::vector{SyntheticBatch(options.batch, vocab_size)};
+  ASSIGN_OR_RETURN(std::vector<core::Batch> batches, ReadBatchFile(options.batch_file));
+  if (batches.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(options.batch_file, " has no batches"));
+  }
+  std::vector<core::BatchTensors> tensors;
+  for (const core::Batch& batch : batches) {
+    const core::BatchTensors& ids = tensors.emplace_back(core::ToTensors(batch, at::kCPU));
+    int64_t largest = 0;
+    for (const at::Tensor* part : {&ids.source, &ids.decoder_input, &ids.target}) {
+      largest = std::max(largest, part->max().item<int64_t>());
+    }
+    if (largest >= vocab_size) {
+      return absl::InvalidArgumentError(absl::StrCat(options.batch_file, " holds id ", largest,
+                                                     ", beyond --vocab_size=", vocab_size));
+    }
+  }
+  return tensors;
+}
+
+// Sums of the source, decoder input and target ids, batch b weighted by b + 1
+// (bench/step_common.py, batch_checksum).
+std::string BatchChecksum(const std::vector<core::BatchTensors>& batches) {
+  int64_t sums[3] = {0, 0, 0};
+  for (size_t b = 0; b < batches.size(); ++b) {
+    const at::Tensor* parts[] = {&batches[b].source, &batches[b].decoder_input, &batches[b].target};
+    for (int i = 0; i < 3; ++i) {
+      sums[i] += static_cast<int64_t>(b + 1) * parts[i]->sum().item<int64_t>();
+    }
+  }
+  return absl::StrJoin(sums, ",");
+}
+
 std::string JoinSeconds(const std::vector<double>& seconds) {
   return absl::StrJoin(
       seconds, ",", [](std::string* out, double s) { absl::StrAppend(out, absl::SixDigits(s)); });
@@ -88,6 +135,13 @@ std::vector<std::string> StepFlags(const StepBenchmarkOptions& options) {
   }
   flags.push_back(absl::StrCat("--residual=", options.model.encoder_residual));
   flags.push_back(absl::StrCat("--precision=", core::PrecisionName(options.precision)));
+  if (!options.batch_file.empty()) {
+    flags.push_back(absl::StrCat("--batch_file=", options.batch_file));
+  }
+  // The C++ side's own knob: the peers, which run one thread, never see it.
+  if (options.batch_threads != 1) {
+    flags.push_back(absl::StrCat("--batch_threads=", options.batch_threads));
+  }
   return flags;
 }
 
@@ -122,6 +176,10 @@ absl::StatusOr<StepBenchmarkOptions> ParseStepFlags(const std::vector<std::strin
       known = true;
       parsed = absl::SimpleAtoi(value, &options.batch_threads) && options.batch_threads >= 1;
     }
+    if (name == "batch_file") {
+      options.batch_file = value;
+      known = parsed = true;
+    }
     if (name == "residual") {
       RETURN_IF_ERROR(plugins::Residuals().Find(value).status());
       options.model.encoder_residual = options.model.decoder_residual = value;
@@ -147,12 +205,8 @@ absl::StatusOr<StepBenchmarkOptions> ParseStepFlags(const std::vector<std::strin
 absl::StatusOr<StepBenchmarkResult> RunStepBenchmark(const StepBenchmarkOptions& options) {
   core::SetIntraOpThreads(options.batch_threads > 1 ? 1 : options.threads);
   at::manual_seed(1);
-  const int64_t vocab_size = options.model.target_vocab_size;
-  const BatchShape& shape = options.batch;
-  const at::Tensor source = SyntheticIds(shape.sentences, shape.source_length, 1, vocab_size);
-  const at::Tensor target = SyntheticIds(shape.sentences, shape.target_length, 2, vocab_size);
-  const at::Tensor previous =
-      at::cat({at::full({shape.sentences, 1}, kBos, at::kLong), target.slice(1, 0, -1)}, 1);
+  ASSIGN_OR_RETURN(const std::vector<core::BatchTensors> batches, StepBatches(options));
+  const int64_t count = static_cast<int64_t>(batches.size());
 
   core::Transformer model(options.model);
   model->train();
@@ -163,9 +217,7 @@ absl::StatusOr<StepBenchmarkResult> RunStepBenchmark(const StepBenchmarkOptions&
 
   StepBenchmarkResult result;
   for (const at::Tensor& p : parameters) result.parameters += p.numel();
-  result.batch_checksum =
-      absl::StrCat(source.sum().item<int64_t>(), ",", previous.sum().item<int64_t>(), ",",
-                   target.sum().item<int64_t>());
+  result.batch_checksum = BatchChecksum(batches);
   result.threads = at::get_num_threads();
   core::ShardOptions shards;
   shards.threads = options.batch_threads;
@@ -173,21 +225,22 @@ absl::StatusOr<StepBenchmarkResult> RunStepBenchmark(const StepBenchmarkOptions&
   shards.pad_id = kPad;
   const core::LossScaler scaler(core::LossScalerOptions(), /*enabled=*/false);
   for (int64_t update = 0; update < options.warmup + options.repeats; ++update) {
+    // Timed update r on batch r mod count; the warm-up on the batches before it.
+    const core::BatchTensors& batch = batches[((update - options.warmup) % count + count) % count];
     const Clock::time_point start = Clock::now();
     (*optimizer)->zero_grad();
     double forward = 0;
     if (options.batch_threads > 1) {
       const core::BatchLoss loss = core::ForwardBackward(
-          *model, {source, previous, target}, parameters, shards, options.precision,
-          at::Device(at::kCPU), scaler);
+          *model, batch, parameters, shards, options.precision, at::Device(at::kCPU), scaler);
       for (const at::Tensor& p : parameters) p.grad().div_(static_cast<double>(loss.tokens));
       forward = SecondsSince(start);
     } else {
       core::LossSums sums;
       {
         const core::MixedPrecisionScope mixed_precision(options.precision, at::Device(at::kCPU));
-        sums = core::LabelSmoothedCrossEntropy(model->forward(source, previous), target,
-                                               options.label_smoothing, kPad);
+        sums = core::LabelSmoothedCrossEntropy(model->forward(batch.source, batch.decoder_input),
+                                               batch.target, options.label_smoothing, kPad);
       }
       forward = SecondsSince(start);
       (sums.loss / sums.tokens).backward();
@@ -210,7 +263,7 @@ absl::StatusOr<StepBenchmarkResult> RunStepBenchmark(const StepBenchmarkOptions&
       // As core/train/experiment.cc profiles: train mode, no gradients.
       at::NoGradGuard no_grad;
       model->train();
-      model->forward(source, previous, observer);
+      model->forward(batches.front().source, batches.front().decoder_input, observer);
       return absl::OkStatus();
     };
     for (int run = 0; run < 3; ++run) {

@@ -1,11 +1,13 @@
 // The step benchmark: seconds per training update (forward with the label-smoothed loss,
-// backward, Adam step) of the project's Transformer on a fixed synthetic batch, and the
-// fp32 matrix-product peak it is compared with. Torch-free header; the C++ child of
-// `bench` runs it, bench/step_reference.py is the same measurement in PyTorch eager.
+// backward, Adam step) of the project's Transformer on a fixed synthetic batch or on the
+// batches of a batch file (tools/bench/batch_file.h), and the fp32 matrix-product peak it
+// is compared with. Torch-free header; the C++ child of `bench` runs it, and its PyTorch
+// peers (bench/step_reference.py, bench/step_torch_transformer.py, sharing
+// bench/step_common.py) are the same measurement in PyTorch eager.
 //
-// Options travel between the bench and its children as the reference script's flags
-// (StepFlags / ParseStepFlags), and results as `key=value` lines with the script's keys
-// (FormatStepResult / ParseStepResult), so that both sides are measured and read alike.
+// Options travel between the bench and its children as the peers' flags (StepFlags /
+// ParseStepFlags), and results as `key=value` lines with the peers' keys (FormatStepResult /
+// ParseStepResult), so that every side is measured and read alike.
 //
 //   StepBenchmarkOptions options;
 //   options.model.embed_dim = 512;
@@ -26,10 +28,18 @@
 
 namespace tools::bench {
 
+// The padding id of every step child's model and loss (the project's SentencePiece models
+// pad with it too): a batch file's batches must pad with it.
+inline constexpr int32_t kStepPadId = 0;
+
 struct StepBenchmarkOptions {
   // The model; source and target vocabulary sizes are equal (one shared embedding).
   core::ModelOptions model;
+  // The synthetic batch (ids from a fixed formula, no padding), unless batch_file is set.
   BatchShape batch;
+  // A batch file (tools/bench/batch_file.h) instead of the synthetic batch: timed update r
+  // trains on batch r mod count, the warm-up updates on the batches before it (cyclically).
+  std::string batch_file;
   // Untimed updates first (allocator and BLAS warm-up), then timed ones.
   int64_t warmup = 3;
   int64_t repeats = 10;
@@ -56,7 +66,8 @@ struct PhaseSeconds {
 
 struct StepBenchmarkResult {
   int64_t parameters = 0;
-  // Sums of the source, decoder input and target ids: both sides must print the same.
+  // Sums of the source, decoder input and target ids, batch b weighted by b + 1: every side
+  // must print the same.
   std::string batch_checksum;
   int64_t threads = 0;
   PhaseSeconds seconds;
@@ -65,15 +76,16 @@ struct StepBenchmarkResult {
   std::vector<double> admin_init_seconds;
 };
 
-// The flags of bench/step_reference.py for `options` (--embed_dim=256 ...); the C++ child
-// takes the same.
+// The flags of the PyTorch peers for `options` (--embed_dim=256 ...); the C++ child takes
+// the same.
 std::vector<std::string> StepFlags(const StepBenchmarkOptions& options);
 // Inverse of StepFlags; flags not given keep their defaults. InvalidArgument names an
 // unknown flag or a bad value.
 absl::StatusOr<StepBenchmarkOptions> ParseStepFlags(const std::vector<std::string>& flags);
 
-// Builds the model and Adam, runs warmup + repeats updates, and profiles Admin when both
-// stacks have Admin residuals.
+// Builds the model and Adam, runs warmup + repeats updates, and profiles Admin (on the
+// first batch) when both stacks have Admin residuals. Errors: an unreadable batch file, or
+// one with ids beyond the vocabulary.
 absl::StatusOr<StepBenchmarkResult> RunStepBenchmark(const StepBenchmarkOptions& options);
 
 std::string FormatStepResult(const StepBenchmarkResult& result);
