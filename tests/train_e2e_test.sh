@@ -526,6 +526,31 @@ case_bf16() {
     fail "the resumed bf16 run's losses differ from the uninterrupted run's"
 }
 
+# 4c'. --batch_threads=2 (each batch in two shards on two threads, the default on two cores):
+# a run cut and resumed logs the uninterrupted run's losses bit for bit, in fp32 and, where the
+# CPU has it, bf16.
+case_batch_threads_resume() {
+  local precisions=(fp32) precision
+  grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo && precisions+=(bf16)
+  for precision in "${precisions[@]}"; do
+    local flags=(--threads=0 --batch_threads=2 --precision="$precision")
+    train_in "shards_$precision" "${flags[@]}" --max_updates=8
+    expect_rc "shards_$precision" $? 0 "$tmp/shards_$precision.err"
+    expect_in "$tmp/shards_$precision.err" "2 batch threads"
+    train_in "shards_cut_$precision" "${flags[@]}" --max_updates=4
+    expect_rc "shards_cut_$precision" $? 0 "$tmp/shards_cut_$precision.err"
+    train_in "shards_cut_$precision" "${flags[@]}" --max_updates=8
+    expect_rc "shards resume $precision" $? 0 "$tmp/shards_cut_$precision.err"
+    [ "$(train_losses "$tmp/shards_cut_$precision/metrics.jsonl")" = \
+      "$(train_losses "$tmp/shards_$precision/metrics.jsonl")" ] ||
+      fail "$precision, two batch threads: the resumed run's losses differ from the uninterrupted run's"
+  done
+  expect_error "batch threads with a stateful arrangement" 2 "keeps state along a stack" \
+    shards_b2t --threads=0 --batch_threads=2 --encoder_residual=b2t --decoder_residual=b2t \
+    --init=default --max_updates=2
+  [ -e "$tmp/shards_b2t" ] && fail "the refused run left $tmp/shards_b2t behind"
+}
+
 # 4d. --patience: a run whose validation loss stops improving (SGD at --lr=1e-30 leaves the
 # weights as they are) stops after that many validations without a new best, as "done" with
 # exit reason "patience", and scores its best checkpoint.
@@ -699,7 +724,8 @@ for test_case in case_run_completes case_rerun_finished_run \
     case_rebuilt_dataset case_disk_full case_config_ini_repeats_run \
     case_epoch_end case_failure_recorded case_exact_resume case_sigterm case_sigint \
     case_sigterm_during_bleu \
-    case_divergence case_early_divergence case_bf16 case_patience case_kept_checkpoints \
+    case_divergence case_early_divergence case_bf16 case_batch_threads_resume case_patience \
+    case_kept_checkpoints \
     case_unknown_flag \
     case_bad_value \
     case_config_unknown_key \

@@ -20,8 +20,23 @@ MultiheadAttentionImpl::MultiheadAttentionImpl(int64_t embed_dim, int64_t heads,
   out_proj = register_module("out_proj", torch::nn::Linear(embed_dim, embed_dim));
 }
 
-torch::Tensor MultiheadAttentionImpl::SplitHeads(const torch::Tensor& x) const {
-  return x.view({x.size(0), x.size(1), heads_, head_dim_}).transpose(1, 2);
+std::vector<torch::Tensor> MultiheadAttentionImpl::PackedProjection(
+    const torch::Tensor& x, const std::vector<std::pair<torch::nn::Linear, double>>& projections)
+    const {
+  std::vector<torch::Tensor> weights;
+  std::vector<torch::Tensor> biases;
+  for (const auto& [projection, scale] : projections) {
+    weights.push_back(scale == 1.0 ? projection->weight : projection->weight * scale);
+    biases.push_back(scale == 1.0 ? projection->bias : projection->bias * scale);
+  }
+  const int64_t parts = static_cast<int64_t>(projections.size());
+  const torch::Tensor weight = parts == 1 ? weights[0] : at::cat(weights);
+  const torch::Tensor bias = parts == 1 ? biases[0] : at::cat(biases);
+  // [B, L, parts·d] -> [parts, B, heads, L, head_dim]
+  return at::linear(x, weight, bias)
+      .view({x.size(0), x.size(1), parts, heads_, head_dim_})
+      .permute({2, 0, 3, 1, 4})
+      .unbind(0);
 }
 
 torch::Tensor MultiheadAttentionImpl::forward(const torch::Tensor& query,
@@ -32,24 +47,37 @@ torch::Tensor MultiheadAttentionImpl::forward(const torch::Tensor& query,
                                                   before_output) {
   const int64_t batch = query.size(0);
   const int64_t length = query.size(1);
-  const torch::Tensor q = SplitHeads(q_proj(query) * (1.0 / std::sqrt(double(head_dim_))));
-
+  const double scaling = 1.0 / std::sqrt(double(head_dim_));
+  const bool static_keys_ready = cache != nullptr && cache->static_keys && cache->keys.defined();
+  torch::Tensor q;
   torch::Tensor keys;
   torch::Tensor values;
-  if (cache != nullptr && cache->static_keys && cache->keys.defined()) {
-    keys = cache->keys;
-    values = cache->values;
+  if (query.is_same(key_value) && !static_keys_ready) {
+    // Self-attention: q, k and v in one product over a packed [3d, d] weight.
+    const std::vector<torch::Tensor> qkv =
+        PackedProjection(query, {{q_proj, scaling}, {k_proj, 1.0}, {v_proj, 1.0}});
+    q = qkv[0];
+    keys = qkv[1];
+    values = qkv[2];
   } else {
-    keys = SplitHeads(k_proj(key_value));
-    values = SplitHeads(v_proj(key_value));
-    if (cache != nullptr && !cache->static_keys && cache->keys.defined()) {
+    q = PackedProjection(query, {{q_proj, scaling}})[0];
+    if (static_keys_ready) {
+      keys = cache->keys;
+      values = cache->values;
+    } else {
+      const std::vector<torch::Tensor> kv =
+          PackedProjection(key_value, {{k_proj, 1.0}, {v_proj, 1.0}});
+      keys = kv[0];
+      values = kv[1];
+    }
+  }
+  if (cache != nullptr && !static_keys_ready) {
+    if (!cache->static_keys && cache->keys.defined()) {
       keys = at::cat({cache->keys, keys}, /*dim=*/2);
       values = at::cat({cache->values, values}, /*dim=*/2);
     }
-    if (cache != nullptr) {
-      cache->keys = keys;
-      cache->values = values;
-    }
+    cache->keys = keys;
+    cache->values = values;
   }
 
   torch::Tensor scores = at::matmul(q, keys.transpose(-2, -1));  // [B, H, T, S]

@@ -2,7 +2,10 @@
 //
 // The projections are separate modules (`q_proj`, `k_proj`, `v_proj`, `out_proj`) so
 // that initializers can scale v and out on their own (T-Fixup, DeepNorm; docs/formulas.md
-// §4, §5). Queries are scaled by head_dim^-1/2 after projection, as in fairseq.
+// §4, §5), and checkpoints keep their names. The forward pass still runs one matrix product
+// for q, k and v of self-attention (and one for k and v of encoder attention), over their
+// weights concatenated, as torch.nn.MultiheadAttention's packed in-projection does. Queries
+// are scaled by head_dim^-1/2 (fairseq), folded into the packed weight and bias.
 //
 //   MultiheadAttention attention(512, 8, /*attention_dropout=*/0.1);
 //   torch::Tensor y = attention->forward(x, x, padding_mask, /*causal=*/true);
@@ -15,6 +18,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <utility>
+#include <vector>
 
 namespace core {
 
@@ -54,8 +59,13 @@ class MultiheadAttentionImpl : public torch::nn::Module {
   torch::nn::Linear out_proj{nullptr};
 
  private:
-  // [B, L, d] -> [B, heads, L, head_dim].
-  torch::Tensor SplitHeads(const torch::Tensor& x) const;
+  // The heads of x's projections by `projections` (each scaled), as one matrix product over
+  // their weights packed along the output dimension: each [B, heads, L, head_dim]. The
+  // parameters stay separate modules; packing is a concatenation per forward pass, whose
+  // gradient splits back into them.
+  std::vector<torch::Tensor> PackedProjection(
+      const torch::Tensor& x,
+      const std::vector<std::pair<torch::nn::Linear, double>>& projections) const;
 
   int64_t heads_;
   int64_t head_dim_;

@@ -195,7 +195,7 @@ struct Trainer::State {
   absl::StatusOr<bool> OpenRunDirectory();
   void TakeExperiment(Experiment& experiment);
   // --batch_threads for this machine and model; more than one makes every kernel one-threaded.
-  absl::Status ResolveShards();
+  absl::Status ResolveShards(const Experiment& experiment);
   absl::Status BuildOptimization(const Experiment& experiment);
   absl::Status Resume();
   // InvalidArgument when this --max_updates changes the rates a checkpoint's run would use.
@@ -407,6 +407,7 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const ParsedTrainConfig
   }
   SetIntraOpThreads(s->config.threads);
   ASSIGN_OR_RETURN(Experiment experiment, BuildExperiment(s->config, /*with_eval_splits=*/true));
+  RETURN_IF_ERROR(s->ResolveShards(experiment));
   ASSIGN_OR_RETURN(const bool resuming, s->OpenRunDirectory());
   // Only rank 0 initializes (Admin profiles a batch and writes its profile); the weights
   // reach the other ranks in SynchronizeRanks().
@@ -418,7 +419,6 @@ absl::StatusOr<std::unique_ptr<Trainer>> Trainer::Create(const ParsedTrainConfig
     LOG(INFO) << "new run in " << s->run_path << " (--init=" << s->config.init << ")";
   }
   s->TakeExperiment(experiment);
-  RETURN_IF_ERROR(s->ResolveShards());
   RETURN_IF_ERROR(s->BuildOptimization(experiment));
   if (resuming) RETURN_IF_ERROR(s->Resume());
   RETURN_IF_ERROR(s->SynchronizeRanks());
@@ -481,13 +481,13 @@ void Trainer::State::TakeExperiment(Experiment& experiment) {
   parameters = model->parameters();
 }
 
-absl::Status Trainer::State::ResolveShards() {
+absl::Status Trainer::State::ResolveShards(const Experiment& experiment) {
   ASSIGN_OR_RETURN(shards.threads,
-                   ResolveBatchThreads(config.batch_threads, config.threads, device,
+                   ResolveBatchThreads(config.batch_threads, config.threads, experiment.device,
                                        std::thread::hardware_concurrency(),
-                                       RunsConcurrently(*model)));
+                                       RunsConcurrently(*experiment.model)));
   shards.label_smoothing = config.label_smoothing;
-  shards.pad_id = train->model().pad_id();
+  shards.pad_id = experiment.train->model().pad_id();
   if (shards.threads > 1) SetIntraOpThreads(1);
   return absl::OkStatus();
 }
