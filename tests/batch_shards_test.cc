@@ -146,15 +146,18 @@ TEST(BatchShardsTest, ShardedRunsRepeatBitForBit) {
 TEST(BatchShardsTest, TheThreadCountFollowsTheMachineAndTheFlags) {
   const c10::Device cpu(c10::kCPU);
   const c10::Device cuda(c10::kCUDA, 0);
-  EXPECT_EQ(*ResolveBatchThreads(0, 0, cpu, 4, true), 4);
-  EXPECT_EQ(*ResolveBatchThreads(0, 1, cpu, 4, true), 1);   // --threads set: a bounded run
-  EXPECT_EQ(*ResolveBatchThreads(0, 0, cpu, 4, false), 1);  // a stateful arrangement
-  EXPECT_EQ(*ResolveBatchThreads(0, 0, cuda, 4, true), 1);
-  EXPECT_EQ(*ResolveBatchThreads(3, 1, cpu, 2, true), 3);
-  EXPECT_FALSE(ResolveBatchThreads(2, 0, cuda, 4, true).ok());
-  EXPECT_FALSE(ResolveBatchThreads(2, 0, cpu, 4, false).ok());
-  EXPECT_FALSE(ResolveBatchThreads(2, 2, cpu, 4, true).ok());
-  EXPECT_FALSE(ResolveBatchThreads(-1, 0, cpu, 4, true).ok());
+  constexpr Precision kFp32 = Precision::kFp32;
+  EXPECT_EQ(*ResolveBatchThreads(0, 0, kFp32, cpu, 4, true), 4);
+  EXPECT_EQ(*ResolveBatchThreads(0, 1, kFp32, cpu, 4, true), 1);   // --threads set: a bounded run
+  EXPECT_EQ(*ResolveBatchThreads(0, 0, kFp32, cpu, 4, false), 1);  // a stateful arrangement
+  EXPECT_EQ(*ResolveBatchThreads(0, 0, kFp32, cuda, 4, true), 1);
+  EXPECT_EQ(*ResolveBatchThreads(3, 1, kFp32, cpu, 2, true), 3);
+  EXPECT_FALSE(ResolveBatchThreads(2, 0, kFp32, cuda, 4, true).ok());
+  EXPECT_FALSE(ResolveBatchThreads(2, 0, kFp32, cpu, 4, false).ok());
+  EXPECT_FALSE(ResolveBatchThreads(2, 2, kFp32, cpu, 4, true).ok());
+  EXPECT_FALSE(ResolveBatchThreads(-1, 0, kFp32, cpu, 4, true).ok());
+  EXPECT_EQ(*ResolveBatchThreads(0, 0, Precision::kBf16, cpu, 4, true), 1);
+  EXPECT_FALSE(ResolveBatchThreads(2, 0, Precision::kBf16, cpu, 4, true).ok());
   EXPECT_TRUE(RunsConcurrently(*SmallModel("admin")));
   EXPECT_FALSE(RunsConcurrently(*SmallModel("b2t")));
 }

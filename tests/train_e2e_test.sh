@@ -527,28 +527,25 @@ case_bf16() {
 }
 
 # 4c'. --batch_threads=2 (each batch in two shards on two threads, the default on two cores):
-# a run cut and resumed logs the uninterrupted run's losses bit for bit, in fp32 and, where the
-# CPU has it, bf16.
+# a run cut and resumed logs the uninterrupted run's losses bit for bit. Refused, leaving no run
+# directory, with a stateful arrangement and with bf16.
 case_batch_threads_resume() {
-  local precisions=(fp32) precision
-  grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo && precisions+=(bf16)
-  for precision in "${precisions[@]}"; do
-    local flags=(--threads=0 --batch_threads=2 --precision="$precision")
-    train_in "shards_$precision" "${flags[@]}" --max_updates=8
-    expect_rc "shards_$precision" $? 0 "$tmp/shards_$precision.err"
-    expect_in "$tmp/shards_$precision.err" "2 batch threads"
-    train_in "shards_cut_$precision" "${flags[@]}" --max_updates=4
-    expect_rc "shards_cut_$precision" $? 0 "$tmp/shards_cut_$precision.err"
-    train_in "shards_cut_$precision" "${flags[@]}" --max_updates=8
-    expect_rc "shards resume $precision" $? 0 "$tmp/shards_cut_$precision.err"
-    [ "$(train_losses "$tmp/shards_cut_$precision/metrics.jsonl")" = \
-      "$(train_losses "$tmp/shards_$precision/metrics.jsonl")" ] ||
-      fail "$precision, two batch threads: the resumed run's losses differ from the uninterrupted run's"
-  done
+  local flags=(--threads=0 --batch_threads=2)
+  train_in shards "${flags[@]}" --max_updates=8
+  expect_rc shards $? 0 "$tmp/shards.err"
+  expect_in "$tmp/shards.err" "2 batch threads"
+  train_in shards_cut "${flags[@]}" --max_updates=4
+  expect_rc shards_cut $? 0 "$tmp/shards_cut.err"
+  train_in shards_cut "${flags[@]}" --max_updates=8
+  expect_rc "shards resume" $? 0 "$tmp/shards_cut.err"
+  [ "$(train_losses "$tmp/shards_cut/metrics.jsonl")" = "$(train_losses "$tmp/shards/metrics.jsonl")" ] ||
+    fail "two batch threads: the resumed run's losses differ from the uninterrupted run's"
   expect_error "batch threads with a stateful arrangement" 2 "keeps state along a stack" \
     shards_b2t --threads=0 --batch_threads=2 --encoder_residual=b2t --decoder_residual=b2t \
     --init=default --max_updates=2
   [ -e "$tmp/shards_b2t" ] && fail "the refused run left $tmp/shards_b2t behind"
+  expect_error "batch threads with bf16" 2 "mixed-precision forward passes on several threads" \
+    shards_bf16 --threads=0 --batch_threads=2 --precision=bf16 --max_updates=2
 }
 
 # 4d. --patience: a run whose validation loss stops improving (SGD at --lr=1e-30 leaves the

@@ -74,14 +74,16 @@ bool RunsConcurrently(const TransformerImpl& model) {
 }
 
 absl::StatusOr<int64_t> ResolveBatchThreads(int64_t requested, int64_t threads,
-                                            const c10::Device& device, int64_t cores,
-                                            bool runs_concurrently) {
+                                            Precision precision, const c10::Device& device,
+                                            int64_t cores, bool runs_concurrently) {
   if (requested < 0) {
     return absl::InvalidArgumentError(absl::StrCat("--batch_threads = ", requested,
                                                    " must be >= 0"));
   }
   if (requested == 0) {
-    return device.is_cpu() && threads == 0 && runs_concurrently ? std::max<int64_t>(1, cores) : 1;
+    const bool concurrent = device.is_cpu() && threads == 0 && runs_concurrently &&
+                            precision == Precision::kFp32;
+    return concurrent ? std::max<int64_t>(1, cores) : 1;
   }
   if (requested == 1) return 1;
   if (!device.is_cpu()) {
@@ -94,6 +96,12 @@ absl::StatusOr<int64_t> ResolveBatchThreads(int64_t requested, int64_t threads,
         "--batch_threads = ", requested,
         ": this residual arrangement keeps state along a stack (b2t, resi_dual), so its forward "
         "passes cannot share the model across threads; use --batch_threads=1"));
+  }
+  if (precision != Precision::kFp32) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--batch_threads = ", requested, " with --precision=", PrecisionName(precision),
+        ": mixed-precision forward passes on several threads crash LibTorch 1.13's bf16 kernels; "
+        "use --batch_threads=1"));
   }
   if (threads > 1) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -60,13 +60,16 @@ BatchTensors SliceBatch(const BatchTensors& batch, int64_t begin, int64_t end, i
 // no state along a stack (B2T and ResiDual do, in the module).
 bool RunsConcurrently(const TransformerImpl& model);
 
-// The shard count of --batch_threads=`requested` with --threads=`threads`, on `device` with
-// `cores` CPU cores, for a model that RunsConcurrently() or not. 0 asks for one per core on a
-// CPU when --threads is 0, else 1; InvalidArgument, naming the flags, for a count that cannot
-// run (more than one on a GPU, with a stateful arrangement, or with --threads > 1).
+// The shard count of --batch_threads=`requested` with --threads=`threads` and `precision`, on
+// `device` with `cores` CPU cores, for a model that RunsConcurrently() or not. 0 asks for one
+// per core on a CPU when --threads is 0 and the precision fp32, else 1; InvalidArgument, naming
+// the flags, for a count that cannot run: more than one on a GPU, with a stateful arrangement,
+// with --threads > 1, or with mixed precision (bf16 forward passes on two threads at once
+// crashed LibTorch 1.13 here, in its autocast or oneDNN kernels: std::bad_alloc within 50
+// updates of a d = 64 run).
 absl::StatusOr<int64_t> ResolveBatchThreads(int64_t requested, int64_t threads,
-                                            const c10::Device& device, int64_t cores,
-                                            bool runs_concurrently);
+                                            Precision precision, const c10::Device& device,
+                                            int64_t cores, bool runs_concurrently);
 
 // Adds the batch's gradients of Σ loss (scaled by `scaler`) to `parameters`' .grad and returns
 // its sums. Forward and loss run under `precision`'s autocast. More than one thread needs a

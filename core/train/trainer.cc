@@ -483,7 +483,8 @@ void Trainer::State::TakeExperiment(Experiment& experiment) {
 
 absl::Status Trainer::State::ResolveShards(const Experiment& experiment) {
   ASSIGN_OR_RETURN(shards.threads,
-                   ResolveBatchThreads(config.batch_threads, config.threads, experiment.device,
+                   ResolveBatchThreads(config.batch_threads, config.threads,
+                                       experiment.precision, experiment.device,
                                        std::thread::hardware_concurrency(),
                                        RunsConcurrently(*experiment.model)));
   shards.label_smoothing = config.label_smoothing;

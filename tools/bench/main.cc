@@ -149,9 +149,14 @@ int main(int argc, char** argv) {
       "--warmup=" + std::to_string(flag["warmup"].as<int64_t>()),
       "--repeats=" + std::to_string(flag["repeats"].as<int64_t>()),
       "--threads=" + std::to_string(flag["threads"].as<int64_t>())};
-  const absl::StatusOr<int64_t> batch_threads = core::ResolveBatchThreads(
-      flag["batch_threads"].as<int64_t>(), flag["threads"].as<int64_t>(), at::Device(at::kCPU),
-      std::thread::hardware_concurrency(), /*runs_concurrently=*/true);
+  const absl::StatusOr<core::Precision> precision =
+      core::ParsePrecision(flag["precision"].as<std::string>());
+  const absl::StatusOr<int64_t> batch_threads =
+      precision.ok() ? core::ResolveBatchThreads(
+                           flag["batch_threads"].as<int64_t>(), flag["threads"].as<int64_t>(),
+                           *precision, at::Device(at::kCPU), std::thread::hardware_concurrency(),
+                           /*runs_concurrently=*/true)
+                     : absl::StatusOr<int64_t>(precision.status());
   if (!batch_threads.ok()) {
     std::cerr << "bench: " << batch_threads.status().message() << "\n";
     return 2;
