@@ -102,7 +102,7 @@ const std::vector<FieldGroup>& FieldGroups() {
            CONFIG_FIELD(threads, "intra-op CPU threads; 0: LibTorch's default", true),
            CONFIG_FIELD(batch_threads,
                         "threads that each run forward and backward on a part of every batch; "
-                        "0: one per core when --threads is 0 and the device a CPU, else 1",
+                        "0: one per core on a CPU with --threads=0 and fp32, else 1",
                         true),
            CONFIG_FIELD(deterministic,
                         "deterministic CUDA kernels (bitwise-exact resume on a GPU; slower)", true),

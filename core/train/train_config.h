@@ -31,7 +31,8 @@ struct TrainConfig {
   // Intra-op CPU threads; 0 keeps LibTorch's default (one per core).
   int64_t threads = 0;
   // Threads that each run forward and backward on a part of every batch, with one-threaded
-  // kernels (core/train/batch_shards.h); 0: one per core on a CPU when threads is 0, else 1.
+  // kernels (core/train/batch_shards.h); 0: one per core on a CPU when threads is 0 and the
+  // precision fp32, else 1.
   int64_t batch_threads = 0;
   // Deterministic kernels on CUDA (core/train/determinism.h), for bitwise-exact resume there;
   // CPU runs are bitwise reproducible without it.
