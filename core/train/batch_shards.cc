@@ -117,8 +117,10 @@ BatchLoss ForwardBackward(TransformerImpl& model, const BatchTensors& batch,
                           const LossScaler& scaler) {
   TORCH_CHECK(options.threads == 1 || (device.is_cpu() && RunsConcurrently(model)),
               "batch threads need a CPU and residual arrangements without stack state");
+  // One shard needs no token counts (on a GPU each would be a device-to-host copy).
   const std::vector<std::pair<int64_t, int64_t>> ranges =
-      ShardRows(batch.target, options.pad_id, options.threads);
+      options.threads == 1 ? std::vector<std::pair<int64_t, int64_t>>{{0, batch.target.size(0)}}
+                           : ShardRows(batch.target, options.pad_id, options.threads);
   const bool single = ranges.size() == 1;
   // One draw of the default generator per batch decides every shard's masks.
   const uint64_t seed = NextDropoutKey();
