@@ -115,8 +115,9 @@ BatchLoss ForwardBackward(TransformerImpl& model, const BatchTensors& batch,
                           const std::vector<at::Tensor>& parameters, const ShardOptions& options,
                           Precision precision, const c10::Device& device,
                           const LossScaler& scaler) {
-  TORCH_CHECK(options.threads == 1 || (device.is_cpu() && RunsConcurrently(model)),
-              "batch threads need a CPU and residual arrangements without stack state");
+  TORCH_CHECK(options.threads == 1 || (device.is_cpu() && RunsConcurrently(model) &&
+                                        precision == Precision::kFp32),
+              "batch threads need a CPU, fp32 and residual arrangements without stack state");
   // One shard needs no token counts (on a GPU each would be a device-to-host copy).
   const std::vector<std::pair<int64_t, int64_t>> ranges =
       options.threads == 1 ? std::vector<std::pair<int64_t, int64_t>>{{0, batch.target.size(0)}}

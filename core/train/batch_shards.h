@@ -73,7 +73,7 @@ absl::StatusOr<int64_t> ResolveBatchThreads(int64_t requested, int64_t threads,
 
 // Adds the batch's gradients of Σ loss (scaled by `scaler`) to `parameters`' .grad and returns
 // its sums. Forward and loss run under `precision`'s autocast. More than one thread needs a
-// CPU `device` and RunsConcurrently(model).
+// CPU `device`, fp32 and RunsConcurrently(model) (ResolveBatchThreads' rules).
 BatchLoss ForwardBackward(TransformerImpl& model, const BatchTensors& batch,
                           const std::vector<at::Tensor>& parameters, const ShardOptions& options,
                           Precision precision, const c10::Device& device,
