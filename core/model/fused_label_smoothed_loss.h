@@ -1,10 +1,10 @@
 // The label-smoothed cross-entropy of core/model/label_smoothed_loss.h as one pass over the
 // logits forward and one backward, for contiguous fp32 logits on a CPU.
 //
-// The composition of ATen operations (log_softmax, gather, sum, and their backward) reads and
-// writes the [tokens, vocabulary] array about ten times and keeps log-probabilities for
-// backward; at d = 64 and an 8,000-way vocabulary that array is larger than every activation
-// of the model. Here each row's max, log-sum-exp and sum of logits come from one read, and
+// The composition of ATen operations (log_softmax, gather, sum, and their backward) reads or
+// writes the whole [tokens, vocabulary] array in each of them and keeps log-probabilities for
+// backward; at d = 64 and an 8,000-way vocabulary that array is larger than any single
+// activation of the model. Here each row's max, log-sum-exp and sum of logits come from one read, and
 // backward writes the gradient in one pass from the saved logits and each row's max and Σ exp:
 //   ∂loss/∂z_v = g · (softmax(z)_v − ε/(V−1) − (1 − ε − ε/(V−1))·[v = target]),
 // zero on padding rows. exp is a vectorizable polynomial (relative error about 1e-7).
